@@ -1,0 +1,3 @@
+from konvergensi.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,68 @@
+"""`python -m konvergensi COMMAND ...`: one entry point; each command lives in its own module.
+
+A command module exposes `register(subparsers)` which adds its parser and sets `func`.
+Modules are imported lazily so that `zscore` does not pay for geopandas, and a broken
+optional module does not take the other commands down.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# command name -> module that registers it (order = order in --help)
+COMMANDS = {
+    "zscore": "konvergensi.commands.zscore",
+    "build": "konvergensi.commands.build",
+    "import-eppgbm": "konvergensi.commands.import_eppgbm",
+    "import": "konvergensi.commands.import_sheet",
+    "import-boundaries": "konvergensi.commands.import_boundaries",
+    "summary": "konvergensi.commands.summary",
+    "templates": "konvergensi.commands.templates",
+    "rakor": "konvergensi.commands.rakor",
+    "users": "konvergensi.commands.users",
+}
+
+
+class CliError(Exception):
+    """A user-facing error: printed without a traceback, exit code 2."""
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m konvergensi",
+        description="Dasbor Konvergensi Stunting: build the database, import data, compute z-scores.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module_name in COMMANDS.items():
+        if only is not None and name != only:
+            sub.add_parser(name, help=argparse.SUPPRESS)
+            continue
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name == module_name:
+                continue  # command not built yet
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(only=first if first in COMMANDS else None)
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        result = args.func(args)
+    except CliError as exc:
+        print(f"galat: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("dibatalkan", file=sys.stderr)
+        return 130
+    return int(result or 0)

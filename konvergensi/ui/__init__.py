@@ -1,0 +1,1 @@
+"""Shared Streamlit pieces (the only place in konvergensi that imports streamlit)."""
