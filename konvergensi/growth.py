@@ -108,35 +108,35 @@ class GrowthInputError(ValueError):
 
 @dataclass(frozen=True)
 class _Table:
-    """L, M, S as arrays of shape (2, n): [sex - 1, row]; row = day, or (cm - start) * 10."""
+    """L, M, S as flat arrays: row (sex - 1) * size + i, where i = day or (cm - start) * 10;
+    one extra NaN row at the end stands for "no row" (unknown sex, outside the table)."""
 
     l: np.ndarray
     m: np.ndarray
     s: np.ndarray
     start: float  # first day, or first length in cm
+    size: int  # rows per sex
 
-    @property
-    def size(self) -> int:
-        return self.l.shape[1]
+    def rows(self, sex: np.ndarray, i: np.ndarray) -> np.ndarray:
+        ok = (sex > 0) & (i >= 0) & (i < self.size)
+        return np.where(ok, (sex.astype(np.int64) - 1) * self.size + i, 2 * self.size)
+
+    def lms(self, rows: np.ndarray):
+        return self.l.take(rows), self.m.take(rows), self.s.take(rows)
 
 
 def _read_table(name: str, key: str) -> _Table:
     df = pd.read_csv(TABLES_DIR / f"{name}.csv", dtype={"sex": "int64", key: "float64"})
-    n = len(df) // 2
-    arrays = {}
-    for col in ("l", "m", "s"):
-        a = np.empty((2, n))
-        for sex in (1, 2):
-            part = df[df["sex"] == sex]
-            if len(part) != n:
-                raise RuntimeError(f"{name}.csv: unequal tables for the two sexes")
-            a[sex - 1] = part[col].to_numpy(dtype=float)
-        arrays[col] = a
+    df = df.sort_values(["sex", key], kind="stable")
     keys = df.loc[df["sex"] == 1, key].to_numpy()
+    size = len(keys)
     step = 1.0 if key == "age" else 0.1
+    if (df["sex"] == 2).sum() != size or not np.allclose(df.loc[df["sex"] == 2, key], keys):
+        raise RuntimeError(f"{name}.csv: the two sexes do not cover the same {key}s")
     if not np.allclose(np.diff(keys), step):
         raise RuntimeError(f"{name}.csv: {key} is not a regular sequence")
-    return _Table(start=float(keys[0]), **arrays)
+    arrays = {col: np.append(df[col].to_numpy(dtype=float), np.nan) for col in ("l", "m", "s")}
+    return _Table(start=float(keys[0]), size=size, **arrays)
 
 
 @lru_cache(maxsize=None)
@@ -150,32 +150,33 @@ def _tables() -> dict[str, _Table]:
     }
 
 
-def _take(table: _Table, sex: np.ndarray, idx: np.ndarray):
-    """L, M, S for each (sex, row); NaN where sex is unknown or the row is outside the table."""
-    ok = (sex > 0) & (idx >= 0) & (idx < table.size)
-    si = np.where(ok, sex - 1, 0)
-    ii = np.where(ok, idx, 0)
-    out = []
-    for arr in (table.l, table.m, table.s):
-        v = arr[si, ii]
-        out.append(np.where(ok, v, np.nan))
-    return out
+def _age_lms(table: _Table, sex: np.ndarray, day: np.ndarray):
+    """L, M, S by integer day (no interpolation); NaN where there is no row."""
+    return table.lms(table.rows(sex, day))
 
 
 def _lenhei_lms(table: _Table, sex: np.ndarray, lenhei: np.ndarray):
-    """L, M, S at a length/height, as WHO's anthro: the 0.1 cm row at or below, interpolated
-    linearly toward the next row when the length has more than one decimal."""
+    """L, M, S at a length/height, as WHO's anthro does it: the 0.1 cm row at or below, and
+    linear interpolation toward the next row when the length has more than one decimal."""
     with np.errstate(invalid="ignore"):
         low_tenths = np.trunc(lenhei * 10)
         upp_tenths = np.trunc(lenhei * 10 + 1)
         diff = (lenhei - low_tenths / 10) / 0.1
         start = round(table.start * 10)
-        lo_idx = np.where(np.isfinite(low_tenths), low_tenths - start, -1).astype(np.int64)
-        up_idx = np.where(np.isfinite(upp_tenths), upp_tenths - start, -1).astype(np.int64)
-    lo = _take(table, sex, lo_idx)
-    up = _take(table, sex, up_idx)
-    interpolate = diff > 0
-    return [np.where(interpolate, a + diff * (b - a), a) for a, b in zip(lo, up)]
+        lo_i = np.nan_to_num(low_tenths - start, nan=-1).astype(np.int64)
+        up_i = np.nan_to_num(upp_tenths - start, nan=-1).astype(np.int64)
+    lo = table.lms(table.rows(sex, lo_i))
+    between = diff > 0
+    if not between.any():
+        return lo
+    up = table.lms(table.rows(sex[between], up_i[between]))
+    d = diff[between]
+    out = []
+    for a, b in zip(lo, up):
+        a = a.copy()
+        a[between] += d * (b - a[between])
+        out.append(a)
+    return out
 
 
 # --------------------------------------------------------------------------- formulas
@@ -195,14 +196,13 @@ def _lms_z_restricted(y, l, m, s):
     """WHO's restricted LMS: beyond +/-3 the z is measured in units of the 2-3 SD distance."""
     z = _lms_z(y, l, m, s)
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-        hi = z > 3
-        if hi.any():
-            sd3 = _sd(l, m, s, 3)
-            z = np.where(hi, 3 + (y - sd3) / (sd3 - _sd(l, m, s, 2)), z)
-        lo = z < -3
-        if lo.any():
-            sd3n = _sd(l, m, s, -3)
-            z = np.where(lo, -3 + (y - sd3n) / (_sd(l, m, s, -2) - sd3n), z)
+        for side in (1, -1):
+            far = np.flatnonzero(z * side > 3)
+            if far.size:
+                yy, ll, mm, ss = y[far], l[far], m[far], s[far]
+                sd3 = _sd(ll, mm, ss, 3 * side)
+                sd2 = _sd(ll, mm, ss, 2 * side)
+                z[far] = 3 * side + (yy - sd3) / ((sd3 - sd2) * side)
     return z
 
 
@@ -219,8 +219,9 @@ def _value_at(z, l, m, s, restricted: bool):
 
 
 def round_r(x: np.ndarray, digits: int = 2) -> np.ndarray:
-    """R's `round(x, digits)` (R >= 4.0.0): of the two decimal neighbours the nearer one in double
-    arithmetic; an exact tie goes to the even neighbour. Symmetric around zero."""
+    """R's `round(x, digits)` (R >= 4.0.0, src/nmath/fround.c): of the two decimal neighbours
+    the nearer one in double arithmetic; an exact tie goes to the even neighbour; symmetric
+    around zero. (Not Python's round-half-even on the decimal string, nor half away from zero.)"""
     x = np.asarray(x, dtype=float)
     a = np.abs(x)
     p = 10.0**digits
@@ -231,7 +232,10 @@ def round_r(x: np.ndarray, digits: int = 2) -> np.ndarray:
         xu = np.ceil(x10) / p
         du = xu - a
         dd = a - xd
-        take_up = (du < dd) | ((du == dd) & (np.fmod(i10, 2.0) == 1))
+        take_up = du < dd
+        tie = np.flatnonzero(du == dd)
+        if tie.size:
+            take_up[tie] = np.fmod(i10[tie], 2.0) == 1
     return np.copysign(np.where(take_up, xu, xd), x)
 
 
@@ -267,10 +271,8 @@ def value_at_z(indicator: str, sex, x, z) -> np.ndarray:
         outside = ~((xf >= lo) & (xf <= hi))
         l = np.where(outside, np.nan, l)
     else:
-        with np.errstate(invalid="ignore"):
-            day = round_half_up(xf)
-            idx = np.where(np.isfinite(day), day, -1).astype(np.int64)
-        l, m, s = _take(table, sex_code, idx)
+        day = np.nan_to_num(round_half_up(xf), nan=-1, posinf=-1, neginf=-1).astype(np.int64)
+        l, m, s = _age_lms(table, sex_code, day)
     y = _value_at(z_a.ravel(), l, m, s, restricted=indicator != "lhfa")
     return y.reshape(shape)
 
@@ -421,72 +423,70 @@ def _oedema(frame: pd.DataFrame, first_row: int) -> np.ndarray:
 # --------------------------------------------------------------------------- the engine
 
 
-def _flag(z: np.ndarray, column: str) -> pd.arrays.IntegerArray:
-    low, high = FLAG_LIMITS[column]
-    flagged = ((z < low) | (z > high)).astype(np.int8)
-    return pd.arrays.IntegerArray(flagged, np.isnan(z))
-
-
-def _category(z: np.ndarray, flagged: np.ndarray, bands) -> np.ndarray:
-    labels = np.array([b[2] for b in bands] + [""], dtype=object)
-    choice = np.full(z.shape, len(bands), dtype=np.int64)
-    assigned = np.isnan(z) | flagged
+def _category(z: np.ndarray, usable: np.ndarray, bands) -> pd.Categorical:
+    """Ordered categorical of the band labels, from the most severe; missing where not usable."""
+    codes = np.full(z.shape, -1, dtype=np.int8)
+    lower = -np.inf
     for k, (bound, inclusive, _label) in enumerate(bands):
-        hit = ~assigned & ((z <= bound) if inclusive else (z < bound))
-        choice[hit] = k
-        assigned |= hit
-    return labels[choice]
+        upper = (z <= bound) if inclusive else (z < bound)
+        above = z >= lower if k == 0 or not bands[k - 1][1] else z > lower
+        codes[usable & upper & above] = k
+        lower = bound
+    return pd.Categorical.from_codes(codes, categories=[b[2] for b in bands], ordered=True)
 
 
 def compute(sex, age_days, age_months, weight, lenhei, measure, oedema) -> dict[str, np.ndarray]:
-    """The engine on clean arrays. sex: 0/1/2; age_days, age_months: unrounded floats (NaN
-    missing); weight kg, lenhei cm (NaN missing); measure: 0 unknown, 1 lying, 2 standing;
-    oedema: bool. Returns the output columns as numpy arrays (flags as float with NaN)."""
+    """The engine on clean arrays. sex: 0 missing / 1 / 2; age_days, age_months: unrounded floats
+    (NaN missing); weight kg, lenhei cm (NaN missing); measure: 0 unknown, 1 lying, 2 standing;
+    oedema: bool. Returns z (rounded, NaN = not computable), clenhei and cbmi as numpy arrays."""
     t = _tables()
+    n = len(sex)
     with np.errstate(invalid="ignore"):
         weight = np.where(weight > 0, weight, np.nan)
         lenhei = np.where(lenhei > 0, lenhei, np.nan)
-        has_age = ~np.isnan(age_days) & (age_days >= 0) & ~np.isnan(age_months)
-        day = np.where(has_age, round_half_up(np.where(has_age, age_days, 0)), -1).astype(np.int64)
-        valid_age = has_age & (age_months < 60)
         age_missing = np.isnan(age_days)
+        has_age = (age_days >= 0) & ~np.isnan(age_months)  # False for NaN
+        day = round_half_up(np.where(has_age, age_days, -1)).astype(np.int64)
+        valid_age = has_age & (age_months < 60)
 
-        # position: standing under 9 months counts as unknown
+        # a child under 9 months measured standing counts as position unknown
         position = np.where((measure == 2) & has_age & (age_months < 9), 0, measure)
         young = has_age & (day < FIRST_STANDING_DAY)
         old = has_age & (day >= FIRST_STANDING_DAY)
-        clenhei = lenhei + np.where(young & (position == 2), LENHEI_CORRECTION, 0.0)
-        clenhei = clenhei - np.where(old & (position == 1), LENHEI_CORRECTION, 0.0)
+        clenhei = lenhei.copy()
+        clenhei[young & (position == 2)] += LENHEI_CORRECTION
+        clenhei[old & (position == 1)] -= LENHEI_CORRECTION
+        clenhei[clenhei <= 0] = np.nan
         cbmi = weight / ((clenhei / 100) ** 2)
 
-    age_idx = np.where(valid_age, day, -1)
-    zlen = _lms_z(clenhei, *_take(t["lhfa"], sex, age_idx))
-    zwei = _lms_z_restricted(weight, *_take(t["wfa"], sex, age_idx))
-    zbmi = _lms_z_restricted(cbmi, *_take(t["bmi"], sex, age_idx))
+    age_rows = np.where(valid_age, day, -1)
+    zlen = _lms_z(clenhei, *_age_lms(t["lhfa"], sex, age_rows))
+    zwei = _lms_z_restricted(weight, *_age_lms(t["wfa"], sex, age_rows))
+    zbmi = _lms_z_restricted(cbmi, *_age_lms(t["bmi"], sex, age_rows))
+    zwei[oedema] = np.nan
+    zbmi[oedema] = np.nan
 
-    # weight-for-length or -height: by age; by position only when age is missing
+    # weight-for-length or -height: chosen by age; by position only when age is missing
     with np.errstate(invalid="ignore"):
-        on_l = young | (age_missing & (position == 1)) | (age_missing & (position == 0) & (clenhei < UNKNOWN_AGE_LENGTH_LIMIT))
-        on_h = old | (age_missing & (position == 2)) | (age_missing & (position == 0) & (clenhei >= UNKNOWN_AGE_LENGTH_LIMIT))
-        wfl_ok = (sex > 0) & ((age_missing | valid_age)) & ~oedema
-        in_l = on_l & (clenhei >= WFL_RANGE[0]) & (clenhei <= WFL_RANGE[1]) & wfl_ok
-        in_h = on_h & ~on_l & (clenhei >= WFH_RANGE[0]) & (clenhei <= WFH_RANGE[1]) & wfl_ok
-    zwfl = np.full(len(sex), np.nan)
-    for mask, name in ((in_l, "wfl"), (in_h, "wfh")):
-        if mask.any():
-            lms = _lenhei_lms(t[name], np.where(mask, sex, 0), np.where(mask, clenhei, np.nan))
-            zwfl = np.where(mask, _lms_z_restricted(weight, *lms), zwfl)
-
-    zwei = np.where(oedema, np.nan, zwei)
-    zbmi = np.where(oedema, np.nan, zbmi)
+        no_age_l = age_missing & ((position == 1) | ((position == 0) & (clenhei < UNKNOWN_AGE_LENGTH_LIMIT)))
+        no_age_h = age_missing & ((position == 2) | ((position == 0) & (clenhei >= UNKNOWN_AGE_LENGTH_LIMIT)))
+        scorable = (sex > 0) & (age_missing | valid_age) & ~oedema & ~np.isnan(weight)
+        on_l = scorable & (young | no_age_l) & (clenhei >= WFL_RANGE[0]) & (clenhei <= WFL_RANGE[1])
+        on_h = scorable & (old | no_age_h) & (clenhei >= WFH_RANGE[0]) & (clenhei <= WFH_RANGE[1])
+    zwfl = np.full(n, np.nan)
+    for mask, name in ((on_l, "wfl"), (on_h, "wfh")):
+        rows = np.flatnonzero(mask)
+        if rows.size:
+            lms = _lenhei_lms(t[name], sex[rows], clenhei[rows])
+            zwfl[rows] = _lms_z_restricted(weight[rows], *lms)
 
     out = {}
     for name, z in (("zlen", zlen), ("zwei", zwei), ("zwfl", zwfl), ("zbmi", zbmi)):
-        z = round_r(np.where(np.isfinite(z), z, np.nan))
-        out[name] = z
+        z[~np.isfinite(z)] = np.nan
+        out[name] = round_r(z)
     out["clenhei"] = clenhei
     out["cbmi"] = cbmi
-    out["oedema_valid"] = oedema & valid_age
+    out["oedema"] = oedema & valid_age
     return out
 
 
@@ -499,8 +499,9 @@ def zscores(frame: pd.DataFrame, *, first_row: int = 2) -> pd.DataFrame:
     through unchanged, in order; output columns already present are overwritten in place.
 
     Output columns: zlen, flen, zwei, fwei, zwfl, fwfl, zbmi, fbmi (blank = not computable),
-    clenhei, cbmi, cat_tbu, cat_bbu, cat_bbtb, cat_imtu (blank when the z is blank or flagged;
-    with oedema the weight categories are the most severe ones, as WHO counts them).
+    clenhei, cbmi, and the ordered categoricals cat_tbu, cat_bbu, cat_bbtb, cat_imtu (blank when
+    the z is blank or flagged; with oedema the weight categories are the most severe ones, as WHO
+    counts such children below -3).
 
     Raises GrowthInputError (a ValueError) naming the row (`first_row` is the row number of the
     frame's first row: 2 for a CSV file with one header line) and column of the first value that
@@ -518,18 +519,24 @@ def zscores(frame: pd.DataFrame, *, first_row: int = 2) -> pd.DataFrame:
 
     res = compute(sex, age_days, age_months, weight, lenhei, measure, oedema)
 
-    out = frame.copy(deep=False)
-    flags = {}
+    columns = {}
+    usable = {}
     for z_col, f_col in (("zlen", "flen"), ("zwei", "fwei"), ("zwfl", "fwfl"), ("zbmi", "fbmi")):
-        out[z_col] = res[z_col]
-        flags[z_col] = _flag(res[z_col], z_col)
-        out[f_col] = flags[z_col]
-    out["clenhei"] = res["clenhei"]
-    out["cbmi"] = res["cbmi"]
+        z = res[z_col]
+        low, high = FLAG_LIMITS[z_col]
+        flagged = (z < low) | (z > high)
+        usable[z_col] = ~np.isnan(z) & ~flagged
+        columns[z_col] = z
+        columns[f_col] = pd.arrays.IntegerArray(flagged.astype(np.int8), np.isnan(z))
+    columns["clenhei"] = res["clenhei"]
+    columns["cbmi"] = res["cbmi"]
     for cat_col, (z_col, bands) in CATEGORIES.items():
-        flagged = flags[z_col].to_numpy(dtype="int8", na_value=0) == 1
-        labels = _category(res[z_col], flagged, bands)
+        cat = _category(res[z_col], usable[z_col], bands)
         if cat_col in OEDEMA_CATEGORY:
-            labels = np.where(res["oedema_valid"], OEDEMA_CATEGORY[cat_col], labels)
-        out[cat_col] = pd.array(np.where(labels == "", None, labels), dtype="str")
+            cat[res["oedema"]] = OEDEMA_CATEGORY[cat_col]
+        columns[cat_col] = cat
+
+    out = frame.copy(deep=False)
+    for name, values in columns.items():
+        out[name] = values
     return out
