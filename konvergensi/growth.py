@@ -23,6 +23,8 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from konvergensi.paths import PACKAGE
 
@@ -223,20 +225,24 @@ def round_r(x: np.ndarray, digits: int = 2) -> np.ndarray:
     the nearer one in double arithmetic; an exact tie goes to the even neighbour; symmetric
     around zero. (Not Python's round-half-even on the decimal string, nor half away from zero.)"""
     x = np.asarray(x, dtype=float)
-    a = np.abs(x)
     p = 10.0**digits
     with np.errstate(invalid="ignore"):
-        x10 = a * p
-        i10 = np.floor(x10)
-        xd = i10 / p
-        xu = np.ceil(x10) / p
+        a = np.abs(x)
+        xd = a * p
+        xu = np.ceil(xd)
+        np.floor(xd, out=xd)
+        xd /= p
+        xu /= p
         du = xu - a
-        dd = a - xd
-        take_up = du < dd
-        tie = np.flatnonzero(du == dd)
-        if tie.size:
-            take_up[tie] = np.fmod(i10[tie], 2.0) == 1
-    return np.copysign(np.where(take_up, xu, xd), x)
+        np.subtract(a, xd, out=a)  # now the distance down
+        take_up = du < a
+        tie = np.flatnonzero(du == a)
+        if tie.size:  # exact ties go to the even neighbour
+            take_up[tie] = np.fmod(np.floor(np.abs(x[tie]) * p), 2.0) == 1
+    np.copyto(xd, xu, where=take_up)
+    np.copysign(xd, x, out=xd)
+    xd += 0.0  # -0.0 -> 0.0
+    return xd
 
 
 def round_half_up(x: np.ndarray) -> np.ndarray:
@@ -297,10 +303,6 @@ def _row_of(position: int, first_row: int) -> int:
     return int(position) + first_row
 
 
-def _is_blank(values: pd.Series) -> np.ndarray:
-    return (values.isna() | (values.astype("str").str.strip() == "")).to_numpy()
-
-
 def _words(series: pd.Series, column: str, words: dict, expected: str, first_row: int):
     """Map a column of codes through `words` (case- and space-insensitive) via its distinct
     values, so a million rows cost one factorize. Returns (codes array, mapped uniques)."""
@@ -336,12 +338,22 @@ def _sex_codes(series: pd.Series, column: str, first_row: int) -> np.ndarray:
 
 
 def _numbers(series: pd.Series, column: str, first_row: int) -> np.ndarray:
-    """Float array; blank -> NaN; decimal comma accepted; anything else not a number -> error."""
+    """Float array; blank -> NaN; a decimal comma is accepted; anything else that is not a
+    number raises GrowthInputError. Text columns are parsed by pyarrow (fast); the slow pandas
+    path only runs to find the offending row."""
     if pd.api.types.is_numeric_dtype(series.dtype) and not pd.api.types.is_bool_dtype(series.dtype):
         return series.to_numpy(dtype="float64", na_value=np.nan)
+    try:
+        text = pa.array(series.astype("str"), type=pa.string(), from_pandas=True)
+        text = pc.replace_substring(pc.utf8_trim_whitespace(text), ",", ".")
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+        return pc.cast(text, pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        pass
     text = series.astype("str").str.strip().str.replace(",", ".", regex=False)
-    values = pd.to_numeric(text.mask(text == ""), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    bad = np.isnan(values) & ~_is_blank(series)
+    blank = (text.isna() | (text == "")).to_numpy()
+    values = pd.to_numeric(text.mask(blank), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    bad = np.isnan(values) & ~blank
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
         raise GrowthInputError(_row_of(i, first_row), column, series.iloc[i], "angka")
@@ -349,29 +361,45 @@ def _numbers(series: pd.Series, column: str, first_row: int) -> np.ndarray:
 
 
 DATE_FORMATS = ("ISO8601", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 
 
 def _dates(series: pd.Series, column: str, first_row: int) -> np.ndarray:
-    """Days since 1970-01-01 as float (NaN when blank); ISO or dd/mm/yyyy; else error."""
+    """Days since 1970-01-01 as float (NaN when blank). Accepts datetime columns, ISO dates
+    (YYYY-MM-DD, with or without a time), DD/MM/YYYY, DD-MM-YYYY, DD.MM.YYYY and Excel serial
+    day numbers; anything else raises GrowthInputError."""
     if pd.api.types.is_datetime64_any_dtype(series.dtype):
-        parsed = series.dt.tz_localize(None) if getattr(series.dt, "tz", None) is not None else series
-    else:
-        text = series.astype("str").str.strip()
-        text = text.mask(text == "")
-        parsed = pd.Series(pd.NaT, index=series.index, dtype="datetime64[s]")
-        todo = text.notna()
-        for fmt in DATE_FORMATS:
-            if not todo.any():
-                break
-            got = pd.to_datetime(text[todo], format=fmt, errors="coerce")
-            parsed[todo] = got
-            todo = todo & parsed.isna()
-        if todo.any():
-            i = int(np.flatnonzero(todo.to_numpy())[0])
-            raise GrowthInputError(_row_of(i, first_row), column, series.iloc[i], "tanggal YYYY-MM-DD atau DD/MM/YYYY")
-    days = parsed.dt.floor("D").to_numpy(dtype="datetime64[D]")
-    out = days.astype("int64").astype("float64")
-    out[np.isnat(days)] = np.nan
+        if getattr(series.dt, "tz", None) is not None:
+            series = series.dt.tz_localize(None)
+        days = series.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+        out = days.astype("int64").astype("float64")
+        out[np.isnat(days)] = np.nan
+        return out
+    if pd.api.types.is_numeric_dtype(series.dtype):
+        serial = np.floor(series.to_numpy(dtype="float64", na_value=np.nan))
+        return serial + (EXCEL_EPOCH - np.datetime64("1970-01-01", "D")).astype("int64")
+    text = series.astype("str").str.strip()
+    text = text.mask(text.isna() | (text == ""))
+    out = np.full(len(series), np.nan)
+    todo = text.notna().to_numpy().copy()
+    for fmt in DATE_FORMATS:
+        if not todo.any():
+            break
+        got = pd.to_datetime(text[todo], format=fmt, errors="coerce")
+        ok = got.notna().to_numpy()
+        days = got.to_numpy(dtype="datetime64[ns]")[ok].astype("datetime64[D]")
+        rows = np.flatnonzero(todo)[ok]
+        out[rows] = days.astype("int64")
+        todo[rows] = False
+    if todo.any():  # Excel serial day numbers written as text
+        rows = np.flatnonzero(todo)
+        serial = pd.to_numeric(text.iloc[rows], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        ok = (serial >= 1) & (serial < 2958466)
+        out[rows[ok]] = np.floor(serial[ok]) + (EXCEL_EPOCH - np.datetime64("1970-01-01", "D")).astype("int64")
+        todo[rows[ok]] = False
+    if todo.any():
+        i = int(np.flatnonzero(todo)[0])
+        raise GrowthInputError(_row_of(i, first_row), column, series.iloc[i], "tanggal YYYY-MM-DD atau DD/MM/YYYY")
     return out
 
 
