@@ -32,7 +32,6 @@ TABLES_DIR = PACKAGE / "who_tables"
 
 DAYS_PER_MONTH = 30.4375  # 365.25 / 12, as in WHO's software
 FIRST_STANDING_DAY = 731  # length (lying) below, height (standing) from this age in days
-LAST_DAY = 1826  # the last day with age in months < 60
 LENHEI_CORRECTION = 0.7  # cm between lying length and standing height
 WFL_RANGE = (45.0, 110.0)
 WFH_RANGE = (65.0, 120.0)
@@ -48,6 +47,7 @@ FLAG_LIMITS = {
     "zbmi": (-5.0, 5.0),
 }
 
+# the columns zscores adds, in order
 OUTPUT_COLUMNS = (
     "zlen", "flen", "zwei", "fwei", "zwfl", "fwfl", "zbmi", "fbmi", "clenhei", "cbmi",
     "cat_tbu", "cat_bbu", "cat_bbtb", "cat_imtu",
@@ -454,12 +454,11 @@ def _oedema(frame: pd.DataFrame, first_row: int) -> np.ndarray:
 def _category(z: np.ndarray, usable: np.ndarray, bands) -> pd.Categorical:
     """Ordered categorical of the band labels, from the most severe; missing where not usable."""
     codes = np.full(z.shape, -1, dtype=np.int8)
-    lower = -np.inf
+    todo = usable.copy()
     for k, (bound, inclusive, _label) in enumerate(bands):
-        upper = (z <= bound) if inclusive else (z < bound)
-        above = z >= lower if k == 0 or not bands[k - 1][1] else z > lower
-        codes[usable & upper & above] = k
-        lower = bound
+        hit = todo & ((z <= bound) if inclusive else (z < bound))
+        codes[hit] = k
+        todo &= ~hit
     return pd.Categorical.from_codes(codes, categories=[b[2] for b in bands], ordered=True)
 
 
@@ -514,7 +513,7 @@ def compute(sex, age_days, age_months, weight, lenhei, measure, oedema) -> dict[
         out[name] = round_r(z)
     out["clenhei"] = clenhei
     out["cbmi"] = cbmi
-    out["oedema"] = oedema & valid_age
+    out["oedema"] = oedema & valid_age & (sex > 0)
     return out
 
 

@@ -285,6 +285,9 @@ def test_oedema_blanks_weight_based_z_and_counts_as_severe():
     assert r["cat_bbu"] == "Berat badan sangat kurang"
     assert r["cat_bbtb"] == "Gizi buruk" and r["cat_imtu"] == "Gizi buruk"
     assert r["cat_tbu"] == "Normal"
+    for outside in ({"age_days": 1900}, {"sex": ""}):  # not a scorable child: no category at all
+        r = one(**{"age_days": 365, "weight_kg": 9.6, "oedema": "y", **outside})
+        assert pd.isna(r["cat_bbu"]) and pd.isna(r["cat_bbtb"])
 
 
 @pytest.mark.parametrize("weight, lenhei", [(0, 75.0), (-3, 75.0), (9.6, 0), (9.6, -75.0)])
