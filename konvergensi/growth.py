@@ -555,7 +555,7 @@ def zscores(frame: pd.DataFrame, *, first_row: int = 2) -> pd.DataFrame:
         usable[z_col] = ~np.isnan(z) & ~flagged
         columns[z_col] = z
         columns[f_col] = pd.arrays.IntegerArray(flagged.astype(np.int8), np.isnan(z))
-    columns["clenhei"] = res["clenhei"]
+    columns["clenhei"] = np.round(res["clenhei"], 10)  # 94.4, not 95.1 - 0.7 = 94.39999999999999
     columns["cbmi"] = res["cbmi"]
     for cat_col, (z_col, bands) in CATEGORIES.items():
         cat = _category(res[z_col], usable[z_col], bands)
