@@ -55,6 +55,14 @@ OUTPUT_COLUMNS = (
 
 # Permenkes 2/2020 categories: (upper bound, inclusive?, label) from the lowest category up.
 # A z belongs to the first category whose bound it does not exceed.
+NUTRITION_BANDS = [  # BB/PB or BB/TB, and IMT/U (the same bands for 0-60 months)
+    (-3.0, False, "Gizi buruk"),
+    (-2.0, False, "Gizi kurang"),
+    (1.0, True, "Gizi baik"),
+    (2.0, True, "Berisiko gizi lebih"),
+    (3.0, True, "Gizi lebih"),
+    (np.inf, True, "Obesitas"),
+]
 CATEGORIES = {
     "cat_tbu": ("zlen", [  # TB/U or PB/U
         (-3.0, False, "Sangat pendek"),
@@ -68,22 +76,8 @@ CATEGORIES = {
         (1.0, True, "Berat badan normal"),
         (np.inf, True, "Risiko berat badan lebih"),
     ]),
-    "cat_bbtb": ("zwfl", [  # BB/PB or BB/TB
-        (-3.0, False, "Gizi buruk"),
-        (-2.0, False, "Gizi kurang"),
-        (1.0, True, "Gizi baik"),
-        (2.0, True, "Berisiko gizi lebih"),
-        (3.0, True, "Gizi lebih"),
-        (np.inf, True, "Obesitas"),
-    ]),
-    "cat_imtu": ("zbmi", [  # IMT/U, same bands as BB/PB-BB/TB for 0-60 months
-        (-3.0, False, "Gizi buruk"),
-        (-2.0, False, "Gizi kurang"),
-        (1.0, True, "Gizi baik"),
-        (2.0, True, "Berisiko gizi lebih"),
-        (3.0, True, "Gizi lebih"),
-        (np.inf, True, "Obesitas"),
-    ]),
+    "cat_bbtb": ("zwfl", NUTRITION_BANDS),
+    "cat_imtu": ("zbmi", NUTRITION_BANDS),
 }
 # WHO counts every child with bilateral oedema as below -3 in the weight-related indicators
 OEDEMA_CATEGORY = {
@@ -277,7 +271,7 @@ def value_at_z(indicator: str, sex, x, z) -> np.ndarray:
         outside = ~((xf >= lo) & (xf <= hi))
         l = np.where(outside, np.nan, l)
     else:
-        day = np.nan_to_num(round_half_up(xf), nan=-1, posinf=-1, neginf=-1).astype(np.int64)
+        day = np.nan_to_num(round_half_up(np.clip(xf, -1, 1e9)), nan=-1).astype(np.int64)
         l, m, s = _age_lms(table, sex_code, day)
     y = _value_at(z_a.ravel(), l, m, s, restricted=indicator != "lhfa")
     return y.reshape(shape)
@@ -473,7 +467,7 @@ def compute(sex, age_days, age_months, weight, lenhei, measure, oedema) -> dict[
         lenhei = np.where(lenhei > 0, lenhei, np.nan)
         age_missing = np.isnan(age_days)
         has_age = (age_days >= 0) & ~np.isnan(age_months)  # False for NaN
-        day = round_half_up(np.where(has_age, age_days, -1)).astype(np.int64)
+        day = round_half_up(np.where(has_age, np.minimum(age_days, 1e9), -1)).astype(np.int64)
         valid_age = has_age & (age_months < 60)
 
         # a child under 9 months measured standing counts as position unknown
