@@ -1,0 +1,142 @@
+"""Indonesian number and date formats, used by the dashboard and the meeting pack.
+
+No Streamlit here: the PDF/PPTX pack imports this module too.
+
+    >>> number(1234)
+    '1.234'
+    >>> percent(18.4)
+    '18,4%'
+    >>> date(datetime.date(2024, 10, 24))
+    '24 Oktober 2024'
+    >>> month(datetime.date(2024, 10, 1))
+    'Oktober 2024'
+
+Percentages are passed as percent values (18.4 means 18,4%); use `share()` for a fraction (0.184).
+Missing values (None, NaN, NaT) print as an en dash so a table never shows "nan".
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+
+import pandas as pd
+
+MONTHS = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)
+MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+MISSING = "–"
+
+
+def is_missing(value) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def number(value, decimals: int = 0, signed: bool = False) -> str:
+    """1234 -> '1.234'; 1234.56 with decimals=1 -> '1.234,6'; signed=True adds '+' to positive values."""
+    if is_missing(value):
+        return MISSING
+    value = float(value)
+    text = f"{abs(value):,.{decimals}f}".replace(",", "\0").replace(".", ",").replace("\0", ".")
+    if round(value, decimals) < 0:
+        sign = "-"
+    elif signed and round(value, decimals) > 0:
+        sign = "+"
+    else:
+        sign = ""
+    return sign + text
+
+
+def percent(value, decimals: int = 1, signed: bool = False) -> str:
+    """18.4 -> '18,4%' (value already in percent)."""
+    if is_missing(value):
+        return MISSING
+    return number(value, decimals, signed=signed) + "%"
+
+
+def share(fraction, decimals: int = 1, signed: bool = False) -> str:
+    """0.184 -> '18,4%' (value as a fraction)."""
+    if is_missing(fraction):
+        return MISSING
+    return percent(float(fraction) * 100, decimals, signed=signed)
+
+
+def points(value, decimals: int = 1) -> str:
+    """Change of a percentage: 1.25 -> '+1,3 poin persen'."""
+    if is_missing(value):
+        return MISSING
+    return number(value, decimals, signed=True) + " poin persen"
+
+
+def _as_date(value) -> datetime.date | None:
+    if is_missing(value):
+        return None
+    if isinstance(value, str):
+        value = pd.Timestamp(value)
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    return pd.Timestamp(value).date()
+
+
+def date(value) -> str:
+    """2024-10-24 -> '24 Oktober 2024'."""
+    d = _as_date(value)
+    if d is None:
+        return MISSING
+    return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+def month(value) -> str:
+    """2024-10-01 -> 'Oktober 2024'."""
+    d = _as_date(value)
+    if d is None:
+        return MISSING
+    return f"{MONTHS[d.month - 1]} {d.year}"
+
+
+def month_short(value) -> str:
+    """2024-10-01 -> 'Okt 2024' (chart axes)."""
+    d = _as_date(value)
+    if d is None:
+        return MISSING
+    return f"{MONTHS_SHORT[d.month - 1]} {d.year}"
+
+
+def month_name(month_number: int) -> str:
+    """10 -> 'Oktober'."""
+    return MONTHS[int(month_number) - 1]
+
+
+def period_key(value) -> str:
+    """2024-10-01 -> '2024-10' (the form used in URLs and on the command line)."""
+    d = _as_date(value)
+    if d is None:
+        return ""
+    return f"{d.year:04d}-{d.month:02d}"
+
+
+def parse_period(text: str) -> datetime.date:
+    """'2024-10' -> date(2024, 10, 1). Raises ValueError on anything else."""
+    year, mon = str(text).strip().split("-")[:2]
+    return datetime.date(int(year), int(mon), 1)
+
+
+def months_between(start, end) -> int:
+    """Whole calendar months from start to end (2024-10 -> 2025-04 is 6)."""
+    a, b = _as_date(start), _as_date(end)
+    return (b.year - a.year) * 12 + (b.month - a.month)
+
+
+def is_finite(value) -> bool:
+    return not is_missing(value) and math.isfinite(float(value))

@@ -1,0 +1,233 @@
+"""The shared filter bar: period, area (kota > kecamatan > kelurahan), age group, sex.
+
+State lives in the URL (`st.query_params`) so a copied link reproduces the view:
+
+    ?periode=2024-10&wilayah=53.71.02&umur=0-23&jk=P
+
+Precedence when a page opens: the URL, then the values last used in this session (Streamlit clears
+the query string when the user switches page), then the defaults (latest month, whole region, all
+ages, both sexes). Invalid URL values fall back to the default silently.
+
+Usage in a page:
+
+    f = filters.filter_bar()              # renders the widgets, returns Filters
+    df = data.query("x", **f.params())    # period, area_id, age_group, sex
+    filters.select_area(region_id)        # drill down (call from a callback, e.g. a map click)
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from konvergensi import fmt
+from konvergensi.ui import data
+
+AGE_GROUPS = {"semua": "Semua umur (0-59 bln)", "0-23": "0-23 bulan (baduta)", "24-59": "24-59 bulan"}
+SEXES = {"semua": "Laki-laki dan perempuan", "L": "Laki-laki", "P": "Perempuan"}
+SEX_CODE = {"semua": None, "L": 1, "P": 2}
+
+# URL parameter names (Indonesian, short) and the session keys of the widgets.
+URL_KEYS = {"period": "periode", "area": "wilayah", "age": "umur", "sex": "jk"}
+_STATE = "_filters"              # last values used in this session (survives page switches)
+_W_PERIOD, _W_KEC, _W_KEL, _W_AGE, _W_SEX = "f_period", "f_kecamatan", "f_kelurahan", "f_age", "f_sex"
+ALL = ""                         # option value meaning "all kecamatan / all kelurahan"
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: datetime.date          # first day of the selected month
+    area_id: str                   # region_id of the selected area (kota, kecamatan or kelurahan)
+    area_level: str                # 'kabkota' | 'kecamatan' | 'kelurahan'
+    area_name: str                 # e.g. 'Kecamatan Maulafa'
+    region_id: str                 # the kabupaten/kota (top of the hierarchy)
+    kecamatan_id: str | None
+    kelurahan_id: str | None
+    age_group: str | None          # None (all), '0-23', '24-59'
+    sex: int | None                # None (both), 1 laki-laki, 2 perempuan
+    latest_period: datetime.date   # latest month with data
+
+    def params(self) -> dict:
+        """Named parameters for queries/*.sql filtered like the page."""
+        return {"period": self.period, "area_id": self.area_id, "age_group": self.age_group, "sex": self.sex}
+
+    @property
+    def period_label(self) -> str:
+        return fmt.month(self.period)
+
+    @property
+    def subgroup_label(self) -> str:
+        """'' for all children, else e.g. '0-23 bulan, perempuan'."""
+        parts = []
+        if self.age_group:
+            parts.append(f"{self.age_group} bulan")
+        if self.sex:
+            parts.append("laki-laki" if self.sex == 1 else "perempuan")
+        return ", ".join(parts)
+
+    def describe(self) -> str:
+        """'Kecamatan Maulafa, Oktober 2024 (0-23 bulan)'."""
+        extra = self.subgroup_label
+        return f"{self.area_name}, {self.period_label}" + (f" ({extra})" if extra else "")
+
+
+class Regions:
+    """The area hierarchy (small: a few dozen rows), with names and parents."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self.by_id = {r.region_id: r for r in frame.itertuples(index=False)}
+        top = frame[frame.level == "kabkota"]
+        self.root_id = top.region_id.iloc[0] if len(top) else ALL
+        self.root_name = top.name.iloc[0] if len(top) else "Semua wilayah"
+
+    def children(self, parent_id: str, level: str) -> list[str]:
+        f = self.frame
+        return f[(f.level == level) & (f.parent_id == parent_id)].region_id.tolist() if parent_id else \
+            f[f.level == level].region_id.tolist()
+
+    def name(self, region_id: str | None) -> str:
+        if not region_id or region_id not in self.by_id:
+            return self.root_name
+        return self.by_id[region_id].name
+
+    def label(self, region_id: str | None) -> str:
+        """'Kota Kupang', 'Kecamatan Maulafa', 'Kelurahan Oebobo'."""
+        if not region_id or region_id not in self.by_id or region_id == self.root_id:
+            return self.root_name
+        r = self.by_id[region_id]
+        return f"{'Kecamatan' if r.level == 'kecamatan' else 'Kelurahan'} {r.name}"
+
+    def split(self, region_id: str | None) -> tuple[str | None, str | None]:
+        """(kecamatan_id, kelurahan_id) of an area id; (None, None) for the whole region or unknown."""
+        r = self.by_id.get(region_id or "")
+        if r is None or r.level == "kabkota":
+            return None, None
+        if r.level == "kecamatan":
+            return r.region_id, None
+        return r.parent_id, r.region_id
+
+
+def regions() -> Regions:
+    return Regions(data.query("regions_tree"))
+
+
+def periods() -> list[datetime.date]:
+    """Months with measurements, newest first."""
+    return [pd.Timestamp(p).date() for p in data.query("periods_with_measurements").period]
+
+
+def _from_url(key: str) -> str | None:
+    value = st.query_params.get(URL_KEYS[key])
+    return value if value not in (None, "") else None
+
+
+def _initial() -> dict:
+    saved = st.session_state.get(_STATE, {})
+    return {k: _from_url(k) or saved.get(k) for k in URL_KEYS}
+
+
+def select_area(region_id: str | None) -> None:
+    """Drill down to an area. Call from a widget callback (before the filter bar is drawn again)."""
+    reg = regions()
+    kec, kel = reg.split(region_id)
+    st.session_state[_W_KEC] = kec or ALL
+    st.session_state[_W_KEL] = kel or ALL
+    saved = dict(st.session_state.get(_STATE, {}))
+    saved["area"] = region_id
+    st.session_state[_STATE] = saved
+    st.query_params[URL_KEYS["area"]] = region_id or ""
+
+
+def filter_bar(*, show_period: bool = True, show_subgroups: bool = True) -> Filters:
+    """Render the filter bar at the top of the page and return the selected values.
+
+    show_period=False for pages that show a time series (the period is then the latest month, still
+    kept in the URL for the other pages); show_subgroups=False hides age group and sex where a page's
+    figures are not per child (e.g. posyandu SKDN).
+    """
+    reg = regions()
+    months = periods()
+    latest = months[0] if months else datetime.date.today().replace(day=1)
+    init = _initial()
+
+    # Widget state is initialised once per session from the URL / saved values, then owned by the widget.
+    month_keys = [fmt.period_key(m) for m in months] or [fmt.period_key(latest)]
+    if _W_PERIOD not in st.session_state or st.session_state[_W_PERIOD] not in month_keys:
+        st.session_state[_W_PERIOD] = init["period"] if init["period"] in month_keys else month_keys[0]
+    if _W_KEC not in st.session_state:
+        kec, kel = reg.split(init["area"])
+        st.session_state[_W_KEC] = kec or ALL
+        st.session_state[_W_KEL] = kel or ALL
+    if _W_AGE not in st.session_state:
+        st.session_state[_W_AGE] = init["age"] if init["age"] in AGE_GROUPS else "semua"
+    if _W_SEX not in st.session_state:
+        st.session_state[_W_SEX] = init["sex"] if init["sex"] in SEXES else "semua"
+
+    kecamatan = [ALL] + reg.children(reg.root_id if reg.root_id != ALL else "", "kecamatan")
+    if st.session_state[_W_KEC] not in kecamatan:
+        st.session_state[_W_KEC] = ALL
+    kec_now = st.session_state[_W_KEC]
+    kelurahan = [ALL] + (reg.children(kec_now, "kelurahan") if kec_now else [])
+    if st.session_state.get(_W_KEL, ALL) not in kelurahan:
+        st.session_state[_W_KEL] = ALL
+
+    cols = st.columns([1.1, 1.2, 1.2, 1.1, 1.1] if show_subgroups else [1, 1.2, 1.2])
+    with cols[0]:
+        if show_period:
+            st.selectbox("Periode", month_keys, key=_W_PERIOD, format_func=lambda k: fmt.month(fmt.parse_period(k)))
+        else:
+            st.markdown(f"**Data s.d.**  \n{fmt.month(latest)}")
+    with cols[1]:
+        st.selectbox("Kecamatan", kecamatan, key=_W_KEC,
+                     format_func=lambda r: f"Semua ({reg.root_name})" if r == ALL else reg.name(r))
+    with cols[2]:
+        st.selectbox("Kelurahan", kelurahan, key=_W_KEL, disabled=not kec_now,
+                     format_func=lambda r: "Semua kelurahan" if r == ALL else reg.name(r))
+    if show_subgroups:
+        with cols[3]:
+            st.selectbox("Kelompok umur", list(AGE_GROUPS), key=_W_AGE, format_func=AGE_GROUPS.get)
+        with cols[4]:
+            st.selectbox("Jenis kelamin", list(SEXES), key=_W_SEX, format_func=SEXES.get)
+
+    period_key = st.session_state[_W_PERIOD] if show_period else (init["period"] or month_keys[0])
+    if period_key not in month_keys:
+        period_key = month_keys[0]
+    kec_id = st.session_state[_W_KEC] or None
+    kel_id = (st.session_state[_W_KEL] or None) if kec_id else None
+    area_id = kel_id or kec_id or reg.root_id
+    age = st.session_state[_W_AGE]
+    sex = st.session_state[_W_SEX]
+
+    values = {"period": period_key, "area": area_id if area_id != reg.root_id else None,
+              "age": age if age != "semua" else None, "sex": sex if sex != "semua" else None}
+    st.session_state[_STATE] = values
+    _write_url(values)
+
+    level = reg.by_id[area_id].level if area_id in reg.by_id else "kabkota"
+    return Filters(
+        period=fmt.parse_period(period_key),
+        area_id=area_id,
+        area_level=level,
+        area_name=reg.label(area_id),
+        region_id=reg.root_id,
+        kecamatan_id=kec_id,
+        kelurahan_id=kel_id,
+        age_group=None if age == "semua" else age,
+        sex=SEX_CODE[sex],
+        latest_period=latest,
+    )
+
+
+def _write_url(values: dict) -> None:
+    """Mirror the filter values into the query string (defaults left out to keep links short)."""
+    wanted = {URL_KEYS[k]: v for k, v in values.items() if v}
+    current = {k: st.query_params.get(k) for k in URL_KEYS.values()}
+    for name in URL_KEYS.values():
+        if name in wanted and current.get(name) != wanted[name]:
+            st.query_params[name] = wanted[name]
+        elif name not in wanted and current.get(name) is not None:
+            del st.query_params[name]
