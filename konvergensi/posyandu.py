@@ -1,0 +1,106 @@
+"""Posyandu strata computed from the criteria, and the "perlu perhatian" (needs attention) signals.
+
+Strata (Pedoman Umum Pengelolaan Posyandu, Kemenkes 2011; the criteria in domain.md), judged on the
+12 months up to the selected period:
+
+| strata   | openings/year | kader on duty | main-service coverage | extra programmes | dana sehat |
+|----------|---------------|---------------|-----------------------|------------------|------------|
+| Pratama  | < 8           | or < 5        |                       |                  |            |
+| Madya    | >= 8          | >= 5          | < 50%                 |                  |            |
+| Purnama  | >= 8          | >= 5          | >= 50%                | present          | < 50%      |
+| Mandiri  | >= 8          | >= 5          | >= 50%                | present          | >= 50%     |
+
+A posyandu that meets the coverage criterion but has no extra programme stays Madya. How the inputs
+are measured (documented on screen):
+- openings: months with `opened` in the 12 months; when fewer than 12 months were reported, the count
+  is scaled to a year (6 openings in 6 reported months = 12 a year);
+- kader on duty: average `kader_on_duty` over the months the posyandu opened;
+- coverage of the main services (D/S, KIA, KB, imunisasi): (D/S + 3 x main_service_coverage) / 4,
+  i.e. the mean of the four services, where `main_service_coverage` is the mean of KIA, KB and
+  imunisasi as reported and D/S is sum(D)/sum(S) over the 12 months;
+- extra programmes and dana sehat share from the posyandu registry.
+A missing input gives no computed strata (shown as "data kurang").
+
+Thresholds are configurable (`StrataThresholds`, filled from the region's config file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+import pandas as pd
+
+STRATA = ("Pratama", "Madya", "Purnama", "Mandiri")
+RANK = {name: i for i, name in enumerate(STRATA)}
+
+
+@dataclass(frozen=True)
+class StrataThresholds:
+    min_openings: float = 8          # openings per year
+    min_kader: float = 5             # kader on duty
+    min_coverage: float = 0.50       # main-service coverage, 0..1
+    min_dana_sehat: float = 0.50     # share of households in dana sehat, 0..1
+    ds_target: float = 0.80          # D/S target (participation)
+    nd_target: float = 0.70          # N/D target (success)
+
+    @classmethod
+    def from_mapping(cls, values: dict | None) -> "StrataThresholds":
+        """Build from a config mapping, ignoring keys that are not thresholds."""
+        values = values or {}
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: float(v) for k, v in values.items() if k in names})
+
+
+def main_service_coverage(ds: pd.Series, other_services: pd.Series) -> pd.Series:
+    """Mean of the four main services: D/S and the three reported together (KIA, KB, imunisasi)."""
+    return (ds + 3 * other_services) / 4
+
+
+def compute_strata(frame: pd.DataFrame, t: StrataThresholds = StrataThresholds()) -> pd.Series:
+    """Computed strata per row of `frame` with columns openings_year, kader_on_duty, coverage,
+    has_extra_programmes, dana_sehat_share. Missing inputs -> <NA>."""
+    openings = pd.to_numeric(frame["openings_year"], errors="coerce")
+    kader = pd.to_numeric(frame["kader_on_duty"], errors="coerce")
+    coverage = pd.to_numeric(frame["coverage"], errors="coerce")
+    extra = frame["has_extra_programmes"].astype("boolean")
+    dana = pd.to_numeric(frame["dana_sehat_share"], errors="coerce")
+
+    basic_known = openings.notna() & kader.notna()
+    basic_ok = (openings >= t.min_openings) & (kader >= t.min_kader)
+    covered = coverage >= t.min_coverage
+    extra_ok = extra.fillna(False).astype(bool)
+    dana_ok = dana >= t.min_dana_sehat
+
+    out = pd.Series(pd.NA, index=frame.index, dtype="string")
+    out[basic_known & ~basic_ok] = "Pratama"
+    ok = basic_known & basic_ok
+    out[ok & coverage.notna() & ~covered] = "Madya"
+    out[ok & covered & extra.notna() & ~extra_ok] = "Madya"
+    top = ok & covered & extra_ok
+    out[top & dana.notna() & ~dana_ok] = "Purnama"
+    out[top & dana_ok] = "Mandiri"
+    return out
+
+
+def attention_reasons(frame: pd.DataFrame, t: StrataThresholds = StrataThresholds()) -> pd.Series:
+    """Why a posyandu needs attention this period ('' when it does not), as Indonesian text.
+
+    Signals: not opened; D/S below target; N/D below target; computed strata Pratama; recorded strata
+    higher than the computed one (the register may be out of date). Columns used: opened, ds, nd,
+    strata_computed, strata_recorded.
+    """
+    reasons = pd.DataFrame(index=frame.index)
+    opened = frame["opened"].astype("boolean")
+    reasons["buka"] = np.where(opened.fillna(False).astype(bool), "", "tidak buka bulan ini")
+    ds = pd.to_numeric(frame["ds"], errors="coerce")
+    nd = pd.to_numeric(frame["nd"], errors="coerce")
+    reasons["ds"] = np.where(ds < t.ds_target, f"D/S < {t.ds_target:.0%}", "")
+    reasons["nd"] = np.where(nd < t.nd_target, f"N/D < {t.nd_target:.0%}", "")
+    computed = frame["strata_computed"].astype("string")
+    recorded = frame["strata_recorded"].astype("string")
+    reasons["pratama"] = np.where(computed.fillna("") == "Pratama", "strata Pratama", "")
+    rank_c = computed.map(RANK, na_action="ignore").astype("Float64")
+    rank_r = recorded.map(RANK, na_action="ignore").astype("Float64")
+    reasons["strata"] = np.where((rank_r > rank_c).fillna(False), "strata tercatat lebih tinggi", "")
+    return reasons.apply(lambda row: "; ".join(r for r in row if r), axis=1).astype("string")
