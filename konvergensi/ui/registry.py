@@ -50,6 +50,17 @@ PAGES: list[PageSpec] = [
     PageSpec("pages/peta.py", "Peta", "🗺️", "Ringkasan"),
     PageSpec("pages/tren.py", "Tren", "📈", "Ringkasan"),
     PageSpec("pages/posyandu.py", "Posyandu", "🏥", "Konvergensi"),
+    PageSpec("pages/aksi.py", "Aksi konvergensi", "✅", "Konvergensi"),
+    PageSpec("pages/scorecard.py", "Scorecard kelurahan", "🧮", "Konvergensi"),
+    PageSpec("pages/ibu_hamil.py", "Ibu hamil", "🤰", "Konvergensi"),
+    PageSpec("pages/keluarga_berisiko.py", "Keluarga berisiko", "🏠", "Konvergensi"),
+    PageSpec("pages/kampung_kb.py", "Kampung KB", "🏘️", "Konvergensi"),
+    PageSpec("pages/kualitas_data.py", "Kualitas data", "🔎", "Data", roles=("pimpinan", "petugas", "admin")),
+    PageSpec("pages/kelola_data.py", "Kelola data", "📥", "Data", roles=("admin",)),
+    PageSpec("pages/rakor.py", "Bahan rakor", "📄", "Tindak lanjut"),
+    PageSpec("pages/tindak_lanjut.py", "Daftar tindak lanjut", "📋", "Tindak lanjut", roles=STAFF_ROLES),
+    PageSpec("pages/masuk.py", "Masuk / keluar", "🔑", "Pengaturan"),
+    PageSpec("pages/pengguna.py", "Pengguna", "👥", "Pengaturan", roles=("admin",)),
 ]
 
 
