@@ -93,8 +93,8 @@ def attention_reasons(frame: pd.DataFrame, t: StrataThresholds = StrataThreshold
     reasons = pd.DataFrame(index=frame.index)
     opened = frame["opened"].astype("boolean")
     reasons["buka"] = np.where(opened.fillna(False).astype(bool), "", "tidak buka bulan ini")
-    ds = pd.to_numeric(frame["ds"], errors="coerce")
-    nd = pd.to_numeric(frame["nd"], errors="coerce")
+    ds = pd.to_numeric(frame["ds"], errors="coerce").astype("float64")
+    nd = pd.to_numeric(frame["nd"], errors="coerce").astype("float64")
     reasons["ds"] = np.where(ds < t.ds_target, f"D/S < {t.ds_target:.0%}", "")
     reasons["nd"] = np.where(nd < t.nd_target, f"N/D < {t.nd_target:.0%}", "")
     computed = frame["strata_computed"].astype("string")
@@ -104,3 +104,28 @@ def attention_reasons(frame: pd.DataFrame, t: StrataThresholds = StrataThreshold
     rank_r = recorded.map(RANK, na_action="ignore").astype("Float64")
     reasons["strata"] = np.where((rank_r > rank_c).fillna(False), "strata tercatat lebih tinggi", "")
     return reasons.apply(lambda row: "; ".join(r for r in row if r), axis=1).astype("string")
+
+
+def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+    num = pd.to_numeric(num, errors="coerce").astype("Float64")
+    den = pd.to_numeric(den, errors="coerce").astype("Float64")
+    return (num / den.where(den > 0)).astype("Float64")
+
+
+def performance(frame: pd.DataFrame, t: StrataThresholds = StrataThresholds()) -> pd.DataFrame:
+    """Add SKDN ratios, strata inputs, computed strata and attention reasons to the rows of
+    queries/posyandu_performance.sql. Ratios are fractions (0..1); prevalence is a percent."""
+    out = frame.copy()
+    out["ks"] = _ratio(out["k"], out["s"])
+    out["dk"] = _ratio(out["d"], out["k"])
+    out["ds"] = _ratio(out["d"], out["s"])
+    out["nd"] = _ratio(out["n"], out["d"])
+    out["bgm_d"] = _ratio(out["bgm"], out["d"])
+    months = pd.to_numeric(out["months_reported"], errors="coerce")
+    out["openings_year"] = (pd.to_numeric(out["openings"], errors="coerce") * 12 / months.where(months > 0)).round(1)
+    out["kader_on_duty"] = out["kader_on_duty_avg"]
+    out["coverage"] = main_service_coverage(out["ds_12m"], out["main_service_12m"])
+    out["strata_computed"] = compute_strata(out, t)
+    out["prevalence_stunting"] = _ratio(out["children_stunted"], out["children_measured"]) * 100
+    out["attention"] = attention_reasons(out, t)
+    return out

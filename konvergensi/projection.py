@@ -56,6 +56,11 @@ def month_start(index: int) -> datetime.date:
     return datetime.date(index // 12, index % 12 + 1, 1)
 
 
+def add_months(day, months: int) -> datetime.date:
+    """First day of the month `months` after the month of `day`."""
+    return month_start(month_index(day) + months)
+
+
 def trajectory(baseline_date, baseline_value: float, target_date, target_value: float) -> pd.DataFrame:
     """Monthly straight path from baseline to target: columns period, value."""
     a, b = month_index(baseline_date), month_index(target_date)

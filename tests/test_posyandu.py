@@ -53,3 +53,27 @@ def test_attention_reasons():
     assert got[1] == "tidak buka bulan ini; strata Pratama; strata tercatat lebih tinggi"
     assert got[2] == "D/S < 80%; N/D < 70%"
     assert got[3] == ""
+
+
+def test_performance_ratios_strata_and_prevalence_by_hand():
+    from konvergensi.posyandu import performance
+
+    rows = pd.DataFrame({
+        "posyandu_id": ["A", "B"], "name": ["Mawar", "Melati"],
+        "opened": [True, None], "s": [40, None], "k": [36, None], "d": [32, None], "n": [20, None],
+        "bgm": [2, None], "t2": [1, None],
+        "months_reported": [6, 0], "openings": [5, 0], "kader_on_duty_avg": [5.5, None],
+        "ds_12m": [0.8, None], "main_service_12m": [0.6, None],
+        "has_extra_programmes": [True, False], "dana_sehat_share": [0.5, 0.2], "strata_recorded": ["Mandiri", "Madya"],
+        "children_measured": [25, 0], "children_stunted": [5, 0],
+    })
+    out = performance(rows)
+    a, b = out.iloc[0], out.iloc[1]
+    assert (a.ks, a.ds, a.nd, a.dk, a.bgm_d) == (0.9, 0.8, 0.625, 32 / 36, 2 / 32)
+    assert a.openings_year == 10.0                              # 5 openings in 6 reported months
+    assert a.coverage == pytest.approx((0.8 + 3 * 0.6) / 4)     # 0.65
+    assert a.strata_computed == "Mandiri"
+    assert a.prevalence_stunting == 20.0
+    assert a.attention == "N/D < 70%"
+    assert pd.isna(b.ds) and pd.isna(b.prevalence_stunting) and pd.isna(b.strata_computed)
+    assert b.attention == "tidak buka bulan ini"

@@ -66,3 +66,12 @@ def test_t_quantiles():
     assert projection.t975(2) == 4.303
     assert projection.t975(35) == pytest.approx(2.03, abs=0.002)
     assert projection.t975(1000) == 1.96
+
+
+def test_add_months_crosses_years():
+    import datetime
+
+    from konvergensi.projection import add_months
+
+    assert add_months(datetime.date(2024, 11, 17), 2) == datetime.date(2025, 1, 1)
+    assert add_months("2025-03-01", -3) == datetime.date(2024, 12, 1)
