@@ -1,0 +1,71 @@
+-- One row per posyandu of an area: its SKDN report for the period, what the strata criteria need over
+-- the 12 months up to the period, D/S of the last 6 months (sparkline) and stunting among the children
+-- it measured in the period. Ratios are left to the caller (konvergensi.posyandu); counts come as they are.
+-- Parameters: $period (first day of the month), $area_id (kota, kecamatan or kelurahan id).
+WITH area_kelurahan AS (
+    SELECT kel.region_id, kel.name AS kelurahan, kec.name AS kecamatan
+    FROM regions AS kel
+    LEFT JOIN regions AS kec ON kec.region_id = kel.parent_id
+    WHERE kel.level = 'kelurahan' AND $area_id IN (kel.region_id, kel.parent_id, kec.parent_id)
+),
+area_posyandu AS (
+    SELECT p.*, a.kelurahan, a.kecamatan
+    FROM posyandu AS p
+    JOIN area_kelurahan AS a ON a.region_id = p.kelurahan_id
+),
+this_month AS (
+    SELECT r.*
+    FROM posyandu_reports AS r
+    WHERE r.period = $period AND r.posyandu_id IN (SELECT posyandu_id FROM area_posyandu)
+),
+last_year AS (   -- the 12 months up to and including the period
+    SELECT
+        posyandu_id,
+        count(*) AS months_reported,
+        count(*) FILTER (WHERE opened) AS openings,
+        avg(kader_on_duty) FILTER (WHERE opened) AS kader_on_duty_avg,
+        sum(d)::DOUBLE / nullif(sum(s), 0) AS ds_12m,
+        avg(main_service_coverage) AS main_service_12m
+    FROM posyandu_reports
+    WHERE period > $period - INTERVAL 12 MONTH AND period <= $period
+      AND posyandu_id IN (SELECT posyandu_id FROM area_posyandu)
+    GROUP BY posyandu_id
+),
+months6 AS (
+    SELECT unnest(generate_series(($period - INTERVAL 5 MONTH)::DATE, $period::DATE, INTERVAL 1 MONTH))::DATE AS period
+),
+sparkline AS (   -- D/S per month, 6 months, NULL where there is no report
+    SELECT p.posyandu_id,
+           list(round(r.d::DOUBLE / nullif(r.s, 0) * 100, 1) ORDER BY m.period) AS ds_6m
+    FROM area_posyandu AS p
+    CROSS JOIN months6 AS m
+    LEFT JOIN posyandu_reports AS r ON r.posyandu_id = p.posyandu_id AND r.period = m.period
+    GROUP BY p.posyandu_id
+),
+children_stunting AS (
+    SELECT posyandu_id, count(*) AS measured, count(*) FILTER (WHERE zlen < -2) AS stunted
+    FROM (
+        SELECT posyandu_id, zlen
+        FROM measurements
+        WHERE period = $period AND zlen IS NOT NULL AND coalesce(flen, 0) = 0
+          AND posyandu_id IN (SELECT posyandu_id FROM area_posyandu)
+        QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY measure_date DESC, measurement_id DESC) = 1
+    )
+    GROUP BY posyandu_id
+)
+SELECT
+    p.posyandu_id, p.name, p.kelurahan, p.kecamatan,
+    p.strata_recorded, p.kader_count, p.has_extra_programmes, p.dana_sehat_share, p.is_ilp,
+    t.opened, t.s, t.k, t.d, t.n, t.bgm, t.t2, t.kader_on_duty,
+    coalesce(y.months_reported, 0) AS months_reported,
+    coalesce(y.openings, 0) AS openings,
+    y.kader_on_duty_avg, y.ds_12m, y.main_service_12m,
+    s.ds_6m,
+    coalesce(c.measured, 0) AS children_measured,
+    coalesce(c.stunted, 0) AS children_stunted
+FROM area_posyandu AS p
+LEFT JOIN this_month AS t USING (posyandu_id)
+LEFT JOIN last_year AS y USING (posyandu_id)
+LEFT JOIN sparkline AS s USING (posyandu_id)
+LEFT JOIN children_stunting AS c USING (posyandu_id)
+ORDER BY p.kecamatan, p.kelurahan, p.name
