@@ -1,0 +1,342 @@
+"""The region's configuration: one TOML file per kabupaten/kota (config/kota_kupang.toml by default).
+
+`load(path=None)` reads the file named by the argument, else $KONVERGENSI_CONFIG, else
+config/kota_kupang.toml, and returns a `Config`. Regions come from a CSV beside the file
+(`regions_csv`), with columns kode_kecamatan, kecamatan, kode_kelurahan, kelurahan and optionally
+kode_pos, point_lat, point_lon, area_km2 (codes may be blank: a stable slug is used as id).
+
+The tables the build writes from the config (regions, puskesmas, puskesmas_kelurahan, targets,
+published_figures) are produced here as DataFrames in the schema's columns, so the build and the
+tests share one reading of the file. Thresholds not set in the file take the defaults below.
+A bad file raises `ConfigError` naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from konvergensi import paths
+
+DEFAULT_CONFIG = paths.CONFIG / "kota_kupang.toml"
+
+DEFAULT_THRESHOLDS: dict[str, float] = {
+    # posyandu strata (names as konvergensi.posyandu.StrataThresholds) and SKDN targets
+    "min_openings": 8,
+    "min_kader": 5,
+    "min_coverage": 0.5,
+    "min_dana_sehat": 0.5,
+    "ds_target": 0.8,
+    "nd_target": 0.7,
+    # maps and small numbers
+    "min_children_map": 10,
+    "suppress_below": 5,
+    # mothers
+    "kek_muac_cm": 23.5,
+    "anaemia_hb_g_dl": 11.0,
+    "ttd_min": 90,
+    "anc_min": 4,
+    # app uploads
+    "max_upload_mb": 50,
+}
+
+TARGET_INDICATORS = ("stunted", "prevalence_stunting")
+
+
+class ConfigError(ValueError):
+    """The configuration file is missing, unreadable or inconsistent (message in Indonesian)."""
+
+
+def name_key(name) -> str:
+    """Normalised name for matching: lower case, letters and digits only ('Batu Plat' == 'batuplat')."""
+    if name is None or (isinstance(name, float) and name != name):
+        return ""
+    return re.sub(r"[^0-9a-z]", "", str(name).lower())
+
+
+def slug(name: str) -> str:
+    return re.sub(r"[^0-9a-z]+", "-", str(name).lower()).strip("-")
+
+
+@dataclass
+class Config:
+    name: str
+    region_name: str
+    region_id: str
+    path: Path
+    regions_csv: Path
+    thresholds: dict = field(default_factory=dict)
+    store_identity: bool = False
+    puskesmas: list = field(default_factory=list)         # dicts: name, kecamatan, kelurahan (list of names)
+    targets: list = field(default_factory=list)           # dicts as in the file (area, indicator, ...)
+    published_figures: list = field(default_factory=list)
+    kampung_kb: list = field(default_factory=list)        # kelurahan names
+    aliases: dict = field(default_factory=dict)           # kelurahan name -> list of other spellings
+
+    # ---- tables -------------------------------------------------------------------------------------
+    def regions(self) -> pd.DataFrame:
+        """The `regions` table: the kabupaten/kota, its kecamatan and kelurahan."""
+        return _regions(self)
+
+    def area_id(self, text: str, *, allow_unknown_code: bool = False) -> str:
+        """Region id for a name or id (see `resolve_area`); ConfigError when unknown."""
+        found = resolve_area(self.regions(), text)
+        if found is not None:
+            return found
+        if allow_unknown_code and re.fullmatch(r"[0-9.]+", str(text).strip()):
+            return str(text).strip()
+        raise ConfigError(f"{self.path.name}: wilayah {text!r} tidak dikenal")
+
+    def puskesmas_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(`puskesmas`, `puskesmas_kelurahan`) tables."""
+        regions = self.regions()
+        kel = regions[regions.level == "kelurahan"]
+        kec = regions[regions.level == "kecamatan"]
+        kel_by_key = {name_key(n): rid for n, rid in zip(kel.name, kel.region_id)}
+        for canonical, others in self.aliases.items():
+            rid = kel_by_key.get(name_key(canonical))
+            for other in others:
+                if rid:
+                    kel_by_key.setdefault(name_key(other), rid)
+        kec_by_key = {name_key(n): rid for n, rid in zip(kec.name, kec.region_id)}
+        rows, links = [], []
+        for p in self.puskesmas:
+            pid = "pkm-" + slug(p["name"])
+            kec_id = kec_by_key.get(name_key(p.get("kecamatan", "")))
+            if p.get("kecamatan") and kec_id is None:
+                raise ConfigError(f"{self.path.name}: puskesmas {p['name']}: kecamatan {p['kecamatan']!r} tidak dikenal")
+            rows.append({"puskesmas_id": pid, "name": f"Puskesmas {p['name']}", "kecamatan_id": kec_id})
+            for k in p.get("kelurahan", []):
+                rid = kel_by_key.get(name_key(k))
+                if rid is None:
+                    raise ConfigError(f"{self.path.name}: puskesmas {p['name']}: kelurahan {k!r} tidak dikenal")
+                links.append({"puskesmas_id": pid, "kelurahan_id": rid})
+        pk = pd.DataFrame(rows, columns=["puskesmas_id", "name", "kecamatan_id"])
+        pkk = pd.DataFrame(links, columns=["puskesmas_id", "kelurahan_id"]).drop_duplicates()
+        return pk, pkk
+
+    def targets_table(self) -> pd.DataFrame:
+        rows = []
+        for i, t in enumerate(self.targets):
+            try:
+                rid = self.area_id(t["area"])
+                ind = t["indicator"]
+                if ind not in TARGET_INDICATORS:
+                    raise ConfigError(f"{self.path.name}: target {i + 1}: indikator {ind!r} tidak dikenal "
+                                      f"(pilih {', '.join(TARGET_INDICATORS)})")
+                rows.append({
+                    "target_id": f"{rid}:{ind}:{_date(t['baseline_date'])}:{_date(t['target_date'])}",
+                    "region_id": rid, "indicator": ind,
+                    "baseline_date": _date(t["baseline_date"]), "baseline_value": float(t["baseline_value"]),
+                    "target_date": _date(t["target_date"]), "target_value": float(t["target_value"]),
+                    "source": t.get("source"),
+                })
+            except KeyError as exc:
+                raise ConfigError(f"{self.path.name}: target {i + 1}: kunci {exc.args[0]!r} tidak ada") from None
+        return pd.DataFrame(rows, columns=["target_id", "region_id", "indicator", "baseline_date",
+                                           "baseline_value", "target_date", "target_value", "source"])
+
+    def published_table(self) -> pd.DataFrame:
+        rows = []
+        for i, f in enumerate(self.published_figures):
+            try:
+                rows.append({
+                    "region_id": self.area_id(f["area"], allow_unknown_code=True), "year": int(f["year"]),
+                    "source": f["source"], "kind": f["kind"], "stunted": f.get("stunted"),
+                    "prevalence_stunting": f.get("prevalence_stunting"), "note": f.get("note"),
+                })
+            except KeyError as exc:
+                raise ConfigError(f"{self.path.name}: published_figures {i + 1}: kunci {exc.args[0]!r} tidak ada") from None
+        df = pd.DataFrame(rows, columns=["region_id", "year", "source", "kind", "stunted", "prevalence_stunting", "note"])
+        df["stunted"] = df["stunted"].astype("Int64")
+        df["prevalence_stunting"] = df["prevalence_stunting"].astype("Float64")
+        return df
+
+    def settings(self) -> dict:
+        """What build_info.settings_json records: every threshold and the privacy choice."""
+        return {"config": self.name, "config_file": self.path.name, "thresholds": dict(self.thresholds),
+                "store_identity": self.store_identity}
+
+    def settings_json(self) -> str:
+        return json.dumps(self.settings(), ensure_ascii=False, sort_keys=True)
+
+
+def _date(value) -> datetime.date:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value))
+    except ValueError:
+        raise ConfigError(f"tanggal {value!r} tidak valid (pakai YYYY-MM-DD)") from None
+
+
+def config_path(path: str | os.PathLike | None = None) -> Path:
+    if path is not None:
+        return Path(path)
+    env = os.environ.get("KONVERGENSI_CONFIG")
+    return Path(env) if env else DEFAULT_CONFIG
+
+
+def load(path: str | os.PathLike | None = None) -> Config:
+    """Read a region's configuration (see the module docstring for how the file is chosen)."""
+    p = config_path(path).resolve()
+    try:
+        raw = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"berkas konfigurasi tidak ditemukan: {p}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"berkas konfigurasi {p.name} tidak dapat dibaca: {exc}") from None
+    for key in ("name", "region_name", "regions_csv"):
+        if key not in raw:
+            raise ConfigError(f"{p.name}: kunci wajib {key!r} tidak ada")
+    thresholds = dict(DEFAULT_THRESHOLDS)
+    for k, v in (raw.get("thresholds") or {}).items():
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            raise ConfigError(f"{p.name}: [thresholds] {k} harus berupa angka, bukan {v!r}")
+        thresholds[k] = v
+    regions_csv = (p.parent / raw["regions_csv"]).resolve()
+    if not regions_csv.exists():
+        raise ConfigError(f"{p.name}: berkas wilayah {raw['regions_csv']!r} tidak ditemukan ({regions_csv})")
+    cfg = Config(
+        name=str(raw["name"]),
+        region_name=str(raw["region_name"]),
+        region_id=str(raw.get("region_id") or slug(raw["region_name"])),
+        path=p,
+        regions_csv=regions_csv,
+        thresholds=thresholds,
+        store_identity=bool((raw.get("privacy") or {}).get("store_identity", False)),
+        puskesmas=list(raw.get("puskesmas") or []),
+        targets=list(raw.get("targets") or []),
+        published_figures=list(raw.get("published_figures") or []),
+        kampung_kb=list((raw.get("kampung_kb") or {}).get("kelurahan") or []),
+        aliases={k: list(v) for k, v in (raw.get("aliases") or {}).items()},
+    )
+    return cfg
+
+
+_REGION_CACHE: dict[tuple, pd.DataFrame] = {}
+
+
+def _regions(cfg: Config) -> pd.DataFrame:
+    key = (str(cfg.regions_csv), cfg.regions_csv.stat().st_mtime_ns, cfg.region_id, cfg.region_name,
+           tuple(cfg.kampung_kb), json.dumps(cfg.aliases, sort_keys=True))
+    if key in _REGION_CACHE:
+        return _REGION_CACHE[key].copy()
+    src = pd.read_csv(cfg.regions_csv, dtype=str, keep_default_na=False)
+    missing = {"kecamatan", "kelurahan"} - set(src.columns)
+    if missing:
+        raise ConfigError(f"{cfg.regions_csv.name}: kolom {', '.join(sorted(missing))} tidak ada")
+    for col in ("kode_kecamatan", "kode_kelurahan", "kode_pos", "point_lat", "point_lon", "area_km2"):
+        if col not in src:
+            src[col] = ""
+    src = src.apply(lambda s: s.str.strip())
+
+    def num(s: pd.Series) -> pd.Series:
+        return pd.to_numeric(s.str.replace(",", ".", regex=False).replace("", None), errors="coerce").astype(float)
+
+    kec_ids = {}
+    for code, name in zip(src.kode_kecamatan, src.kecamatan):
+        kec_ids.setdefault(name, code or f"{cfg.region_id}-{slug(name)}")
+    kel_id = [code or f"{kec_ids[kec]}-{slug(name)}"
+              for code, kec, name in zip(src.kode_kelurahan, src.kecamatan, src.kelurahan)]
+    if len(set(kel_id)) != len(kel_id):
+        raise ConfigError(f"{cfg.regions_csv.name}: kode/nama kelurahan ganda")
+    kampung = {name_key(k) for k in cfg.kampung_kb}
+    alias_of = {name_key(k): v for k, v in cfg.aliases.items()}
+    known = {name_key(n) for n in src.kelurahan}
+    unknown = kampung - known
+    if unknown:
+        raise ConfigError(f"{cfg.path.name}: [kampung_kb] kelurahan tidak dikenal: {', '.join(sorted(unknown))}")
+
+    kel_lat, kel_lon, kel_area = num(src.point_lat), num(src.point_lon), num(src.area_km2)
+    rows = [{"region_id": cfg.region_id, "level": "kabkota", "name": cfg.region_name, "parent_id": None,
+             "official_code": cfg.region_id if re.fullmatch(r"[0-9.]+", cfg.region_id) else None,
+             "postal_code": None, "area_km2": float(kel_area.sum()) if kel_area.notna().any() else None,
+             "point_lat": float(kel_lat.mean()) if kel_lat.notna().any() else None,
+             "point_lon": float(kel_lon.mean()) if kel_lon.notna().any() else None,
+             "is_kampung_kb": False, "aliases": []}]
+    for name, rid in kec_ids.items():
+        m = (src.kecamatan == name).to_numpy()
+        rows.append({"region_id": rid, "level": "kecamatan", "name": name, "parent_id": cfg.region_id,
+                     "official_code": rid if re.fullmatch(r"[0-9.]+", rid) else None, "postal_code": None,
+                     "area_km2": float(kel_area[m].sum()) if kel_area[m].notna().any() else None,
+                     "point_lat": float(kel_lat[m].mean()) if kel_lat[m].notna().any() else None,
+                     "point_lon": float(kel_lon[m].mean()) if kel_lon[m].notna().any() else None,
+                     "is_kampung_kb": False, "aliases": []})
+    for i, (rid, name, kec) in enumerate(zip(kel_id, src.kelurahan, src.kecamatan)):
+        rows.append({"region_id": rid, "level": "kelurahan", "name": name, "parent_id": kec_ids[kec],
+                     "official_code": rid if re.fullmatch(r"[0-9.]+", rid) else None,
+                     "postal_code": src.kode_pos.iloc[i] or None,
+                     "area_km2": None if pd.isna(kel_area.iloc[i]) else float(kel_area.iloc[i]),
+                     "point_lat": None if pd.isna(kel_lat.iloc[i]) else float(kel_lat.iloc[i]),
+                     "point_lon": None if pd.isna(kel_lon.iloc[i]) else float(kel_lon.iloc[i]),
+                     "is_kampung_kb": name_key(name) in kampung,
+                     "aliases": list(alias_of.get(name_key(name), []))})
+    df = pd.DataFrame(rows)
+    _REGION_CACHE[key] = df
+    return df.copy()
+
+
+_LEVEL_PREFIX = {
+    "kecamatan": ("kecamatan", "kec"),
+    "kelurahan": ("kelurahan", "kel", "desa"),
+    "kabkota": ("kota", "kabupaten", "kab"),
+}
+
+
+def resolve_area(regions: pd.DataFrame, text) -> str | None:
+    """Region id for an id or a name (case-, space- and punctuation-insensitive; aliases too).
+
+    A name shared by a kecamatan and a kelurahan (Alak, Maulafa, Oebobo, ...) means the kecamatan
+    (the larger area) unless written with a prefix: 'kelurahan Alak' / 'kel. Alak' / 'kecamatan Alak'.
+    """
+    if text is None:
+        return None
+    raw = str(text).strip()
+    if not raw:
+        return None
+    ids = set(regions.region_id)
+    if raw in ids:
+        return raw
+    level = None
+    low = raw.lower()
+    for lvl, prefixes in _LEVEL_PREFIX.items():
+        for pre in prefixes:
+            m = re.match(rf"^{pre}\.?\s+(.+)$", low)
+            if m and lvl != "kabkota":
+                level, low = lvl, m.group(1)
+                break
+        if level:
+            break
+    key = name_key(low)
+    order = {"kabkota": 0, "kecamatan": 1, "kelurahan": 2}
+    cands = []
+    for r in regions.itertuples(index=False):
+        names = [r.name, *(list(r.aliases) if isinstance(r.aliases, (list, tuple)) else [])]
+        if r.level == "kabkota":
+            names += [f"kota {r.name}", r.name.replace("Kota ", "").replace("Kabupaten ", "")]
+        if any(name_key(n) == key for n in names) or name_key(r.region_id) == key:
+            if level is None or r.level == level:
+                cands.append((order[r.level], r.region_id))
+    return min(cands)[1] if cands else None
+
+
+def suggest_area(regions: pd.DataFrame, text, n: int = 3) -> list[str]:
+    """The closest region names to `text` (for "maksud Anda ...?" messages)."""
+    import difflib
+
+    names = list(dict.fromkeys(regions.name))
+    by_key = {}
+    for name in names:
+        by_key.setdefault(name_key(name), name)
+    hits = difflib.get_close_matches(name_key(text), list(by_key), n=n, cutoff=0.5)
+    return [by_key[h] for h in hits]
