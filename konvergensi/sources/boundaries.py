@@ -1,0 +1,429 @@
+"""Official kelurahan/desa boundaries from GeoJSON, Shapefile (zip or folder) or GeoPackage.
+
+Files from BIG (Badan Informasi Geospasial) and BPS carry attributes such as WADMKD (kelurahan/desa),
+WADMKC (kecamatan), WADMKK (kabupaten/kota) and KDEPUM (Kemendagri code); other collections use
+kode/kelurahan/kecamatan, NAMOBJ, DESA, ADM4_EN/ADM4_PCODE and the like. The importer
+
+1. reads the file (any CRS with a definition; reprojected to WGS84),
+2. finds the code, kelurahan, kecamatan and kabupaten/kota attributes by name,
+3. matches every feature to a kelurahan of the database: by official code first, otherwise by the
+   normalised name within its kecamatan (spelling variants such as "Batuplat"/"Batu Plat",
+   "Naikoten I"/"Naikoten Satu" and the region's known aliases),
+4. reports the features it could not match (with a suggestion) and the kelurahan left without a
+   boundary; features of other kabupaten/kota in a province-wide file are skipped and counted.
+
+The accepted rows are ready for `region_boundaries` (GeoJSON geometry text, schematic = FALSE,
+source = file name). Importing replaces the boundaries of the matched kelurahan only; the others keep
+what they had (schematic tiles in a demo database). Kecamatan outlines are dissolved by the map.
+"""
+
+from __future__ import annotations
+
+import difflib
+import io
+import json
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import shapely
+
+
+KIND = "boundaries"
+
+# attribute names, most specific first (compared case-insensitively)
+CODE_COLUMNS = ("KDEPUM", "KODE_DESA", "KODE_KEL", "KODE_KELURAHAN", "KD_DESA", "KDDESA", "IDDESA",
+                "ID_DESA", "ADM4_PCODE", "KODE", "KODE_WILAYAH", "KODE_KEMENDAGRI", "KDBBPS", "CODE")
+KELURAHAN_COLUMNS = ("WADMKD", "KELURAHAN", "DESA_KELURAHAN", "DESA_KEL", "DESA", "NAMA_DESA", "NAMA_KEL",
+                     "NAMA_KELURAHAN", "NM_DESA", "NM_KEL", "NMDESA", "NAMDESA", "DESA_KELUR", "ADM4_EN",
+                     "VILLAGE", "NAMOBJ", "NAMA", "NAME")
+KECAMATAN_COLUMNS = ("WADMKC", "KECAMATAN", "NAMA_KEC", "NAMA_KECAMATAN", "NM_KEC", "NMKEC", "KEC",
+                     "ADM3_EN", "DISTRICT")
+KABKOTA_COLUMNS = ("WADMKK", "KABKOTA", "KAB_KOTA", "KABUPATEN", "KOTA", "NAMA_KAB", "NM_KAB", "ADM2_EN")
+
+SIMPLIFY_DEGREES = 0.00001   # about 1 m: removes survey noise, keeps every visible bend
+PRECISION_DEGREES = 0.000001  # coordinates to 6 decimals (about 0.1 m)
+
+
+class BoundaryError(Exception):
+    """The file cannot be used at all (not readable, no polygons, unknown projection)."""
+
+
+@dataclass
+class BoundaryMatch:
+    file_name: str
+    rows_read: int
+    columns: dict                          # role -> attribute name used (code, kelurahan, kecamatan, kabkota)
+    accepted: pd.DataFrame                 # region_boundaries rows
+    rejects: pd.DataFrame                  # row_number, column_name, value, reason, raw_json
+    unmatched_regions: list[str]           # kelurahan of the database left without a boundary
+    unknown_regions: dict[str, str | None]  # feature name -> suggested kelurahan
+    outside: int = 0                       # features of other kabupaten/kota, skipped
+    messages: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------- reading
+
+def _layer_score(path: str, layer: str | None) -> tuple[int, int]:
+    info = pyogrio.read_info(path, layer=layer)
+    fields = {f.upper() for f in info["fields"]}
+    known = sum(c in fields for c in CODE_COLUMNS + KELURAHAN_COLUMNS + KECAMATAN_COLUMNS)
+    polygons = "POLYGON" in str(info.get("geometry_type") or "").upper()
+    return (int(polygons), known * 1_000_000 + int(info.get("features") or 0))
+
+
+def _pick_layer(path: str) -> str | None:
+    layers = pyogrio.list_layers(path)
+    if len(layers) <= 1:
+        return None
+    return max((str(row[0]) for row in layers), key=lambda name: _layer_score(path, name))
+
+
+def _shapefile_in(folder: Path) -> Path:
+    shps = sorted(folder.rglob("*.shp"), key=lambda p: (len(p.parts), p.name))
+    if not shps:
+        raise BoundaryError(f"Folder {folder.name} tidak berisi berkas .shp")
+    return max(shps, key=lambda p: _layer_score(str(p), None))
+
+
+def read_features(source, file_name: str | None = None) -> tuple[gpd.GeoDataFrame, str]:
+    """The features of a boundary file in WGS84, and the file's name (for messages and `source`).
+
+    `source` is a path (file or Shapefile folder) or the bytes of an uploaded file (then `file_name`
+    tells its type: .geojson/.json, .zip, .gpkg, .shp is not possible alone).
+    """
+    if isinstance(source, (bytes, bytearray, memoryview, io.IOBase)):
+        data = bytes(source) if not isinstance(source, io.IOBase) else source.read()
+        name = file_name or "unggahan"
+        suffix = Path(name).suffix.lower() or ".geojson"
+        with tempfile.TemporaryDirectory(prefix="batas-") as tmp:
+            path = Path(tmp) / f"upload{suffix}"
+            path.write_bytes(data)
+            frame, _ = read_features(path, name)
+        return frame, name
+
+    path = Path(source)
+    name = file_name or path.name
+    if not path.exists():
+        raise BoundaryError(f"Berkas {name} tidak ditemukan")
+    try:
+        if path.is_dir():
+            target = str(_shapefile_in(path))
+        elif path.suffix.lower() == ".zip":
+            try:
+                with zipfile.ZipFile(path) as zf:
+                    inner = sorted((n for n in zf.namelist() if n.lower().endswith((".shp", ".gpkg", ".geojson", ".json"))),
+                                   key=lambda n: (not n.lower().endswith(".shp"), n.count("/"), n))
+            except zipfile.BadZipFile as exc:
+                raise BoundaryError(f"Berkas {name} bukan arsip zip yang utuh") from exc
+            if not inner:
+                raise BoundaryError(f"Arsip {name} tidak berisi .shp, .gpkg atau .geojson")
+            target = f"/vsizip/{path.resolve()}/{inner[0]}"
+        else:
+            target = str(path)
+        layer = _pick_layer(target)
+        frame = pyogrio.read_dataframe(target, layer=layer, force_2d=True, on_invalid="ignore")
+    except BoundaryError:
+        raise
+    except Exception as exc:  # pyogrio.errors.DataSourceError, DataLayerError, ...
+        raise BoundaryError(f"Berkas {name} tidak dapat dibaca sebagai data spasial "
+                            f"(GeoJSON, Shapefile atau GeoPackage): {exc}") from exc
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
+        raise BoundaryError(f"Berkas {name} tidak berisi geometri")
+    frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
+    polys = frame.geom_type.isin(["Polygon", "MultiPolygon", "GeometryCollection"])
+    if not polys.any():
+        raise BoundaryError(f"Berkas {name} tidak berisi poligon (hanya {', '.join(sorted(set(frame.geom_type)))})")
+    frame = frame[polys]
+    if frame.crs is None:
+        minx, miny, maxx, maxy = frame.total_bounds
+        if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
+            frame = frame.set_crs(4326)
+        else:
+            raise BoundaryError(f"Berkas {name} tidak menyebut sistem koordinatnya (untuk Shapefile: berkas .prj "
+                                "tidak ada) dan koordinatnya bukan derajat bujur/lintang")
+    elif not frame.crs.equals("EPSG:4326"):
+        frame = frame.to_crs(4326)
+    return frame.reset_index(drop=True), name
+
+
+# ---------------------------------------------------------------------------------------- names
+
+_NUMBER_WORDS = {"satu": "1", "dua": "2", "tiga": "3", "empat": "4", "lima": "5",
+                 "i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
+_PREFIXES = re.compile(r"^(kelurahan|kel|desa|ds|kecamatan|kec)\b\.?\s*")
+
+
+def normalise(name) -> str:
+    """A spelling-insensitive key: 'Kel. Naikoten I' == 'NAIKOTEN SATU'; 'Batu Plat' == 'Batuplat'."""
+    text = _text(name).lower()
+    text = re.sub(r"[^a-z0-9 ]+", " ", text).strip()
+    text = _PREFIXES.sub("", text)
+    words = text.split()
+    # number words only as the last word ("Bakunase Dua", "Manulai II"): "Kelapa Lima" keeps its five
+    if len(words) > 1 and words[-1] in _NUMBER_WORDS and words[-1] not in ("lima",):
+        words[-1] = _NUMBER_WORDS[words[-1]]
+    return "".join(words)
+
+
+def digits(code) -> str:
+    return re.sub(r"\D", "", _text(code))
+
+
+def _alias_list(value) -> list[str]:
+    if value is None or isinstance(value, float):
+        return []
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    return [str(v) for v in value if _text(v)]
+
+
+def kabkota_key(name) -> str:
+    """'Kota Kupang' -> 'kotakupang'; 'Kab. Kupang' and 'Kupang' -> 'kupang' (they differ)."""
+    text = re.sub(r"[^a-z0-9 ]+", " ", _text(name).lower()).strip()
+    text = re.sub(r"^(kabupaten|kab)\b\s*", "", text)
+    text = re.sub(r"^(kotamadya|kota)\b\s*", "kota ", text)
+    return text.replace(" ", "")
+
+
+class RegionIndex:
+    """Kelurahan of the regions table, looked up by code or by normalised name within a kecamatan."""
+
+    def __init__(self, regions: pd.DataFrame):
+        regions = regions.copy()
+        for col in ("official_code", "aliases", "parent_id"):
+            if col not in regions.columns:
+                regions[col] = None
+        self._names = dict(zip(regions.region_id, regions.name))
+        kel = regions[regions.level == "kelurahan"]
+        kec = regions[regions.level == "kecamatan"]
+        self._kel_ids = list(kel.region_id)
+        self._parent = dict(zip(kel.region_id, kel.parent_id))
+        self._by_code: dict[str, str] = {}
+        self._by_name: dict[str, list[str]] = {}
+        self._keys: dict[str, set[str]] = {}
+        for r in kel.itertuples(index=False):
+            for code in (r.region_id, r.official_code):
+                if digits(code) and len(digits(code)) >= 8:
+                    self._by_code[digits(code)] = r.region_id
+            keys = {normalise(r.name)} | {normalise(a) for a in _alias_list(r.aliases)}
+            self._keys[r.region_id] = keys
+            for key in keys:
+                self._by_name.setdefault(key, []).append(r.region_id)
+        self._kec_by_name: dict[str, str] = {}
+        for r in kec.itertuples(index=False):
+            for key in {normalise(r.name)} | {normalise(a) for a in _alias_list(r.aliases)}:
+                self._kec_by_name[key] = r.region_id
+            for code in (r.region_id, r.official_code):
+                if digits(code):
+                    self._kec_by_name.setdefault("#" + digits(code), r.region_id)
+
+    def kelurahan_ids(self) -> list[str]:
+        return list(self._kel_ids)
+
+    def name_of(self, region_id: str) -> str:
+        return str(self._names.get(region_id, region_id))
+
+    def name_fits(self, region_id: str, name: str) -> bool:
+        return normalise(name) in self._keys.get(region_id, set())
+
+    def kecamatan_id(self, kecamatan: str) -> str | None:
+        return self._kec_by_name.get(normalise(kecamatan)) if kecamatan else None
+
+    def match_kelurahan(self, code: str = "", name: str = "", kecamatan: str = "") -> tuple[str | None, str]:
+        """(region_id, how): how is 'code', 'name', or why not: 'unknown', 'ambiguous', 'outside'."""
+        code_digits = digits(code)
+        if code_digits in self._by_code:
+            return self._by_code[code_digits], "code"
+        if not name:
+            return None, "unknown"
+        candidates = self._by_name.get(normalise(name), [])
+        kec_id = self.kecamatan_id(kecamatan)
+        if kecamatan and kec_id is None and self._kec_by_name:
+            # a kecamatan we do not have: a feature of another area, unless the name is unique here
+            if not candidates:
+                return None, "outside"
+        if kec_id is not None:
+            inside = [c for c in candidates if self._parent.get(c) == kec_id]
+            if inside:
+                candidates = inside
+        if len(candidates) == 1:
+            return candidates[0], "name"
+        if len(candidates) > 1:
+            return None, "ambiguous"
+        return None, "unknown"
+
+    def suggest_kelurahan(self, name: str, kecamatan: str = "") -> str | None:
+        kec_id = self.kecamatan_id(kecamatan)
+        pool = [r for r in self._kel_ids if kec_id is None or self._parent.get(r) == kec_id] or self._kel_ids
+        keys = {}
+        for r in pool:
+            for key in self._keys.get(r, ()):
+                keys.setdefault(key, r)
+        best = difflib.get_close_matches(normalise(name), list(keys), n=1, cutoff=0.6)
+        return self.name_of(keys[best[0]]) if best else None
+
+
+# ---------------------------------------------------------------------------------------- matching
+
+def detect_columns(columns) -> dict[str, str | None]:
+    """Which attribute holds the code, kelurahan, kecamatan and kabupaten/kota name (None: absent)."""
+    upper = {str(c).upper(): c for c in columns if str(c).lower() != "geometry"}
+
+    def first(candidates, exclude=()):
+        for cand in candidates:
+            col = upper.get(cand)
+            if col is not None and col not in exclude:
+                return col
+        return None
+
+    kel = first(KELURAHAN_COLUMNS)
+    kec = first(KECAMATAN_COLUMNS, exclude=(kel,))
+    kab = first(KABKOTA_COLUMNS, exclude=(kel, kec))
+    code = first(CODE_COLUMNS, exclude=(kel, kec, kab))
+    return {"code": code, "kelurahan": kel, "kecamatan": kec, "kabkota": kab}
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return ""
+    return str(value).strip()
+
+
+def _geometry_json(geom) -> str:
+    geom = shapely.make_valid(geom)
+    if geom.geom_type == "GeometryCollection":
+        parts = [g for g in shapely.get_parts(geom) if g.geom_type in ("Polygon", "MultiPolygon")]
+        geom = shapely.union_all(parts)
+    geom = shapely.simplify(geom, SIMPLIFY_DEGREES, preserve_topology=True)
+    geom = shapely.set_precision(geom, PRECISION_DEGREES)
+    return shapely.to_geojson(geom)
+
+
+def match(frame: gpd.GeoDataFrame, regions: pd.DataFrame, file_name: str) -> BoundaryMatch:
+    """Match features to the kelurahan in `regions` (the schema's regions table)."""
+    cols = detect_columns(frame.columns)
+    if cols["code"] is None and cols["kelurahan"] is None:
+        raise BoundaryError(
+            f"Berkas {file_name}: tidak ada kolom nama atau kode kelurahan/desa. Kolom yang dikenal: "
+            "WADMKD, KDEPUM, NAMOBJ, kelurahan, desa, kode; kolom di berkas: "
+            + ", ".join(str(c) for c in frame.columns if c != "geometry"))
+    regions = regions.copy()
+    for col in ("official_code", "aliases", "parent_id"):
+        if col not in regions.columns:
+            regions[col] = None
+    index = RegionIndex(regions)
+    kab_names = {kabkota_key(n) for n in regions.loc[regions.level == "kabkota", "name"]}
+    kab_codes = {digits(c) for c in regions.loc[regions.level == "kabkota", "region_id"]}
+    kab_codes |= {digits(c) for c in regions.loc[regions.level == "kabkota", "official_code"].dropna()}
+    kab_codes.discard("")
+
+    matched: dict[str, list[int]] = {}
+    rejects, unknown, messages = [], {}, []
+    outside = 0
+    for pos, row in enumerate(frame.itertuples(index=False)):
+        attrs = row._asdict() if hasattr(row, "_asdict") else {}
+        get = lambda role: _text(attrs.get(cols[role])) if cols[role] else ""  # noqa: E731
+        code, kel_name, kec_name, kab_name = get("code"), get("kelurahan"), get("kecamatan"), get("kabkota")
+        code_digits = digits(code)
+
+        if kab_name and kab_names and kabkota_key(kab_name) not in kab_names:
+            outside += 1
+            continue
+        if code_digits and kab_codes and len(code_digits) >= 4 and not any(code_digits.startswith(k) for k in kab_codes):
+            outside += 1
+            continue
+
+        region_id, how = index.match_kelurahan(code=code, name=kel_name, kecamatan=kec_name)
+        raw = {k: _text(v) for k, v in attrs.items() if k != "geometry"}
+        if region_id is None:
+            label = kel_name or code or f"fitur {pos + 1}"
+            if how == "outside" and not kab_name and not code_digits:
+                outside += 1  # another kecamatan, no kab/kota or code saying it is ours
+                continue
+            suggestion = index.suggest_kelurahan(kel_name, kec_name) if kel_name else None
+            unknown[label] = suggestion
+            reason = f'Kelurahan "{label}" tidak dikenal'
+            if kec_name:
+                reason += f" (kecamatan {kec_name})"
+            if how == "ambiguous":
+                reason = f'Kelurahan "{label}" ada di lebih dari satu kecamatan; isi kolom kecamatan'
+            elif suggestion:
+                reason += f'; maksud Anda "{suggestion}"?'
+            rejects.append({"row_number": pos + 1, "column_name": cols["kelurahan"] or cols["code"],
+                            "value": label, "reason": reason, "raw_json": json.dumps(raw, ensure_ascii=False)})
+            continue
+        if how == "code" and kel_name and not index.name_fits(region_id, kel_name):
+            messages.append(f'Fitur {pos + 1}: kode {code} adalah kelurahan {index.name_of(region_id)}, '
+                            f'tetapi nama di berkas "{kel_name}"; dipakai kodenya.')
+        matched.setdefault(region_id, []).append(pos)
+
+    rows = []
+    geoms = frame.geometry.to_numpy()
+    for region_id, positions in matched.items():
+        geom = geoms[positions[0]] if len(positions) == 1 else shapely.union_all(geoms[positions])
+        if len(positions) > 1:
+            messages.append(f"Kelurahan {index.name_of(region_id)}: {len(positions)} fitur digabung menjadi satu.")
+        rows.append({"region_id": region_id, "geometry_json": _geometry_json(geom), "schematic": False,
+                     "source": file_name})
+    accepted = pd.DataFrame(rows, columns=["region_id", "geometry_json", "schematic", "source"])
+    missing = [index.name_of(r) for r in index.kelurahan_ids() if r not in matched]
+    if outside:
+        messages.append(f"{outside} fitur di luar wilayah ini (kabupaten/kota lain) dilewati.")
+    if missing:
+        messages.append(f"{len(missing)} kelurahan tanpa batas di berkas ini (tetap memakai batas lama): "
+                        + ", ".join(sorted(missing)))
+    used = ", ".join(f"{role}={col}" for role, col in cols.items() if col)
+    messages.insert(0, f"{len(accepted)} kelurahan cocok dari {len(frame)} fitur (kolom: {used}).")
+    return BoundaryMatch(
+        file_name=file_name, rows_read=len(frame), columns=cols, accepted=accepted,
+        rejects=pd.DataFrame(rejects, columns=["row_number", "column_name", "value", "reason", "raw_json"]),
+        unmatched_regions=sorted(missing), unknown_regions=unknown, outside=outside, messages=messages)
+
+
+def load(source, regions: pd.DataFrame, file_name: str | None = None) -> BoundaryMatch:
+    frame, name = read_features(source, file_name)
+    return match(frame, regions, name)
+
+
+def regions_of(con) -> pd.DataFrame:
+    cur = con.cursor()
+    try:
+        return cur.execute("SELECT * FROM regions").df()
+    finally:
+        cur.close()
+
+
+def file_sha256(source) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        h.update(bytes(source))
+        return h.hexdigest()
+    path = Path(source)
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for p in files:
+        with open(p, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    return h.hexdigest()
+
+
+def preview(source, *, con=None, regions: pd.DataFrame | None = None, file_name: str | None = None):
+    """A `konvergensi.importing.Preview` of kind 'boundaries' (accepted rows for region_boundaries)."""
+    from konvergensi.importing import Preview
+
+    if regions is None:
+        if con is None:
+            raise ValueError("preview needs con or regions")
+        regions = regions_of(con)
+    result = load(source, regions, file_name)
+    return Preview(kind=KIND, file_name=result.file_name, file_sha256=file_sha256(source),
+                   rows_read=result.rows_read, accepted=result.accepted, rejects=result.rejects,
+                   duplicates=0, unknown_regions=result.unknown_regions, messages=result.messages)
