@@ -1,0 +1,782 @@
+"""Reading layer shared by every importer: files in, typed columns and per-row rejects out.
+
+What it does (all vectorised: a value is parsed once per distinct value, never once per row):
+
+- `read_table(file, aliases, ...)`: .xlsx (openpyxl, read-only, formulas kept as their text and
+  never evaluated) or CSV (encoding utf-8 / utf-8-sig / cp1252 / latin-1, delimiter ; , tab or |
+  sniffed); the header row is found below title rows by matching the column names against an alias
+  table; headers are matched ignoring case, spacing and punctuation. A file over the size limit
+  (config threshold `max_upload_mb`), an empty, corrupt or unsupported file raises `ImportFileError`
+  with an Indonesian message naming the file. Every data row keeps the row number the user sees in
+  the spreadsheet (1-based, title and header rows counted).
+- `parse_dates`, `parse_numbers`, `parse_words`: dd/mm/yyyy, ISO, Excel serials, datetimes; decimal
+  commas; code words (L/P, Berdiri/Terlentang, N/T). Each returns the values and a mask of the
+  values that could not be read, so the caller rejects those rows instead of failing the file.
+- `RegionMatcher`: kelurahan/kecamatan by official code or by a normalised name with aliases
+  (Batuplat = Batu Plat, Naikoten I = Naikoten Satu, Air Mata = Airmata, LLBK = Lai Lai Bisi Kopan),
+  with a difflib suggestion for an unknown name.
+- `Rejects`: collects (row_number, column_name, value, reason, raw_json) with personal fields removed
+  from raw_json; `pandera_rejects` turns a pandera lazy validation into such rows.
+
+Text is never evaluated: a cell such as `=cmd|' /C calc'!A0` is kept as plain text; exports
+neutralise it (konvergensi/export.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import io
+import json
+import os
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+
+DEFAULT_MAX_UPLOAD_MB = 200
+HEADER_SCAN_ROWS = 30  # the header row is looked for in the first rows of a sheet
+ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
+DELIMITERS = (";", ",", "\t", "|")
+
+# columns never copied into import_rejects.raw_json (UU 27/2022)
+PERSONAL_COLUMNS = frozenset({"nik", "name", "parent_name", "mother_name", "address", "rt", "rw", "phone", "kk"})
+
+
+class ImportFileError(Exception):
+    """A file that cannot be read at all. The message is Indonesian and names the file."""
+
+    def __init__(self, message: str, file_name: str | None = None):
+        self.file_name = file_name
+        text = f"Berkas {file_name!r}: {message}" if file_name else message
+        super().__init__(text)
+
+
+# --------------------------------------------------------------------------- bytes in
+
+
+def max_upload_mb(config=None) -> float:
+    """The size limit in MB: config threshold `max_upload_mb`, else 200."""
+    thresholds = getattr(config, "thresholds", None) or {}
+    try:
+        return float(thresholds.get("max_upload_mb", DEFAULT_MAX_UPLOAD_MB))
+    except (TypeError, ValueError):
+        return float(DEFAULT_MAX_UPLOAD_MB)
+
+
+def read_bytes(file, *, file_name: str | None = None, max_mb: float | None = None) -> tuple[bytes, str]:
+    """The file's content and a display name. `file` is a path, bytes, or a file-like object
+    (e.g. Streamlit's UploadedFile). Raises ImportFileError when missing, empty or too large."""
+    limit = None if max_mb is None else max_mb * 1024 * 1024
+    if isinstance(file, (bytes, bytearray, memoryview)):
+        name = file_name or "unggahan"
+        data = bytes(file)
+    elif isinstance(file, (str, os.PathLike)):
+        path = Path(file)
+        name = file_name or path.name
+        if not path.is_file():
+            raise ImportFileError("tidak ditemukan.", name)
+        if limit is not None and path.stat().st_size > limit:
+            raise ImportFileError(_too_large(path.stat().st_size, max_mb), name)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise ImportFileError(f"tidak dapat dibaca ({exc.strerror or exc}).", name) from exc
+    elif hasattr(file, "read"):
+        name = file_name or Path(getattr(file, "name", "unggahan") or "unggahan").name
+        if hasattr(file, "seek"):
+            try:
+                file.seek(0)
+            except (OSError, ValueError):
+                pass
+        data = file.read()
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+    else:
+        raise TypeError(f"cannot read a file from {type(file).__name__}")
+    if limit is not None and len(data) > limit:
+        raise ImportFileError(_too_large(len(data), max_mb), name)
+    if not data.strip():
+        raise ImportFileError("kosong (0 baris).", name)
+    return data, name
+
+
+def _too_large(size: int, max_mb: float) -> str:
+    return (f"terlalu besar ({size / 1024 / 1024:.1f} MB; batas {max_mb:g} MB). "
+            "Pecah menjadi beberapa berkas, misalnya per puskesmas atau per bulan.").replace(".", ",", 1)
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+# --------------------------------------------------------------------------- headers
+
+
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+_PARENS = re.compile(r"\([^)]*\)")
+
+
+def _ascii_lower(text: str) -> str:
+    text = unicodedata.normalize("NFKD", str(text))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+
+
+def normalise_header(text) -> str:
+    """'Tgl. Lahir ' -> 'tgllahir'; 'BB/U' -> 'bbu'; 'Berat (kg)' -> 'beratkg'."""
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    return _NON_ALNUM.sub("", _ascii_lower(text))
+
+
+def _header_keys(text) -> list[str]:
+    """Candidate keys of a header: the whole text, and the text without a unit in parentheses."""
+    keys = [normalise_header(text)]
+    if text is not None and "(" in str(text):
+        keys.append(normalise_header(_PARENS.sub(" ", str(text))))
+    return [k for k in keys if k]
+
+
+def alias_index(aliases: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    """normalised alias -> canonical name (the canonical name is an alias of itself)."""
+    index: dict[str, str] = {}
+    for canonical, names in aliases.items():
+        for name in (canonical, *names):
+            index.setdefault(normalise_header(name), canonical)
+    return index
+
+
+def match_headers(headers: Iterable, aliases: Mapping[str, Iterable[str]]) -> tuple[dict[int, str], list[str]]:
+    """({column position: canonical name}, [unmapped header texts]). The first column matching a
+    canonical name wins; a later column with the same meaning is reported as unmapped."""
+    index = alias_index(aliases)
+    mapped: dict[int, str] = {}
+    taken: set[str] = set()
+    unmapped: list[str] = []
+    for pos, header in enumerate(headers):
+        canonical = next((index[k] for k in _header_keys(header) if k in index), None)
+        if canonical is not None and canonical not in taken:
+            mapped[pos] = canonical
+            taken.add(canonical)
+        elif header is not None and str(header).strip() != "":
+            unmapped.append(str(header).strip())
+    return mapped, unmapped
+
+
+def _find_header(rows: list[list], aliases, required: Iterable[str]) -> tuple[int, int]:
+    """(index of the header row among `rows`, number of recognised columns); (-1, 0) if none."""
+    best, best_score = -1, 0
+    required = set(required)
+    for i, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+        mapped, _ = match_headers(row, aliases)
+        names = set(mapped.values())
+        score = len(names) + (100 if required and required <= names else 0)
+        if score > best_score and len(names) >= 2:
+            best, best_score = i, score
+    return best, best_score
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@dataclass
+class RawTable:
+    """What `read_table` found. `frame` has one column per recognised canonical name (values as
+    read: text from CSV; text, numbers or datetimes from xlsx) in file order; `row_numbers` are the
+    spreadsheet rows of its rows (1-based)."""
+
+    frame: pd.DataFrame
+    row_numbers: np.ndarray
+    file_name: str
+    file_sha256: str
+    file_format: str  # 'xlsx' | 'csv'
+    header_row: int  # 1-based
+    columns: dict[str, str] = field(default_factory=dict)  # canonical -> header text in the file
+    unmapped: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # required canonical columns not found
+    sheet_name: str | None = None
+    encoding: str | None = None
+    delimiter: str | None = None
+    size_bytes: int = 0
+
+    @property
+    def rows_read(self) -> int:
+        return len(self.frame)
+
+
+def read_table(
+    file,
+    aliases: Mapping[str, Iterable[str]],
+    *,
+    required: Iterable[str] = (),
+    file_name: str | None = None,
+    config=None,
+    max_mb: float | None = None,
+    what: str = "data",
+) -> RawTable:
+    """Read an .xlsx or CSV file into a RawTable (see module doc). Raises ImportFileError when the
+    file cannot be read, has no recognisable header row, or lacks a `required` column."""
+    limit = max_mb if max_mb is not None else max_upload_mb(config)
+    data, name = read_bytes(file, file_name=file_name, max_mb=limit)
+    digest = sha256(data)
+    head = data[:8]
+    lower = name.lower()
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportFileError("format Excel lama (.xls) tidak didukung. Buka di Excel lalu simpan sebagai .xlsx.", name)
+    if head.startswith(b"PK") or lower.endswith((".xlsx", ".xlsm")):
+        table = _read_xlsx(data, name, aliases, required)
+    elif head.startswith(b"%PDF") or b"\x00" in data[:4096]:
+        raise ImportFileError("bukan berkas .xlsx atau .csv yang dapat dibaca.", name)
+    else:
+        table = _read_csv(data, name, aliases, required)
+    table.file_sha256 = digest
+    table.size_bytes = len(data)
+    missing = [c for c in required if c not in table.frame.columns]
+    if missing:
+        table.missing = missing
+        wanted = ", ".join(_display(aliases, c) for c in missing)
+        raise ImportFileError(
+            f"kolom wajib tidak ditemukan pada baris judul (baris {table.header_row}): {wanted}. "
+            f"Kolom yang tidak dikenali: {', '.join(table.unmapped) or '-'}.", name)
+    return table
+
+
+def _display(aliases, canonical: str) -> str:
+    names = list(aliases.get(canonical, ()))
+    return f"'{names[0]}'" if names else f"'{canonical}'"
+
+
+def _no_header(name: str, aliases, what: str = "data") -> ImportFileError:
+    examples = ", ".join(f"'{list(v)[0]}'" for v in list(aliases.values())[:6] if list(v))
+    return ImportFileError(
+        f"baris judul kolom tidak ditemukan pada {HEADER_SCAN_ROWS} baris pertama "
+        f"(diharapkan kolom seperti {examples}). Pastikan ini berkas {what} yang benar.", name)
+
+
+def _table_from_rows(rows: list, header_index: int, first_row_number: int, aliases, name, **info) -> RawTable:
+    headers = list(rows[header_index])
+    mapped, unmapped = match_headers(headers, aliases)
+    body = rows[header_index + 1:]
+    width = len(headers)
+    positions = sorted(mapped)
+    columns = {}
+    for pos in positions:
+        columns[mapped[pos]] = [r[pos] if pos < len(r) else None for r in body]
+    frame = pd.DataFrame(columns, dtype=object) if body else pd.DataFrame({mapped[p]: pd.Series([], dtype=object) for p in positions})
+    row_numbers = np.arange(len(body), dtype=np.int64) + first_row_number + header_index + 1
+    # drop rows that are empty in every column of the sheet (not only the recognised ones)
+    if body:
+        empty = np.array([all(v is None or (isinstance(v, str) and v.strip() == "") for v in r[:max(width, 1)]) for r in body])
+        if empty.any():
+            frame = frame.loc[~empty].reset_index(drop=True)
+            row_numbers = row_numbers[~empty]
+    return RawTable(frame=frame, row_numbers=row_numbers, file_name=name, file_sha256="",
+                    header_row=first_row_number + header_index,
+                    columns={mapped[p]: str(headers[p]).strip() for p in positions},
+                    unmapped=unmapped, **info)
+
+
+def _read_xlsx(data: bytes, name: str, aliases, required) -> RawTable:
+    import openpyxl
+
+    try:
+        # data_only=False: a formula cell is read as its text ('=...'), never evaluated
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
+        raise ImportFileError("rusak atau bukan berkas Excel .xlsx yang sah; buka dan simpan ulang di Excel. "
+                              f"({type(exc).__name__})", name) from exc
+    except Exception as exc:  # openpyxl raises many kinds on damaged XML
+        raise ImportFileError(f"rusak dan tidak dapat dibaca sebagai .xlsx ({type(exc).__name__}).", name) from exc
+    try:
+        best = None
+        for sheet in book.worksheets:
+            top = [list(r) for r in sheet.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True)]
+            index, score = _find_header(top, aliases, required)
+            if index >= 0 and (best is None or score > best[2]):
+                best = (sheet, index, score)
+        if best is None:
+            raise _no_header(name, aliases)
+        sheet, index, _ = best
+        try:
+            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+        except Exception as exc:
+            raise ImportFileError(f"lembar '{sheet.title}' rusak dan tidak dapat dibaca ({type(exc).__name__}).", name) from exc
+    finally:
+        book.close()
+    # iter_rows starts at the sheet's first used row, which is row 1 unless the top rows are empty
+    first = getattr(sheet, "min_row", 1) or 1
+    return _table_from_rows(rows, index, first, aliases, name, file_format="xlsx", sheet_name=sheet.title)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    for encoding in ENCODINGS:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes everything")
+
+
+def _read_csv(data: bytes, name: str, aliases, required) -> RawTable:
+    # encoding: decided on the whole file (a cp1252 byte may sit in row 900,000)
+    try:
+        data.decode("utf-8")
+        encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    except UnicodeDecodeError:
+        encoding = next(e for e in ENCODINGS[1:] if _decodes(data, e))
+    top_text = data[:65536].decode(encoding, errors="replace")
+    top_lines = top_text.splitlines()[:HEADER_SCAN_ROWS]
+    best = None
+    for delimiter in DELIMITERS:
+        rows = list(csv.reader(top_lines, delimiter=delimiter))
+        index, score = _find_header(rows, aliases, required)
+        if index >= 0 and (best is None or score > best[2]):
+            best = (delimiter, index, score)
+    if best is None:
+        raise _no_header(name, aliases)
+    delimiter, index, _ = best
+    header = next(csv.reader([top_lines[index]], delimiter=delimiter))
+    mapped, unmapped = match_headers(header, aliases)
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(data), sep=delimiter, header=None, skiprows=index + 1, names=list(range(len(header))),
+            usecols=sorted(mapped), dtype=str, keep_default_na=False, na_values=[""], encoding=encoding,
+            skip_blank_lines=False, engine="c", quotechar='"', on_bad_lines="error",
+        )
+    except pd.errors.ParserError as exc:
+        raise ImportFileError(f"format CSV rusak: {_parser_message(exc, index + 1)}", name) from exc
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ImportFileError(f"tidak dapat dibaca sebagai CSV ({exc}).", name) from exc
+    frame.columns = [mapped[c] for c in frame.columns]
+    row_numbers = np.arange(len(frame), dtype=np.int64) + index + 2
+    empty = frame.isna().all(axis=1).to_numpy()
+    if empty.any():
+        frame = frame.loc[~empty].reset_index(drop=True)
+        row_numbers = row_numbers[~empty]
+    return RawTable(frame=frame, row_numbers=row_numbers, file_name=name, file_sha256="", file_format="csv",
+                    header_row=index + 1, columns={mapped[p]: header[p].strip() for p in sorted(mapped)},
+                    unmapped=unmapped, encoding=encoding, delimiter=delimiter)
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+        return True
+    except UnicodeDecodeError:
+        return False
+
+
+def _parser_message(exc: Exception, skipped: int) -> str:
+    text = str(exc)
+    m = re.search(r"line (\d+), saw (\d+)", text)
+    if m:
+        line = int(m.group(1)) + skipped
+        return f"baris {line} berisi {m.group(2)} kolom, lebih banyak dari baris judul."
+    return text
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Stripped text with blanks as missing; numbers as Python prints them, datetimes as ISO."""
+    text = values.astype("str").str.strip()
+    return text.mask(values.isna() | (text == "") | text.isna())
+
+
+def clean_text(values: pd.Series) -> pd.Series:
+    """Stripped text (string dtype), blank -> missing. Never evaluated: '=cmd|...' stays as typed.
+    Whole numbers read from xlsx as floats ('123.0') are written without the '.0'."""
+    if pd.api.types.is_float_dtype(values.dtype):
+        out = values.map(lambda v: None if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v)))
+        return out.astype("string")
+    if values.dtype == object:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        fixed = [str(int(u)) if isinstance(u, float) and u.is_integer() else str(u) for u in uniques]
+        arr = np.array(fixed + [None], dtype=object)[codes]
+        values = pd.Series(arr, index=values.index)
+    text = values.astype("string").str.strip()
+    return text.mask(text == "")
+
+
+def _factorized(values: pd.Series):
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    return codes, pd.Series(uniques, dtype=object) if len(uniques) else pd.Series([], dtype=object)
+
+
+MONTH_WORDS = {
+    "jan": 1, "januari": 1, "january": 1, "feb": 2, "februari": 2, "february": 2, "peb": 2, "pebruari": 2,
+    "mar": 3, "maret": 3, "march": 3, "apr": 4, "april": 4, "mei": 5, "may": 5, "jun": 6, "juni": 6,
+    "june": 6, "jul": 7, "juli": 7, "july": 7, "agu": 8, "agt": 8, "ags": 8, "agustus": 8, "aug": 8,
+    "august": 8, "sep": 9, "sept": 9, "september": 9, "okt": 10, "oktober": 10, "oct": 10, "october": 10,
+    "nov": 11, "nopember": 11, "november": 11, "des": 12, "desember": 12, "dec": 12, "december": 12,
+}
+_TEXT_DATE = re.compile(r"^(\d{1,2})[\s\-/.]+([a-z]+)[\s\-/.,]+(\d{4})$")
+DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y/%m/%d", "%d/%m/%y")
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+SERIAL_RANGE = (1, 2958466)  # 1900-01-01 .. 9999-12-31
+
+
+def _parse_date_texts(texts: pd.Series) -> pd.Series:
+    """Distinct texts -> datetime64 (NaT when not a date)."""
+    out = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[ns]")
+    todo = texts.notna().to_numpy().copy()
+    # ISO with a time part ('2024-03-05 00:00:00', '2024-03-05T08:00')
+    iso_time = texts.str.match(r"^\d{4}-\d{2}-\d{2}[ T]\d").fillna(False).to_numpy(dtype=bool)
+    if iso_time.any():
+        got = pd.to_datetime(texts[iso_time].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+        out[iso_time] = got
+        todo &= ~(iso_time & got.reindex(texts.index).notna().to_numpy())
+    for fmt in DATE_FORMATS:
+        if not todo.any():
+            break
+        got = pd.to_datetime(texts[todo], format=fmt, errors="coerce")
+        ok = got.notna()
+        if fmt == "%d/%m/%y":  # two-digit years: 00-69 -> 20xx
+            got = got.where(got.dt.year < 2070, got - pd.DateOffset(years=100))
+        idx = got.index[ok.to_numpy()]
+        out[idx] = got[ok]
+        todo[texts.index.get_indexer(idx)] = False
+    if todo.any():  # Excel serial day numbers written as text ('45352' or '45352.0')
+        serial = pd.to_numeric(texts[todo], errors="coerce")
+        ok = (serial >= SERIAL_RANGE[0]) & (serial < SERIAL_RANGE[1]) & (serial % 1 == 0)
+        idx = serial.index[ok.to_numpy()]
+        out[idx] = EXCEL_EPOCH + pd.to_timedelta(serial[ok], unit="D")
+        todo[texts.index.get_indexer(idx)] = False
+    if todo.any():  # '5 Maret 2024', '05-Mar-2024'
+        for i in np.flatnonzero(todo):
+            m = _TEXT_DATE.match(str(texts.iloc[i]).lower())
+            if m and m.group(2) in MONTH_WORDS:
+                try:
+                    out.iloc[i] = pd.Timestamp(int(m.group(3)), MONTH_WORDS[m.group(2)], int(m.group(1)))
+                except ValueError:
+                    pass
+    return out
+
+
+def parse_dates(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """(datetime64[s] Series, bad mask). Accepts datetime/date objects, ISO (with or without time),
+    dd/mm/yyyy, dd-mm-yyyy, dd.mm.yyyy, yyyy/mm/dd, dd/mm/yy, '5 Maret 2024' and Excel serial day
+    numbers (as numbers or text). Blank -> NaT, not bad."""
+    index = values.index
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        out = values.dt.tz_localize(None) if getattr(values.dt, "tz", None) is not None else values
+        return out.dt.normalize().astype("datetime64[s]"), np.zeros(len(values), dtype=bool)
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        serial = values.astype("float64")
+        ok = (serial >= SERIAL_RANGE[0]) & (serial < SERIAL_RANGE[1])
+        out = (EXCEL_EPOCH + pd.to_timedelta(np.floor(serial.where(ok)), unit="D")).astype("datetime64[s]")
+        return out, (values.notna() & ~ok).to_numpy()
+    codes, uniques = _factorized(values)
+    if len(uniques) == 0:
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[s]"), np.zeros(len(values), dtype=bool)
+    parsed = pd.Series(pd.NaT, index=uniques.index, dtype="datetime64[ns]")
+    is_dt = uniques.map(lambda u: hasattr(u, "year") and hasattr(u, "month")).to_numpy(dtype=bool)
+    if is_dt.any():
+        parsed[is_dt] = pd.to_datetime(uniques[is_dt].map(lambda u: pd.Timestamp(u.year, u.month, u.day)))
+    is_num = uniques.map(lambda u: isinstance(u, (int, float, np.integer, np.floating)) and not isinstance(u, bool)).to_numpy(dtype=bool)
+    if is_num.any():
+        serial = uniques[is_num].astype("float64")
+        ok = (serial >= SERIAL_RANGE[0]) & (serial < SERIAL_RANGE[1])
+        parsed[serial.index[ok.to_numpy()]] = EXCEL_EPOCH + pd.to_timedelta(np.floor(serial[ok]), unit="D")
+    rest = ~is_dt & ~is_num
+    if rest.any():
+        texts = uniques[rest].astype("str").str.strip()
+        texts = texts.mask(texts == "")
+        parsed[rest] = _parse_date_texts(texts)
+    parsed_arr = parsed.to_numpy(dtype="datetime64[ns]")
+    blank_u = uniques.map(lambda u: isinstance(u, str) and u.strip() == "").to_numpy(dtype=bool)
+    bad_u = np.isnat(parsed_arr) & ~blank_u
+    take = np.where(codes < 0, len(uniques), codes)
+    parsed_full = np.append(parsed_arr, np.datetime64("NaT", "ns"))[take]
+    bad = np.append(bad_u, False)[take]
+    out = pd.Series(parsed_full, index=index).astype("datetime64[s]")
+    return out, bad
+
+
+def parse_numbers(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(float64 array, bad mask). Accepts numbers, '12,5' (decimal comma), '12.5', ' 12 ', '12,5 kg'
+    / '87 cm' (unit dropped). Blank -> NaN, not bad."""
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        return values.to_numpy(dtype="float64", na_value=np.nan), np.zeros(len(values), dtype=bool)
+    codes, uniques = _factorized(values)
+    if len(uniques) == 0:
+        return np.full(len(values), np.nan), np.zeros(len(values), dtype=bool)
+    is_num = uniques.map(lambda u: isinstance(u, (int, float, np.integer, np.floating)) and not isinstance(u, bool)).to_numpy(dtype=bool)
+    nums = np.full(len(uniques), np.nan)
+    if is_num.any():
+        nums[is_num] = uniques[is_num].astype("float64").to_numpy()
+    rest = ~is_num
+    blank = np.zeros(len(uniques), dtype=bool)
+    if rest.any():
+        text = uniques[rest].astype("str").str.strip().str.lower()
+        text = text.str.replace(r"\s*(kg|cm|gr|g)$", "", regex=True).str.replace(" ", "", regex=False)
+        # '1.234,5' -> '1234.5'; '12,5' -> '12.5'
+        both = text.str.contains(",", regex=False) & text.str.contains(".", regex=False)
+        text = text.where(~both, text.str.replace(".", "", regex=False))
+        text = text.str.replace(",", ".", regex=False)
+        blank[rest] = (text == "").to_numpy(dtype=bool)
+        nums[rest] = pd.to_numeric(text.mask(text == ""), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    bad_u = np.isnan(nums) & ~blank
+    bad_u[is_num] = False
+    take = np.where(codes < 0, len(uniques), codes)
+    return np.append(nums, np.nan)[take], np.append(bad_u, False)[take]
+
+
+def parse_words(values: pd.Series, words: Mapping[str, object], *, missing=None) -> tuple[np.ndarray, np.ndarray]:
+    """Map code words case-, space- and punctuation-insensitively ('L', 'laki-laki', ' P ').
+    Returns (object array of mapped values, `missing` for blanks; bad mask for unknown words)."""
+    table = {normalise_header(k): v for k, v in words.items()}
+    codes, uniques = _factorized(values)
+    mapped = []
+    bad_u = []
+    for u in uniques:
+        if isinstance(u, float) and u.is_integer():
+            u = int(u)
+        key = normalise_header(u)
+        if key == "":
+            mapped.append(missing)
+            bad_u.append(False)
+        elif key in table:
+            mapped.append(table[key])
+            bad_u.append(False)
+        else:
+            mapped.append(missing)
+            bad_u.append(True)
+    take = np.where(codes < 0, len(uniques), codes)
+    out = np.array(mapped + [missing], dtype=object)[take]
+    return out, np.array(bad_u + [False], dtype=bool)[take]
+
+
+# --------------------------------------------------------------------------- regions
+
+ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "satu": "1", "dua": "2", "tiga": "3",
+         "empat": "4", "lima_": "5"}
+_PREFIX = re.compile(r"^(kelurahan|kel|desa|ds|kecamatan|kec|puskesmas|pkm|posyandu|psy)\b[\s.:]*")
+# spellings seen in source files, beyond spacing and numerals (which normalisation already handles)
+KNOWN_ALIASES = {
+    "llbk": "Lai Lai Bisi Kopan",
+    "lailaibesikopan": "Lai Lai Bisi Kopan",
+    "tdm": "Tuak Daun Merah",
+    "oesapabrt": "Oesapa Barat",
+    "oesapasel": "Oesapa Selatan",
+}
+
+
+def normalise_name(text, *, strip_prefix: bool = True) -> str:
+    """'Kel. Naikoten I' -> 'naikoten1'; 'Naikoten Satu' -> 'naikoten1'; 'Batu Plat' -> 'batuplat'."""
+    if text is None or (isinstance(text, float) and np.isnan(text)):
+        return ""
+    t = _ascii_lower(text).strip()
+    if strip_prefix:
+        t = _PREFIX.sub("", t)
+    tokens = re.split(r"[^0-9a-z]+", t)
+    return "".join(ROMAN.get(tok, tok) for tok in tokens if tok)
+
+
+def _digits(text) -> str:
+    return re.sub(r"\D", "", str(text)) if text is not None else ""
+
+
+class RegionMatcher:
+    """Match region names or official codes of one level (default kelurahan) to region ids.
+
+    `regions` has columns region_id, level, name and optionally official_code, aliases (list),
+    parent_id. Matching order: official code (with or without dots), region_id, normalised name,
+    normalised alias (regions.aliases and KNOWN_ALIASES)."""
+
+    def __init__(self, regions: pd.DataFrame, level: str = "kelurahan"):
+        frame = regions if "level" not in regions else regions[regions["level"] == level]
+        self.level = level
+        self.names: dict[str, str] = {}  # region_id -> display name
+        self.by_key: dict[str, str] = {}  # normalised name/alias/code -> region_id
+        for row in frame.itertuples(index=False):
+            rid = str(row.region_id)
+            self.names[rid] = str(row.name)
+        for row in frame.itertuples(index=False):
+            rid = str(row.region_id)
+            for code in (rid, getattr(row, "official_code", None)):
+                if code is not None and not (isinstance(code, float) and np.isnan(code)) and _digits(code):
+                    self.by_key.setdefault("#" + _digits(code), rid)
+            self.by_key.setdefault(normalise_name(row.name), rid)
+        for row in frame.itertuples(index=False):
+            aliases = getattr(row, "aliases", None)
+            if aliases is not None and not isinstance(aliases, float):
+                for alias in list(aliases):
+                    self.by_key.setdefault(normalise_name(alias), str(row.region_id))
+        for key, target in KNOWN_ALIASES.items():
+            rid = self.by_key.get(normalise_name(target))
+            if rid is not None:
+                self.by_key.setdefault(key, rid)
+        self._name_keys = {normalise_name(n): rid for rid, n in self.names.items()}
+
+    def match_one(self, text) -> str | None:
+        if text is None or (isinstance(text, float) and np.isnan(text)):
+            return None
+        digits = _digits(text)
+        if digits and len(digits) >= 6 and ("#" + digits) in self.by_key:
+            return self.by_key["#" + digits]
+        return self.by_key.get(normalise_name(text))
+
+    def suggest(self, text) -> str | None:
+        """Closest known name (difflib), or None."""
+        key = normalise_name(text)
+        if not key:
+            return None
+        keys = list(self._name_keys) + [k for k in self.by_key if not k.startswith("#")]
+        got = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+        if not got:
+            return None
+        rid = self._name_keys.get(got[0]) or self.by_key.get(got[0])
+        return self.names.get(rid)
+
+    def match(self, values: pd.Series) -> tuple[np.ndarray, np.ndarray, dict[str, str | None]]:
+        """(region ids, object array with None where blank or unknown; unknown mask; {unknown text:
+        suggested name or None})."""
+        codes, uniques = _factorized(values)
+        ids, unknown_u, unknown = [], [], {}
+        for u in uniques:
+            rid = self.match_one(u)
+            blank = normalise_name(u) == "" and not _digits(u)
+            ids.append(rid)
+            unknown_u.append(rid is None and not blank)
+            if rid is None and not blank:
+                unknown[str(u).strip()] = self.suggest(u)
+        take = np.where(codes < 0, len(uniques), codes)
+        return (np.array(ids + [None], dtype=object)[take], np.array(unknown_u + [False], dtype=bool)[take], unknown)
+
+
+# --------------------------------------------------------------------------- rejects
+
+REJECT_COLUMNS = ["row_number", "column_name", "value", "reason", "raw_json"]
+
+
+def empty_rejects() -> pd.DataFrame:
+    return pd.DataFrame({
+        "row_number": pd.Series([], dtype="int64"), "column_name": pd.Series([], dtype="string"),
+        "value": pd.Series([], dtype="string"), "reason": pd.Series([], dtype="string"),
+        "raw_json": pd.Series([], dtype="string"),
+    })
+
+
+def _json_value(v):
+    if v is None:
+        return None
+    if isinstance(v, float) and np.isnan(v):
+        return None
+    if v is pd.NA or v is pd.NaT:
+        return None
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (np.floating,)):
+        return float(v)
+    return v if isinstance(v, (int, float, str, bool)) else str(v)
+
+
+class Rejects:
+    """Collects problems per row. `raw` is the frame as read (canonical column names, one row per
+    data row) and `row_numbers` its spreadsheet rows; raw_json keeps the row without personal fields
+    and with the file's own header texts (`headers`: canonical -> header text)."""
+
+    def __init__(self, raw: pd.DataFrame, row_numbers: np.ndarray, headers: Mapping[str, str] | None = None,
+                 personal: Iterable[str] = PERSONAL_COLUMNS):
+        self.raw = raw
+        self.row_numbers = np.asarray(row_numbers)
+        self.headers = dict(headers or {})
+        self.personal = set(personal)
+        self.parts: list[pd.DataFrame] = []
+        self.mask = np.zeros(len(raw), dtype=bool)
+
+    def add(self, mask: np.ndarray, column: str | None, reason, values=None) -> int:
+        """Reject rows where `mask`; `reason` a text or an array of texts per row; `values` the
+        offending values (default: the raw column). Returns the number of rows."""
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return 0
+        pos = np.flatnonzero(mask)
+        if values is None and column is not None and column in self.raw:
+            vals = self.raw[column].to_numpy(dtype=object)[pos]
+        elif values is not None:
+            vals = np.asarray(values, dtype=object)[pos] if np.ndim(values) else np.full(len(pos), values, dtype=object)
+        else:
+            vals = np.full(len(pos), None, dtype=object)
+        shown = [None if _json_value(v) is None else str(_json_value(v)) for v in vals]
+        if column in self.personal:
+            shown = ["(disembunyikan)" if v is not None else None for v in shown]
+        reasons = reason[pos] if isinstance(reason, np.ndarray) else [reason] * len(pos)
+        header = self.headers.get(column, column) if column else None
+        self.parts.append(pd.DataFrame({
+            "_pos": pos, "row_number": self.row_numbers[pos], "column_name": header,
+            "value": pd.Series(shown, dtype="string"), "reason": pd.Series(list(reasons), dtype="string"),
+        }))
+        self.mask |= mask
+        return int(mask.sum())
+
+    @property
+    def count(self) -> int:
+        return int(self.mask.sum())
+
+    def frame(self) -> pd.DataFrame:
+        if not self.parts:
+            return empty_rejects()
+        out = pd.concat(self.parts, ignore_index=True).sort_values(["_pos"], kind="stable")
+        public = [c for c in self.raw.columns if c not in self.personal]
+        positions = out["_pos"].unique()
+        sub = self.raw.iloc[positions][public]
+        raws = {}
+        for p, rec in zip(positions, sub.itertuples(index=False, name=None)):
+            raws[p] = json.dumps({self.headers.get(c, c): _json_value(v) for c, v in zip(public, rec)},
+                                 ensure_ascii=False, default=str)
+        out["raw_json"] = pd.Series([raws[p] for p in out["_pos"]], index=out.index, dtype="string")
+        return out.drop(columns="_pos").reset_index(drop=True)[REJECT_COLUMNS]
+
+
+def pandera_rejects(schema, frame: pd.DataFrame, rejects: Rejects, reasons: Mapping[str, str] | None = None,
+                    value_frame: pd.DataFrame | None = None) -> int:
+    """Validate `frame` (positional index 0..n-1) with a pandera DataFrameSchema, lazily, and add one
+    reject per failing (row, check). A check's `error` text is used as the Indonesian reason;
+    `reasons` maps pandera's built-in check names (e.g. 'not_nullable') to reasons. The reported
+    value comes from `value_frame` (the raw file values) where it has the column. Returns the
+    number of rows newly rejected."""
+    from pandera.errors import SchemaErrors
+
+    reasons = {"not_nullable": "wajib diisi", **(reasons or {})}
+    try:
+        schema.validate(frame, lazy=True)
+        return 0
+    except SchemaErrors as exc:
+        cases = exc.failure_cases
+    cases = cases[cases["index"].notna()]
+    before = rejects.mask.copy()
+    seen: set[tuple[int, str]] = set()
+    for (column, check), group in cases.groupby(["column", "check"], sort=False, dropna=False):
+        pos = group["index"].astype("int64").to_numpy()
+        key_check = str(check)
+        if (str(column), key_check) in seen:
+            continue
+        seen.add((str(column), key_check))
+        mask = np.zeros(len(frame), dtype=bool)
+        mask[pos] = True
+        reason = reasons.get(key_check, key_check)
+        col = None if column is None or (isinstance(column, float) and np.isnan(column)) else str(column)
+        source = value_frame if value_frame is not None and col in value_frame else None
+        values = source[col].to_numpy(dtype=object) if source is not None else (
+            frame[col].to_numpy(dtype=object) if col in frame else None)
+        rejects.add(mask, col, reason, values=values)
+    # a dataframe-wide check is reported once per column by pandera: keep one reject per row and reason
+    if rejects.parts:
+        last = pd.concat(rejects.parts, ignore_index=True).drop_duplicates(["_pos", "reason"])
+        rejects.parts = [last]
+    return int((rejects.mask & ~before).sum())
+
+
+def indonesian_count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
