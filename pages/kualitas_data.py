@@ -1,0 +1,185 @@
+"""Kualitas data: WHO Anthro Survey Analyser checks of the measurements of one period and area."""
+
+import streamlit as st
+
+from konvergensi import export, fmt, quality
+from konvergensi.ui import data, filters, layout, quality_charts, tables
+
+
+def yardsticks() -> quality.Yardsticks:
+    try:
+        thresholds = data.config().thresholds
+    except (ImportError, OSError, AttributeError, KeyError, ValueError):   # no config yet: WHO defaults
+        thresholds = {}
+    return quality.Yardsticks.from_mapping(thresholds)
+
+
+def note(key: str) -> None:
+    why, todo = quality.NOTES[key]
+    st.caption(f"**Mengapa penting:** {why}  \n**Yang perlu dilakukan:** {todo}")
+
+
+STATUS = {True: "✅ baik", False: "⚠️ perlu perhatian", None: "– data kurang"}
+
+layout.page_header(
+    "Kualitas data",
+    "Pemeriksaan mutu data antropometri menurut WHO Anthro Survey Analyser: kelengkapan, z-score ekstrem, "
+    "sebaran z-score, penumpukan umur, preferensi angka, cara ukur, dan kecocokan dengan SKDN.", "🔎")
+f = filters.filter_bar(show_subgroups=False)
+y = yardsticks()
+params = {"period": f.period, "area_id": f.area_id}
+groups = data.query("quality_by_posyandu", **params)
+measured = int(groups.measured.sum()) if len(groups) else 0
+if not measured:
+    layout.empty_state(f"Tidak ada pengukuran balita di {f.area_name} pada {f.period_label}.")
+    st.stop()
+digit_rows = data.query("quality_digits", **params)
+ages = data.query("quality_age_months", **params)
+hist = data.query("quality_z_histogram", **params)
+
+st.caption(f"{fmt.number(measured)} balita diukur di {f.area_name} pada {f.period_label} "
+           "(satu pengukuran per anak: yang terakhir di bulan itu).")
+
+# --- Overview ---
+st.subheader("Ringkasan pemeriksaan")
+over = quality.overview(groups, digit_rows, ages, y)
+problems = int((over.ok == False).sum())  # noqa: E712 (None = not judged)
+c1, c2, c3 = st.columns(3)
+with c1:
+    layout.kpi("Balita diukur", fmt.number(measured))
+with c2:
+    layout.kpi("Pemeriksaan perlu perhatian", f"{problems} dari {len(over)}")
+with c3:
+    boys, girls = int(groups.boys.sum()), int(groups.girls.sum())
+    layout.kpi("Rasio laki-laki : perempuan", fmt.number(boys / girls, 2) if girls else fmt.MISSING,
+               help="Pada populasi balita rasionya sekitar 1,0-1,05.")
+shown = over.assign(status=over.ok.map(lambda v: STATUS[None if v is None or v != v else bool(v)]))
+st.dataframe(shown[["label", "value", "yardstick", "status"]], hide_index=True,
+             column_config={"label": "Pemeriksaan", "value": "Hasil", "yardstick": "Patokan", "status": "Status"})
+
+# --- Completeness ---
+st.subheader("Kelengkapan data")
+note("completeness")
+by = filters.url_choice("Rinci menurut", {"kelurahan": "Kelurahan", "posyandu": "Posyandu"}, url_key="rinci")
+comp = quality.completeness(groups, ["kelurahan"] if by == "kelurahan" else ["kelurahan", "posyandu"])
+comp = comp[comp.measured > 0]
+fields = {c: label for c, label in quality.COMPLETENESS_FIELDS.items()}
+columns = (["kelurahan"] if by == "kelurahan" else ["kelurahan", "posyandu"]) + ["measured"] + \
+    [f"{c}_share" for c in fields]
+styler = tables.styled(
+    comp[columns], {"measured": "count", **{f"{c}_share": "share" for c in fields}},
+    {f"{c}_share": (lambda v: tables.threshold_colour(v, y.missing_max, higher_is_better=False, fair_margin=1.0))
+     for c in fields})
+st.dataframe(styler, hide_index=True, column_config={"kelurahan": "Kelurahan", "posyandu": "Posyandu",
+             "measured": "Balita diukur", **{f"{c}_share": label for c, label in fields.items()}})
+
+# --- z-scores ---
+st.subheader("Z-score ekstrem dan sebaran z-score")
+note("flagged")
+note("distribution")
+zs = quality.z_summary(groups, y)
+st.dataframe(
+    tables.styled(zs[["label", "scored", "flagged", "flagged_share", "n", "mean", "sd", "skewness", "kurtosis", "problems"]],
+                  {"scored": "count", "flagged": "count", "flagged_share": "share", "n": "count"},
+                  {"flagged_share": lambda v: tables.threshold_colour(v, y.flagged_max, higher_is_better=False, fair_margin=0.5),
+                   "problems": lambda v: f"background-color: {tables.POOR}" if v else ""})
+    .format({"mean": lambda v: fmt.number(v, 2), "sd": lambda v: fmt.number(v, 2),
+             "skewness": lambda v: fmt.number(v, 2), "kurtosis": lambda v: fmt.number(v, 2)}),
+    hide_index=True,
+    column_config={"label": "Indikator", "scored": "Anak dengan z", "flagged": "Z ekstrem (flag)",
+                   "flagged_share": "% flag", "n": "Z dinilai (tanpa flag)", "mean": "Rata-rata", "sd": "SD",
+                   "skewness": "Kemencengan", "kurtosis": "Kurtosis", "problems": "Masalah"})
+st.caption(f"Batas flag WHO: TB/U < -6 atau > 6; BB/U < -6 atau > 5; BB/TB < -5 atau > 5. Patokan: flag ≤ "
+           f"{fmt.share(y.flagged_max, 0)}; SD {fmt.number(y.sd_low, 1)}-{fmt.number(y.sd_high, 1)}; |kemencengan| ≤ "
+           f"{fmt.number(y.skew_max, 1)}; kurtosis (momen, normal = 3) {fmt.number(y.kurtosis_low, 0)}-"
+           f"{fmt.number(y.kurtosis_high, 0)}. Sebaran dinilai bila ada ≥ {y.min_n} anak.")
+indicator = filters.url_choice("Sebaran", {k: v for k, v in quality.Z_INDICATORS.items()}, url_key="z")
+st.plotly_chart(quality_charts.z_histogram(hist, indicator), width="stretch", config={"displaylogo": False})
+st.caption("Batang: jumlah anak per 0,2 SD (tanpa z ekstrem). Garis ungu: kurva normal baku WHO dengan jumlah anak "
+           "yang sama; garis oranye putus-putus: kurva normal dengan rata-rata dan SD data ini. Bila datanya baik, "
+           "bentuk batang mengikuti garis oranye dan lebarnya mirip garis ungu; pergeseran ke kiri (rata-rata di bawah 0) "
+           "adalah masalah gizi, bukan masalah data.")
+
+# --- age heaping ---
+st.subheader("Sebaran umur (penumpukan umur)")
+note("heaping")
+by_month = ages.groupby("age_month")["n"].sum() if len(ages) else None
+ratio = quality.age_heaping(by_month) if by_month is not None else float("nan")
+st.plotly_chart(quality_charts.age_months(ages), width="stretch", config={"displaylogo": False})
+st.caption(f"Rasio penumpukan umur tahun penuh (anak berumur 12, 24, 36, 48 bulan dibagi rata-rata bulan di "
+           f"sebelah-menyebelahnya): **{fmt.number(ratio, 2)}** (1 = tidak ada penumpukan; patokan ≤ "
+           f"{fmt.number(y.heaping_max, 2)}).")
+
+# --- digit preference ---
+st.subheader("Preferensi angka desimal")
+note("digits")
+st.plotly_chart(quality_charts.digits(digit_rows), width="stretch", config={"displaylogo": False})
+rows = []
+for variable, label in (("weight", "Berat badan"), ("lenhei", "Panjang/tinggi badan")):
+    dp = quality.digit_preference(quality.digit_counts(digit_rows, variable))
+    rows.append({"Ukuran": label, "Nilai": fmt.number(dp.n), "Berakhir ,0": fmt.share(dp.whole_share),
+                 "Berakhir ,5": fmt.share(dp.half_share), "Khi-kuadrat (db 9)": fmt.number(dp.chi2, 1),
+                 "p": "< 0,001" if fmt.is_finite(dp.p_value) and dp.p_value < 0.001 else fmt.number(dp.p_value, 3),
+                 "Skor preferensi (DPS)": fmt.number(dp.dps, 1), "Penilaian": dp.rating})
+st.dataframe(rows, hide_index=True)
+st.caption("DPS (Digit Preference Score, SMART): 0 = tidak ada preferensi, 100 = semua nilai berakhir angka yang sama; "
+           "≤ 7 sangat baik, 8-12 baik, 13-20 cukup, > 20 bermasalah. Setiap angka 0-9 diharapkan sekitar 10%; "
+           "banyak ,0 = preferensi bilangan bulat.")
+
+# --- measuring position ---
+st.subheader("Cara ukur menurut umur")
+note("method")
+mm = quality.method_mismatch(groups)
+st.dataframe(
+    tables.styled(mm[["band", "expected", "measured", "wrong", "wrong_share", "unknown", "unknown_share"]],
+                  {"measured": "count", "wrong": "count", "wrong_share": "share", "unknown": "count", "unknown_share": "share"},
+                  {"wrong_share": lambda v: tables.threshold_colour(v, y.method_mismatch_max, higher_is_better=False, fair_margin=0.5)}),
+    hide_index=True,
+    column_config={"band": "Kelompok umur", "expected": "Seharusnya", "measured": "Anak diukur panjang/tinggi",
+                   "wrong": "Cara ukur lain", "wrong_share": "% cara ukur lain", "unknown": "Cara ukur kosong",
+                   "unknown_share": "% kosong"})
+
+# --- measured vs SKDN ---
+st.subheader("Anak diukur dibanding laporan SKDN posyandu")
+note("coverage")
+cov = groups[groups.posyandu_id.notna()][["kelurahan", "posyandu", "measured", "skdn_d", "skdn_s"]]
+cov = cov.assign(of_d=cov.measured / cov.skdn_d.where(cov.skdn_d > 0), of_s=cov.measured / cov.skdn_s.where(cov.skdn_s > 0))
+st.dataframe(
+    tables.styled(cov, {"measured": "count", "skdn_d": "count", "skdn_s": "count", "of_d": "share", "of_s": "share"},
+                  {"of_d": lambda v: tables.threshold_colour(v, y.measured_vs_d_min),
+                   "of_s": lambda v: f"background-color: {tables.POOR}" if fmt.is_finite(v) and v > 1 else ""}),
+    hide_index=True, height=min(38 + 35 * len(cov), 420),
+    column_config={"kelurahan": "Kelurahan", "posyandu": "Posyandu", "measured": "Anak di e-PPGBM",
+                   "skdn_d": "D (ditimbang, SKDN)", "skdn_s": "S (semua balita, SKDN)", "of_d": "e-PPGBM / D",
+                   "of_s": "e-PPGBM / S"})
+
+# --- suspicious posyandu ---
+st.subheader("Posyandu yang datanya perlu diperiksa")
+note("suspicious")
+sus = quality.suspicious_posyandu(groups, digit_rows, y)
+if not len(sus):
+    st.success("Tidak ada posyandu dengan data yang menyimpang pada periode dan wilayah ini.")
+else:
+    st.dataframe(sus[["posyandu", "kelurahan", "measured", "skdn_d", "score", "reasons"]], hide_index=True,
+                 column_config={"posyandu": "Posyandu", "kelurahan": "Kelurahan", "measured": "Anak diukur",
+                                "skdn_d": "D (SKDN)", "score": st.column_config.NumberColumn("Jumlah masalah"),
+                                "reasons": st.column_config.TextColumn("Alasan", width="large")},
+                 height=min(38 + 35 * len(sus), 500))
+    download = sus.rename(columns={"posyandu_id": "ID posyandu", "posyandu": "Posyandu", "kelurahan": "Kelurahan",
+                                   "measured": "Anak diukur", "skdn_s": "S (SKDN)", "skdn_d": "D (SKDN)",
+                                   "score": "Jumlah masalah", "reasons": "Alasan"})
+    st.download_button("⬇️ Unduh daftar (Excel)", export.to_excel_bytes(download, "Posyandu diperiksa"),
+                       f"kualitas_data_{f.area_name.replace(' ', '_')}_{fmt.period_key(f.period)}.xlsx",
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
+
+with st.expander("ℹ️ Patokan yang dipakai", expanded=False):
+    st.markdown(f"""
+Patokan WHO/UNICEF (2019) yang dipakai WHO Anthro Survey Analyser: z ekstrem ≤ {fmt.share(y.flagged_max, 0)};
+SD z-score {fmt.number(y.sd_low, 1)}-{fmt.number(y.sd_high, 1)}; |kemencengan| ≤ {fmt.number(y.skew_max, 1)};
+kurtosis {fmt.number(y.kurtosis_low, 0)}-{fmt.number(y.kurtosis_high, 0)} (kurtosis momen, distribusi normal = 3).
+Patokan dasbor ini (dapat diubah di berkas konfigurasi): isian kosong ≤ {fmt.share(y.missing_max, 0)}; cara ukur tidak
+sesuai ≤ {fmt.share(y.method_mismatch_max, 0)}; rasio penumpukan umur ≤ {fmt.number(y.heaping_max, 2)}; DPS ≤
+{fmt.number(y.dps_max, 0)}; anak di e-PPGBM ≥ {fmt.share(y.measured_vs_d_min, 0)} D; sebaran dan preferensi angka dinilai
+bila ada ≥ {y.min_n} anak. Satu anak dihitung sekali per bulan (pengukuran terakhir). Berat di luar 0,5-40 kg dan
+panjang/tinggi di luar 35-140 cm ditandai tidak wajar (tetap disimpan).
+""")
