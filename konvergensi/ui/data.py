@@ -140,3 +140,183 @@ def check() -> str | None:
     if not info:
         return "Basis data belum berisi hasil build (tabel build_info kosong)."
     return None
+
+
+# --- Page-level data: the few calls pages make, so pages hold no query names or business rules. ---
+
+@st.cache_resource(show_spinner=False)
+def config():
+    """The region's configuration (thresholds, names), loaded once per process."""
+    from konvergensi import config as kconfig
+
+    return kconfig.load()
+
+
+def threshold(name: str, default: float):
+    """One configured threshold (e.g. 'min_children_map'), with the documented default."""
+    return config().thresholds.get(name, default)
+
+
+def min_children_map() -> int:
+    """Kelurahan with fewer measured children than this are 'data kurang' on maps and rankings."""
+    return int(threshold("min_children_map", 10))
+
+
+def kek_muac() -> float:
+    """LiLA cut-off for KEK in pregnant women (cm)."""
+    return float(threshold("kek_muac_cm", 23.5))
+
+
+def headline(f, period=None) -> dict:
+    """Headline indicators (konvergensi.summary.headline: the same numbers as `python -m konvergensi
+    summary`) for the filters, at f.period or another period."""
+    from konvergensi import summary
+
+    return cached(summary.headline, period or f.period, f.area_id, f.age_group, f.sex, config())
+
+
+def previous_period(period):
+    """The month before `period` if it has data, else None."""
+    import datetime
+
+    prev = (period.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+    months = {pd.Timestamp(p).date() for p in query("periods_with_measurements").period}
+    return prev if prev in months else None
+
+
+def stunting_target(f, indicator: str = "stunted"):
+    """The target for the filtered area (konvergensi.targets.Target) or None. Targets are set for all
+    children of an area: under an age or sex filter there is no comparable target."""
+    from konvergensi import targets
+
+    if f.age_group or f.sex:
+        return None
+    return targets.pick(query("targets_for_area", area_id=f.area_id), indicator)
+
+
+def kelurahan_indicators(f, baseline_period=None) -> pd.DataFrame:
+    """Counts and rates per kelurahan of the filtered area (konvergensi.rates.add_rates)."""
+    from konvergensi import rates
+
+    frame = query("indicators_by_kelurahan", period=f.period, baseline_period=baseline_period or f.period,
+                  area_id=f.area_id, age_group=f.age_group, sex=f.sex, kek_muac=kek_muac())
+    return rates.add_rates(frame, min_children_map())
+
+
+def lagging_kelurahan(frame: pd.DataFrame, n: int = 5) -> pd.DataFrame:
+    from konvergensi import rates
+
+    return rates.lagging(frame, n)
+
+
+def baseline_period(f):
+    """Baseline month for "change since baseline": the stunting target's baseline of the area, else of
+    the whole region (None when no target is set)."""
+    from konvergensi import targets
+
+    for area in dict.fromkeys([f.area_id, f.kecamatan_id, f.region_id]):
+        if area:
+            t = targets.pick(query("targets_for_area", area_id=area), "stunted")
+            if t:
+                return t.baseline_period
+    return None
+
+
+def boundaries(area_id: str):
+    """Kelurahan polygons of an area with kecamatan outlines (konvergensi.ui.maps.Boundaries) or None."""
+    from konvergensi.ui import maps
+
+    return cached(maps.load_boundaries, area_id)
+
+
+def stunting_trend(f) -> pd.DataFrame:
+    """Monthly measured / stunted / prevalence for the filtered area and subgroup."""
+    from konvergensi import rates
+
+    return rates.add_prevalence(query("stunting_trend", area_id=f.area_id, age_group=f.age_group, sex=f.sex))
+
+
+def stunting_trend_by_subarea(f) -> pd.DataFrame:
+    """The same, one level down (kecamatan of a kota, kelurahan of a kecamatan)."""
+    from konvergensi import rates
+
+    return rates.add_prevalence(query("stunting_trend_by_subarea", area_id=f.area_id, age_group=f.age_group, sex=f.sex))
+
+
+def strata_thresholds():
+    """Posyandu strata and SKDN target thresholds from the config (konvergensi.posyandu.StrataThresholds)."""
+    from konvergensi.posyandu import StrataThresholds
+
+    return StrataThresholds.from_mapping(config().thresholds)
+
+
+def posyandu_performance(f) -> pd.DataFrame:
+    """Every posyandu of the area with SKDN ratios, computed strata and attention reasons."""
+    from konvergensi import posyandu
+
+    return posyandu.performance(query("posyandu_performance", period=f.period, area_id=f.area_id),
+                                strata_thresholds())
+
+
+# --- Small-count suppression for the public role (UU 27/2022; konvergensi.suppress). ---
+
+def role() -> str:
+    """The viewer's role: set by the login page in st.session_state["role"]; 'publik' when not logged in."""
+    return st.session_state.get("role", "publik")
+
+
+def suppressing() -> bool:
+    """True when small counts must be hidden from the current viewer (role publik)."""
+    from konvergensi import suppress
+
+    return suppress.applies(role())
+
+
+def suppress_below() -> int:
+    """Counts below this are not shown to the public (config threshold suppress_below, default 5)."""
+    from konvergensi import suppress
+
+    return suppress.threshold(config())
+
+
+def for_display(frame: pd.DataFrame, count_columns=(), rate_columns=(), **options) -> pd.DataFrame:
+    """THE hook every table, map and download of a page goes through before it is shown.
+
+    For role publik, counts of 1..suppress_below()-1 in `count_columns` and the rates computed from them
+    (`rate_columns`: names known to konvergensi.suppress.KNOWN_RATES, or a mapping rate -> sources) are
+    hidden by `konvergensi.suppress.suppress_frame` (with secondary suppression; `options` are passed
+    on, e.g. secondary=False for a time series). Other roles get the frame unchanged.
+    """
+    if not suppressing():
+        return frame
+    from konvergensi import suppress
+
+    cols = [c for c in count_columns if c in frame.columns]
+    return suppress.suppress_frame(frame, cols, rate_columns, suppress_below(), **options)
+
+
+def record_for_display(record: dict, count_keys=(), rate_keys=()) -> dict:
+    """The same for one dict of headline figures (KPI cards): small counts and their rates -> None."""
+    if not suppressing() or not record:
+        return record
+    from konvergensi import suppress
+
+    return suppress.suppress_record(record, count_keys, rate_keys, suppress_below())
+
+
+def count_text(value) -> str:
+    """A count for a KPI card: '<5' when it was suppressed (None after record_for_display) for publik."""
+    from konvergensi import fmt
+
+    if value is None and suppressing():
+        return f"<{suppress_below()}"
+    return fmt.number(value)
+
+
+def suppression_note() -> str | None:
+    """The sentence to show under a table when counts are suppressed for this viewer, else None."""
+    if not suppressing():
+        return None
+    from konvergensi import suppress
+
+    return suppress.note(suppress_below())

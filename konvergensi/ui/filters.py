@@ -231,3 +231,32 @@ def _write_url(values: dict) -> None:
             st.query_params[name] = wanted[name]
         elif name not in wanted and current.get(name) is not None:
             del st.query_params[name]
+
+
+def url_choice(label: str, options: dict[str, str], *, url_key: str, default: str | None = None,
+               widget: str = "segmented") -> str:
+    """A page-specific choice (e.g. the map layer) kept in the URL like the filter bar.
+
+    options maps value -> label; returns the chosen value. widget: 'segmented', 'radio' or 'select'.
+    """
+    default = default or next(iter(options))
+    key = f"u_{url_key}"
+    saved_key = f"_url_{url_key}"
+    if key not in st.session_state or st.session_state[key] not in options:
+        from_url = st.query_params.get(url_key)
+        saved = st.session_state.get(saved_key)
+        st.session_state[key] = from_url if from_url in options else saved if saved in options else default
+    if widget == "radio":
+        st.radio(label, list(options), key=key, format_func=options.get, horizontal=True)
+    elif widget == "select":
+        st.selectbox(label, list(options), key=key, format_func=options.get)
+    else:
+        st.segmented_control(label, list(options), key=key, format_func=options.get, required=True)
+    value = st.session_state[key] if st.session_state[key] in options else default
+    st.session_state[saved_key] = value
+    if value == default:
+        if url_key in st.query_params:
+            del st.query_params[url_key]
+    elif st.query_params.get(url_key) != value:
+        st.query_params[url_key] = value
+    return value

@@ -1,0 +1,325 @@
+"""Choropleth maps of kelurahan that draw with no internet.
+
+Plotly's MapLibre trace (`choroplethmap`) on the "white-bg" style draws every polygon offline: no
+tiles, no CDN. (Plotly's geo trace fetches a world topojson from a CDN and silently draws nothing.)
+MapLibre does not centre itself: `view()` computes centre and zoom from the polygons' bounds.
+
+Map text labels in MapLibre need font glyphs from a server, so kecamatan names are not drawn as map
+text (that would be a request to the internet); kecamatan are drawn as dark outlines, named in the
+hover and in the legend.
+
+The figure builders take plain frames and return plotly figures (no Streamlit), so the meeting pack
+can reuse them. Colour scales and template are explicit (importing Streamlit changes plotly's
+default template).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+from shapely.geometry import shape
+
+from konvergensi import db, fmt
+
+INSUFFICIENT_LABEL = "data kurang"
+INSUFFICIENT_COLOUR = "#d4d4d4"
+NO_DATA_COLOUR = "#f1f1f1"
+OUTLINE_COLOUR = "#1f2933"
+
+# Explicit colour scales (low -> high value).
+SCALE_BAD_HIGH = ["#fff7bc", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#8c2d04"]    # prevalence, counts
+SCALE_GOOD_HIGH = ["#f7fcb9", "#addd8e", "#78c679", "#31a354", "#006837"]              # D/S
+SCALE_CHANGE = [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b2182b"]]                  # fall blue, rise red
+
+
+@dataclass(frozen=True)
+class MapLayer:
+    """What one map shows: the column, its label and unit, colour scale, and whether it is a rate."""
+    key: str
+    label: str
+    column: str
+    kind: str                 # 'percent' (value in %), 'count', 'points' (change in percentage points)
+    scale: list
+    numerator: str | None = None     # for the Wilson interval of a rate
+    denominator: str | None = None
+
+
+# The map layers of the Peta page, in menu order. `denominator` decides "data kurang" (fewer than the
+# configured minimum) and, with `numerator`, the Wilson interval shown in the hover.
+LAYERS: dict[str, MapLayer] = {
+    "prevalensi": MapLayer("prevalensi", "Prevalensi stunting (%)", "prevalence", "percent", SCALE_BAD_HIGH,
+                           "stunted", "measured"),
+    "jumlah": MapLayer("jumlah", "Jumlah balita stunting", "stunted", "count", SCALE_BAD_HIGH, None, "measured"),
+    "wasting": MapLayer("wasting", "Wasting (%)", "prevalence_wasting", "percent", SCALE_BAD_HIGH,
+                        "wasted", "whz_measured"),
+    "underweight": MapLayer("underweight", "Underweight (%)", "prevalence_underweight", "percent", SCALE_BAD_HIGH,
+                            "underweight", "waz_measured"),
+    "ds": MapLayer("ds", "Partisipasi D/S (%)", "ds_percent", "percent", SCALE_GOOD_HIGH, "d", "s"),
+    "kek": MapLayer("kek", "Ibu hamil KEK (%)", "prevalence_bumil_kek", "percent", SCALE_BAD_HIGH,
+                    "bumil_kek", "bumil_measured"),
+    "perubahan": MapLayer("perubahan", "Perubahan prevalensi sejak baseline (poin persen)", "change_points",
+                          "points", SCALE_CHANGE, None, "measured"),
+}
+# Counts and rates of the kelurahan frame (konvergensi.rates.add_rates) for konvergensi.ui.data.for_display.
+COUNT_COLUMNS = ("measured", "stunted", "severely_stunted", "baseline_measured", "baseline_stunted", "whz_measured",
+                 "wasted", "waz_measured", "underweight", "bumil_measured", "bumil_kek", "s", "d")
+RATE_COLUMNS = ("prevalence", "prevalence_wasting", "prevalence_underweight", "prevalence_bumil_kek",
+                "baseline_prevalence", "ds_percent", "ds", "change_points", "change_stunted")
+HIDDEN_LABEL = "tidak ditampilkan (angka kecil)"
+
+# indicator definitions (konvergensi.indicators keys) behind each layer
+LAYER_DEFINITIONS = {"prevalensi": ("prevalence_stunting",), "jumlah": ("stunted",), "wasting": ("wasted",),
+                     "underweight": ("underweight",), "ds": ("ds_ratio",), "kek": ("bumil_kek",),
+                     "perubahan": ("prevalence_stunting",)}
+
+
+def geojson_from_rows(rows: pd.DataFrame) -> dict:
+    """FeatureCollection from rows with region_id and geometry_json (GeoJSON geometry text)."""
+    features = [
+        {"type": "Feature", "id": r.region_id, "properties": {"name": r.name},
+         "geometry": json.loads(r.geometry_json)}
+        for r in rows.itertuples(index=False)
+    ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def bounds(geojson: dict) -> tuple[float, float, float, float]:
+    """(min_lon, min_lat, max_lon, max_lat) of all features."""
+    boxes = np.array([shape(f["geometry"]).bounds for f in geojson["features"]])
+    return float(boxes[:, 0].min()), float(boxes[:, 1].min()), float(boxes[:, 2].max()), float(boxes[:, 3].max())
+
+
+def view(box: tuple[float, float, float, float], width_px: int = 760, height_px: int = 560,
+         padding: float = 0.08) -> tuple[dict, float]:
+    """Centre and zoom that fit the bounds in a map of about width_px x height_px (web mercator)."""
+    min_lon, min_lat, max_lon, max_lat = box
+    centre = {"lon": (min_lon + max_lon) / 2, "lat": (min_lat + max_lat) / 2}
+
+    def merc_y(lat: float) -> float:
+        lat = max(min(lat, 85.0), -85.0)
+        return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+    lon_frac = max(max_lon - min_lon, 1e-6) / 360.0
+    lat_frac = max(abs(merc_y(max_lat) - merc_y(min_lat)), 1e-6) / (2 * math.pi)
+    usable = 1 - 2 * padding
+    zoom = min(math.log2(width_px * usable / 512 / lon_frac), math.log2(height_px * usable / 512 / lat_frac))
+    return centre, round(max(min(zoom, 16.0), 1.0), 2)
+
+
+def kecamatan_outlines(rows: pd.DataFrame) -> pd.DataFrame:
+    """Outline of each kecamatan (union of its kelurahan, small gaps closed): kecamatan, lon, lat lists
+    with None between rings, ready for a line trace."""
+    out = []
+    for kec, group in rows.groupby("kecamatan", sort=True):
+        geoms = [shape(json.loads(g)) for g in group.geometry_json]
+        merged = shapely.union_all([g.buffer(0.0002) for g in geoms]).buffer(-0.0002)
+        lons, lats = [], []
+        polys = getattr(merged, "geoms", [merged])
+        for poly in polys:
+            if poly.geom_type != "Polygon":
+                continue
+            xs, ys = poly.exterior.coords.xy
+            lons += list(xs) + [None]
+            lats += list(ys) + [None]
+        out.append({"kecamatan": kec, "lon": lons, "lat": lats})
+    return pd.DataFrame(out)
+
+
+def wilson_text(low, high) -> str:
+    """'12,3% – 20,1%' from a Wilson interval in percent (en dash when missing)."""
+    if fmt.is_missing(low) or fmt.is_missing(high):
+        return fmt.MISSING
+    return f"{fmt.percent(low)} – {fmt.percent(high)}"
+
+
+def value_text(value, kind: str) -> str:
+    if kind == "percent":
+        return fmt.percent(value)
+    if kind == "points":
+        return fmt.points(value)
+    return fmt.number(value)
+
+
+def choropleth(frame: pd.DataFrame, geojson: dict, layer: MapLayer, *, enough: pd.Series,
+               hover_extra: list[str] | None = None, outlines: pd.DataFrame | None = None,
+               highlight: str | None = None, height: int = 560, width_hint: int = 760,
+               colour_range: tuple[float, float] | None = None) -> go.Figure:
+    """Kelurahan choropleth. `frame` has region_id, name, kecamatan and layer.column; rows where
+    `enough` is False are drawn grey as "data kurang"; `hover_extra` adds a line per row (e.g. the
+    95% interval). Every kelurahan in `geojson` is drawn exactly once."""
+    frame = frame.reset_index(drop=True)
+    enough = pd.Series(enough).reset_index(drop=True).fillna(False).astype(bool)
+    values = pd.to_numeric(frame[layer.column], errors="coerce")
+    has_value = enough & values.notna()
+    extra = list(hover_extra) if hover_extra is not None else [""] * len(frame)
+    hover = [
+        f"<b>{r.name}</b><br>Kec. {r.kecamatan}<br>{layer.label}: "
+        + (value_text(v, layer.kind) if ok else HIDDEN_LABEL if e else INSUFFICIENT_LABEL)
+        + (f"<br>{x}" if x else "")
+        for r, v, ok, e, x in zip(frame.itertuples(index=False), values, has_value, enough, extra)
+    ]
+    frame = frame.assign(_hover=hover)
+    fig = go.Figure()
+
+    low = frame[~has_value]
+    if len(low):
+        fig.add_trace(go.Choroplethmap(
+            geojson=geojson, locations=low.region_id, z=np.zeros(len(low)),
+            colorscale=[[0, INSUFFICIENT_COLOUR], [1, INSUFFICIENT_COLOUR]], showscale=False,
+            marker={"line": {"color": "#ffffff", "width": 0.8}, "opacity": 0.9},
+            customdata=low.region_id, hovertext=low._hover, hovertemplate="%{hovertext}<extra></extra>",
+            name=INSUFFICIENT_LABEL, showlegend=True,
+        ))
+    ok = frame[has_value]
+    if len(ok):
+        vals = values[has_value]
+        if colour_range is None:
+            if layer.kind == "points":
+                span = float(np.nanmax(np.abs(vals))) or 1.0
+                colour_range = (-span, span)
+            else:
+                colour_range = (float(min(0.0, vals.min())), float(vals.max()) or 1.0)
+        fig.add_trace(go.Choroplethmap(
+            geojson=geojson, locations=ok.region_id, z=vals,
+            zmin=colour_range[0], zmax=colour_range[1], colorscale=layer.scale,
+            marker={"line": {"color": "#ffffff", "width": 0.8}, "opacity": 0.92},
+            colorbar={"title": {"text": layer.label, "side": "right"}, "thickness": 14, "len": 0.8},
+            customdata=ok.region_id, hovertext=ok._hover, hovertemplate="%{hovertext}<extra></extra>",
+            name=layer.label, showlegend=False,
+        ))
+    if outlines is not None:
+        for row in outlines.itertuples(index=False):
+            fig.add_trace(go.Scattermap(
+                lon=row.lon, lat=row.lat, mode="lines", line={"color": OUTLINE_COLOUR, "width": 2},
+                name=f"Kec. {row.kecamatan}", hoverinfo="skip", showlegend=False,
+            ))
+    if highlight is not None and highlight in set(frame.region_id):
+        feature = next(f for f in geojson["features"] if f["id"] == highlight)
+        geom = shape(feature["geometry"])
+        for poly in getattr(geom, "geoms", [geom]):
+            xs, ys = poly.exterior.coords.xy
+            fig.add_trace(go.Scattermap(lon=list(xs), lat=list(ys), mode="lines",
+                                        line={"color": "#0f766e", "width": 4}, hoverinfo="skip", showlegend=False))
+    centre, zoom = view(bounds(geojson), width_px=width_hint, height_px=height)
+    fig.update_layout(
+        template="plotly", height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        map={"style": "white-bg", "center": centre, "zoom": zoom},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 0.01, "xanchor": "left", "x": 0.01,
+                "bgcolor": "rgba(255,255,255,0.8)"},
+        clickmode="event+select",
+    )
+    return fig
+
+
+@dataclass(frozen=True)
+class Boundaries:
+    rows: pd.DataFrame          # region_id, name, kecamatan_id, kecamatan, point_lat, point_lon, schematic, source
+    geojson: dict               # FeatureCollection, feature id = region_id
+    outlines: pd.DataFrame      # kecamatan outlines (kecamatan_outlines)
+    schematic: bool             # True when any polygon is a schematic demo tile
+
+
+def load_boundaries(con, area_id: str) -> Boundaries | None:
+    """Kelurahan polygons of an area, ready to draw (None when the database has no boundaries)."""
+    rows = db.run_query(con, "kelurahan_boundaries", area_id=area_id)
+    if not len(rows):
+        return None
+    return Boundaries(rows=rows.drop(columns="geometry_json"), geojson=geojson_from_rows(rows),
+                      outlines=kecamatan_outlines(rows), schematic=bool(rows.schematic.any()))
+
+
+# --- Optional folium view (Leaflet): basemap tiles when a network is there, polygons always. ---
+
+LEAFLET_JS = "/app/static/vendor/leaflet-1.9.4/leaflet.js"
+LEAFLET_CSS = "/app/static/vendor/leaflet-1.9.4/leaflet.css"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = "&copy; kontributor OpenStreetMap"
+
+
+def _scale_colours(scale: list) -> list[str]:
+    return [c[1] if isinstance(c, (list, tuple)) else c for c in scale]
+
+
+def colour_at(value, low: float, high: float, scale: list) -> str:
+    """Hex colour of `value` on a colour scale between low and high (linear between the stops)."""
+    colours = _scale_colours(scale)
+    t = 0.0 if high == low else min(max((float(value) - low) / (high - low), 0.0), 1.0)
+    t *= len(colours) - 1
+    i = min(int(t), len(colours) - 2)
+    a, b = colours[i].lstrip("#"), colours[i + 1].lstrip("#")
+    rgb = [round(int(a[k:k + 2], 16) + (int(b[k:k + 2], 16) - int(a[k:k + 2], 16)) * (t - i)) for k in (0, 2, 4)]
+    return "#" + "".join(f"{v:02x}" for v in rgb)
+
+
+def folium_map(frame: pd.DataFrame, shapes: "Boundaries", layer: MapLayer, *, enough: pd.Series,
+               hover_extra: list[str] | None = None, tiles: bool = True, highlight: str | None = None):
+    """A folium (Leaflet) map of the same choropleth. Leaflet's JS/CSS are the vendored copies under
+    static/vendor/ (no CDN), and jQuery/Bootstrap/awesome-markers, which folium adds by default but a
+    choropleth does not need, are left out. With tiles=False nothing at all is fetched from outside."""
+    import folium
+
+    frame = frame.reset_index(drop=True)
+    enough = pd.Series(enough).reset_index(drop=True).fillna(False).astype(bool)
+    values = pd.to_numeric(frame[layer.column], errors="coerce")
+    has_value = enough & values.notna()
+    ok_values = values[has_value]
+    if layer.kind == "points":
+        span = float(np.nanmax(np.abs(ok_values))) if len(ok_values) else 1.0
+        low, high = -(span or 1.0), (span or 1.0)
+    else:
+        low, high = (float(min(0.0, ok_values.min())), float(ok_values.max()) or 1.0) if len(ok_values) else (0.0, 1.0)
+    extra = list(hover_extra) if hover_extra is not None else [""] * len(frame)
+    info = {}
+    for r, v, ok, e, x in zip(frame.itertuples(index=False), values, has_value, enough, extra):
+        info[r.region_id] = {
+            "fill": colour_at(v, low, high, layer.scale) if ok else INSUFFICIENT_COLOUR,
+            "text": f"<b>{r.name}</b><br>Kec. {r.kecamatan}<br>{layer.label}: "
+                    + (value_text(v, layer.kind) if ok else HIDDEN_LABEL if e else INSUFFICIENT_LABEL)
+                    + (f"<br>{x}" if x else ""),
+        }
+    features = []
+    for feature in shapes.geojson["features"]:
+        props = dict(feature.get("properties", {}))
+        props.update({"region_id": feature["id"], "keterangan": info.get(feature["id"], {}).get("text", props.get("name", "")),
+                      "fill": info.get(feature["id"], {}).get("fill", NO_DATA_COLOUR)})
+        features.append({**feature, "properties": props})
+    collection = {"type": "FeatureCollection", "features": features}
+
+    min_lon, min_lat, max_lon, max_lat = bounds(shapes.geojson)
+    m = folium.Map(location=[(min_lat + max_lat) / 2, (min_lon + max_lon) / 2], tiles=None,
+                   control_scale=True, prefer_canvas=False)
+    m.default_js = [("leaflet", LEAFLET_JS)]
+    m.default_css = [("leaflet_css", LEAFLET_CSS)]
+    if tiles:
+        folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19).add_to(m)
+    folium.GeoJson(
+        collection, name=layer.label,
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#ffffff", "weight": 1,
+                                  "fillOpacity": 0.85},
+        highlight_function=lambda f: {"weight": 3, "color": "#0f766e"},
+        tooltip=folium.GeoJsonTooltip(fields=["keterangan"], labels=False),
+    ).add_to(m)
+    for row in shapes.outlines.itertuples(index=False):
+        ring, rings = [], []
+        for lon, lat in zip(row.lon, row.lat):
+            if lon is None:
+                if ring:
+                    rings.append(ring)
+                ring = []
+            else:
+                ring.append([lat, lon])
+        if ring:
+            rings.append(ring)
+        folium.PolyLine(rings, color=OUTLINE_COLOUR, weight=2.5, tooltip=f"Kec. {row.kecamatan}").add_to(m)
+    if highlight is not None:
+        feature = next((f for f in shapes.geojson["features"] if f["id"] == highlight), None)
+        if feature is not None:
+            folium.GeoJson(feature, style_function=lambda f: {"fill": False, "color": "#0f766e", "weight": 4}).add_to(m)
+    m.fit_bounds([[min_lat, min_lon], [max_lat, max_lon]])
+    return m
