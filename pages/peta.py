@@ -1,0 +1,114 @@
+"""Peta: kelurahan choropleth (offline), with drill-down by clicking a kelurahan."""
+
+import dataclasses
+
+import streamlit as st
+
+from konvergensi import fmt
+from konvergensi.ui import data, filters, layout, maps, tables
+
+layout.page_header("Peta", "Sebaran per kelurahan. Klik sebuah kelurahan untuk melihat rinciannya.", "🗺️")
+f = filters.filter_bar()
+
+layer_key = filters.url_choice("Indikator peta", {k: v.label for k, v in maps.LAYERS.items()}, url_key="lapisan")
+layer = maps.LAYERS[layer_key]
+renderer = filters.url_choice("Tampilan", {"plotly": "Peta offline", "folium": "Peta dengan latar (butuh internet)"},
+                              url_key="tampilan", widget="radio")
+
+# The map shows the kecamatan of a selected kelurahan (highlighted), else the selected area.
+map_area = f.kecamatan_id or f.region_id
+mf = dataclasses.replace(f, area_id=map_area)
+baseline = data.baseline_period(f)
+counts = data.kelurahan_indicators(mf, baseline_period=baseline)
+shapes = data.boundaries(map_area)
+minimum = data.min_children_map()
+# "data kurang" is decided on the true counts (it says only "fewer than the minimum"); everything shown
+# (colours, hover, table) goes through the suppression hook: small counts are hidden from the public.
+enough = counts[layer.denominator] >= (minimum if layer.denominator != "s" else 1)
+if layer.key == "perubahan":
+    enough = counts["enough"] & counts["baseline_enough"]
+kel = data.for_display(counts, maps.COUNT_COLUMNS, maps.RATE_COLUMNS)
+
+if shapes is None:
+    layout.empty_state("Basis data belum berisi batas wilayah kelurahan. Muat batas wilayah dengan "
+                       "`python -m konvergensi import-boundaries BERKAS`.")
+    st.stop()
+if shapes.schematic:
+    st.caption("Batas kelurahan pada peta ini **skematis** (kotak di sekitar titik perkiraan), bukan batas resmi.")
+
+if layer.numerator:
+    lo, hi = kel[f"{layer.column}_lo"], kel[f"{layer.column}_hi"]
+    hover = [f"IK 95% (Wilson): {maps.wilson_text(a, b)}<br>n = {data.count_text(n)}"
+             if ok else f"n = {data.count_text(n)} (kurang dari {minimum})"
+             for a, b, n, ok in zip(lo, hi, kel[layer.denominator].astype(object).where(kel[layer.denominator].notna(), None), enough)]
+else:
+    hover = [f"Diukur: {data.count_text(n)}" for n in kel["measured"].astype(object).where(kel["measured"].notna(), None)]
+
+
+def _drill_down():
+    """Map click: the clicked kelurahan becomes the area filter."""
+    points = st.session_state.get("peta_map", {}).get("selection", {}).get("points", [])
+    region = next((p.get("customdata") or p.get("location") for p in points if p.get("customdata") or p.get("location")), None)
+    if isinstance(region, list):
+        region = region[0]
+    if region:
+        filters.select_area(region)
+
+
+if renderer == "plotly":
+    fig = maps.choropleth(kel, shapes.geojson, layer, enough=enough, hover_extra=hover,
+                          outlines=shapes.outlines, highlight=f.kelurahan_id)
+    st.plotly_chart(fig, key="peta_map", on_select=_drill_down, selection_mode="points", theme=None,
+                    config={"displayModeBar": False, "scrollZoom": True})
+else:
+    from streamlit_folium import st_folium
+
+    tiles = st.toggle("Latar peta OpenStreetMap (butuh internet)", value=True, key="peta_tiles")
+    st_folium(maps.folium_map(kel, shapes, layer, enough=enough, hover_extra=hover, tiles=tiles, highlight=f.kelurahan_id),
+              height=560, use_container_width=True, returned_objects=[], key="peta_folium")
+
+legend = f"Abu-abu = **{maps.INSUFFICIENT_LABEL}**: kurang dari {minimum} balita terukur (angka terlalu tidak pasti)."
+if layer.key == "perubahan" and baseline:
+    legend += f" Perubahan dihitung dari {fmt.month(baseline)} ke {f.period_label}; biru = turun."
+st.caption(legend)
+layout.definition_box(*maps.LAYER_DEFINITIONS[layer_key])
+
+if f.kelurahan_id:
+    row = kel[kel.region_id == f.kelurahan_id].iloc[0]
+    st.subheader(f"Kelurahan {row['name']}")
+    c1, c2, c3, c4 = st.columns(4)
+    value = lambda v: None if fmt.is_missing(v) else v   # noqa: E731 (suppressed count -> None -> '<5')
+    with c1:
+        layout.kpi("Balita stunting", data.count_text(value(row["stunted"])),
+                   help=f"dari {data.count_text(value(row['measured']))} diukur")
+    with c2:
+        layout.kpi("Prevalensi", fmt.percent(row["prevalence"]),
+                   help=f"IK 95% (Wilson): {maps.wilson_text(row['prevalence_lo'], row['prevalence_hi'])}")
+    with c3:
+        layout.kpi("Wasting", fmt.percent(row["prevalence_wasting"]))
+    with c4:
+        layout.kpi("Partisipasi D/S", fmt.share(row["ds"]))
+    if not counts.loc[counts.region_id == f.kelurahan_id, "enough"].iloc[0]:
+        st.warning(f"Hanya {data.count_text(value(row['measured']))} balita terukur (kurang dari {minimum}): "
+                   "angka kelurahan ini sangat tidak pasti.")
+
+st.subheader(f"Tabel kelurahan · {f.period_label}")
+table = kel.assign(ik=[maps.wilson_text(a, b) for a, b in zip(kel.prevalence_lo, kel.prevalence_hi)],
+                   status=["" if ok else maps.INSUFFICIENT_LABEL for ok in counts.enough])
+table = table[["name", "kecamatan", "measured", "stunted", "prevalence", "ik", "change_points",
+               "prevalence_wasting", "prevalence_underweight", "ds", "prevalence_bumil_kek", "status"]]
+table.attrs = kel.attrs    # the suppression mask travels with the rows
+st.dataframe(
+    tables.styled(table, {"measured": "count", "stunted": "count", "prevalence": "percent", "change_points": "points",
+                          "prevalence_wasting": "percent", "prevalence_underweight": "percent", "ds": "share",
+                          "prevalence_bumil_kek": "percent"},
+                  {"prevalence": lambda v: tables.gradient(v, 0, 40, maps.SCALE_BAD_HIGH)},
+                  hidden_label=f"<{data.suppress_below()}"),
+    hide_index=True,
+    column_config={"name": "Kelurahan", "kecamatan": "Kecamatan", "measured": "Diukur", "stunted": "Stunting",
+                   "prevalence": "Prevalensi", "ik": "IK 95%", "change_points": "Perubahan (poin)",
+                   "prevalence_wasting": "Wasting", "prevalence_underweight": "Underweight", "ds": "D/S",
+                   "prevalence_bumil_kek": "Bumil KEK", "status": "Catatan"},
+)
+if note := data.suppression_note():
+    st.caption(note)
