@@ -259,7 +259,7 @@ def method_mismatch(groups: pd.DataFrame) -> pd.DataFrame:
 
 COMPLETENESS_FIELDS = {  # column of quality_by_posyandu -> label (Indonesian)
     "missing_sex": "Jenis kelamin kosong",
-    "missing_birth_date": "Tanggal lahir kosong",
+    "missing_birth_date": "Tanggal lahir kosong (umur tidak dapat dihitung)",
     "missing_weight": "Berat badan kosong",
     "missing_lenhei": "Panjang/tinggi badan kosong",
     "missing_measure": "Cara ukur kosong",

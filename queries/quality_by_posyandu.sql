@@ -44,7 +44,7 @@ per_group AS (
         count(*) FILTER (WHERE sex = 1) AS boys,
         count(*) FILTER (WHERE sex = 2) AS girls,
         count(*) FILTER (WHERE sex IS NULL) AS missing_sex,
-        count(*) FILTER (WHERE birth_date IS NULL OR age_days IS NULL) AS missing_birth_date,
+        count(*) FILTER (WHERE age_days IS NULL) AS missing_birth_date,   -- no age: birth date missing
         count(*) FILTER (WHERE weight_kg IS NULL OR weight_kg <= 0) AS missing_weight,
         count(*) FILTER (WHERE lenhei_cm IS NULL OR lenhei_cm <= 0) AS missing_lenhei,
         count(*) FILTER (WHERE lenhei_cm > 0 AND measure IS NULL) AS missing_measure,
