@@ -237,3 +237,33 @@ def wilson_interval(num, den, z: float = 1.96):
     if scalar:
         return float(low[0]), float(high[0])
     return low, high
+
+
+# The 18 indicators of the kelurahan convergence scorecard (Laporan Konvergensi filled by KPM) and their
+# service packages, as the common reading of the KPM forms (domain.md). Written to `scorecard_indicators`.
+PACKAGES = ("KIA", "Konseling gizi", "Air bersih dan sanitasi", "Perlindungan sosial", "PAUD")
+SCORECARD_ITEMS: list[tuple[int, str, str, str]] = [  # (no, target group, package, name)
+    (1, "Ibu hamil", "KIA", "Pemeriksaan kehamilan minimal 4 kali"),
+    (2, "Ibu hamil", "KIA", "Konsumsi tablet tambah darah (TTD) minimal 90 hari"),
+    (3, "Ibu hamil", "KIA", "Pemeriksaan nifas minimal 3 kali"),
+    (4, "Ibu hamil", "Konseling gizi", "Konseling gizi / kelas ibu hamil minimal 4 kali"),
+    (5, "Ibu hamil", "Konseling gizi", "Ibu hamil KEK/risiko tinggi dikunjungi ke rumah setiap bulan"),
+    (6, "Ibu hamil", "Air bersih dan sanitasi", "Akses air minum layak"),
+    (7, "Ibu hamil", "Air bersih dan sanitasi", "Akses jamban layak"),
+    (8, "Ibu hamil", "Perlindungan sosial", "Memiliki jaminan kesehatan"),
+    (9, "Anak 0-23 bulan", "KIA", "Imunisasi dasar lengkap"),
+    (10, "Anak 0-23 bulan", "KIA", "Ditimbang berat badannya setiap bulan"),
+    (11, "Anak 0-23 bulan", "KIA", "Diukur panjang badannya minimal 2 kali setahun"),
+    (12, "Anak 0-23 bulan", "Konseling gizi", "Orang tua ikut konseling gizi setiap bulan"),
+    (13, "Anak 0-23 bulan", "Konseling gizi", "Anak gizi kurang/stunting dikunjungi ke rumah setiap bulan"),
+    (14, "Anak 0-23 bulan", "Air bersih dan sanitasi", "Akses air minum layak"),
+    (15, "Anak 0-23 bulan", "Air bersih dan sanitasi", "Akses jamban layak"),
+    (16, "Anak 0-23 bulan", "Perlindungan sosial", "Memiliki akta kelahiran"),
+    (17, "Anak 0-23 bulan", "Perlindungan sosial", "Memiliki jaminan kesehatan"),
+    (18, "Anak 0-23 bulan", "PAUD", "Orang tua ikut kelas pengasuhan/PAUD setiap bulan"),
+]
+
+
+def scorecard_items() -> pd.DataFrame:
+    """The `scorecard_indicators` table."""
+    return pd.DataFrame(SCORECARD_ITEMS, columns=["indicator_no", "target_group", "package", "name"])

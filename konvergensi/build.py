@@ -1,0 +1,291 @@
+"""Build the dashboard database, and change an existing one, always by swapping in a complete file.
+
+`build(db_path, source, sources_dir, config, progress)`:
+  1. creates a new DuckDB file beside the target (`.build-<id>-<name>`) from konvergensi/schema.sql;
+  2. writes the region's reference tables from the config file (regions, puskesmas and their working
+     areas, targets, published figures) and the 18 scorecard indicators;
+  3. adds the data: `source="demo"` -> `konvergensi.demo.generate(config, progress)`;
+     `source="sources"` -> `konvergensi.sources.folder.load_folder(dir, config, progress)`;
+     `source="empty"` -> nothing. A table returned by the generator replaces the config's version of it.
+     Measurements in raw form go through `konvergensi.measurements.to_table` (WHO z-scores);
+  4. records a `build_info` row (build id, synthetic flag, last period with data, thresholds used);
+  5. CHECKPOINT, close, fsync, `os.replace` over the target. A running dashboard keeps reading the old
+     file until it notices the new one (konvergensi.ui.data reconnects on a new file identity); a build
+     that fails at any step deletes its temporary file and leaves the old database byte for byte.
+
+`atomic_update(db_path)`: the same guarantee for changes to an existing database (imports, app edits):
+a copy is changed and swapped in only if the whole block succeeds. Writers are serialised with a lock
+file beside the database, so two imports at once cannot lose each other's rows.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import fcntl
+import importlib
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+from typing import Callable
+
+import duckdb
+import pandas as pd
+
+import konvergensi
+from konvergensi import config as kconfig
+from konvergensi import db, fmt, indicators, measurements, paths, privacy
+
+SOURCES = ("demo", "sources", "empty")
+
+# tables written from the configuration (a generator's table of the same name replaces them)
+CONFIG_TABLES = ("regions", "puskesmas", "puskesmas_kelurahan", "targets", "published_figures",
+                 "scorecard_indicators")
+# never filled by a generator
+RESERVED_TABLES = ("build_info",)
+
+
+class BuildError(Exception):
+    """The build could not be completed (message in Indonesian); the old database is unchanged."""
+
+
+def _temp_path(target: Path) -> Path:
+    return target.parent / f".build-{uuid.uuid4().hex[:12]}-{target.name}"
+
+
+def _remove(path: Path) -> None:
+    for p in (path, Path(str(path) + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
+
+
+@contextlib.contextmanager
+def _writer_lock(target: Path):
+    """Exclusive lock for writers of one database (a lock file beside it)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = target.parent / f".build-{target.name}.lock"
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _swap(con: duckdb.DuckDBPyConnection, tmp: Path, target: Path) -> None:
+    con.execute("CHECKPOINT")
+    con.close()
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    with contextlib.suppress(FileNotFoundError):
+        Path(str(tmp) + ".wal").unlink()
+    os.replace(tmp, target)
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        dfd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+@contextlib.contextmanager
+def atomic_update(db_path=None):
+    """Change an existing database atomically: yields a read-write connection to a copy; on success the
+    copy is checkpointed and swapped in; on any exception it is deleted and the live file is untouched."""
+    target = db.db_path(db_path)
+    if not target.is_file():
+        raise db.DatabaseMissing(f"Basis data tidak ditemukan: {target}")
+    with _writer_lock(target):
+        tmp = _temp_path(target)
+        con = None
+        try:
+            shutil.copyfile(target, tmp)
+            wal = Path(str(target) + ".wal")
+            if wal.exists():  # an unclean earlier writer: carry its log along
+                shutil.copyfile(wal, Path(str(tmp) + ".wal"))
+            con = duckdb.connect(str(tmp))
+            yield con
+            _swap(con, tmp, target)
+            con = None
+        except BaseException:
+            if con is not None:
+                with contextlib.suppress(Exception):
+                    con.close()
+            _remove(tmp)
+            raise
+
+
+# ------------------------------------------------------------------------------------------- writing
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [table]).fetchall()]
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
+    """Append a DataFrame to a table by column name (DuckDB reads the frame directly; extra columns are
+    an error so that a misspelt column cannot be silently lost). Returns rows written."""
+    if frame is None or not len(frame):
+        return 0
+    cols = table_columns(con, table)
+    if not cols:
+        raise BuildError(f"tabel {table!r} tidak ada di skema")
+    extra = [c for c in frame.columns if c not in cols]
+    if extra:
+        raise BuildError(f"tabel {table}: kolom tidak dikenal {', '.join(map(str, extra))}")
+    name = f"_in_{table}"
+    con.register(name, frame)
+    try:
+        col_list = ", ".join(f'"{c}"' for c in frame.columns)
+        con.execute(f'INSERT INTO "{table}" ({col_list}) SELECT {col_list} FROM "{name}"')
+    finally:
+        con.unregister(name)
+    return len(frame)
+
+
+def _is_raw_measurements(frame: pd.DataFrame) -> bool:
+    return "row_key" not in frame.columns or "zlen" not in frame.columns
+
+
+def _config_tables(cfg: kconfig.Config) -> dict[str, pd.DataFrame]:
+    pk, pkk = cfg.puskesmas_tables()
+    return {"regions": cfg.regions(), "puskesmas": pk, "puskesmas_kelurahan": pkk,
+            "targets": cfg.targets_table(), "published_figures": cfg.published_table(),
+            "scorecard_indicators": indicators.scorecard_items()}
+
+
+def _data_end(con: duckdb.DuckDBPyConnection):
+    row = con.execute("""
+        SELECT max(p) FROM (
+            SELECT max(period) AS p FROM measurements
+            UNION ALL SELECT max(period) FROM posyandu_reports
+            UNION ALL SELECT max(period) FROM pregnant_women)
+    """).fetchall()
+    return row[0][0]
+
+
+def _row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    tables = [r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name").fetchall()]
+    return {t: int(con.execute(f'SELECT count(*) FROM "{t}"').fetchall()[0][0]) for t in tables}
+
+
+def _load_generator(source: str, sources_dir, cfg, say) -> tuple[dict, list]:
+    if source == "empty":
+        return {}, []
+    if source == "demo":
+        try:
+            demo = importlib.import_module("konvergensi.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name == "konvergensi.demo":
+                raise BuildError("Data contoh belum tersedia (modul konvergensi.demo belum ada). "
+                                 "Gunakan `build --empty` atau `build --sources FOLDER`.") from None
+            raise
+        say("Membuat data contoh (sintetis) ...")
+        return dict(demo.generate(cfg, progress=say)), []
+    # sources
+    if sources_dir is None:
+        raise BuildError("--sources memerlukan folder berisi berkas data")
+    folder = Path(sources_dir)
+    if not folder.is_dir():
+        raise BuildError(f"folder sumber data tidak ditemukan: {folder}")
+    try:
+        folder_mod = importlib.import_module("konvergensi.sources.folder")
+    except ModuleNotFoundError as exc:
+        if exc.name in ("konvergensi.sources.folder",):
+            raise BuildError("Pembacaan folder sumber data belum tersedia (modul konvergensi.sources.folder "
+                             "belum ada).") from None
+        raise
+    say(f"Membaca berkas di {folder} ...")
+    tables, previews = folder_mod.load_folder(folder, cfg, say)
+    return dict(tables or {}), list(previews or [])
+
+
+def _write_import_logs(con, previews: list) -> None:
+    """One import_log row per file read by `build --sources`, with its rejected rows."""
+    now = datetime.datetime.now().replace(microsecond=0)
+    for i, p in enumerate(previews, start=1):
+        con.execute(
+            "INSERT INTO import_log (import_id, imported_at, kind, file_name, file_sha256, rows_read, accepted, "
+            "rejected, duplicates, imported_by, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [i, now, p.kind, p.file_name, p.file_sha256, int(p.rows_read), int(p.accepted_count),
+             int(p.rejected), int(p.duplicates), "build", "; ".join(p.messages) if p.messages else None])
+        rej = getattr(p, "rejects", None)
+        if rej is not None and len(rej):
+            frame = rej.loc[:, ["row_number", "column_name", "value", "reason", "raw_json"]].copy()
+            frame.insert(0, "import_id", i)
+            insert_frame(con, "import_rejects", frame)
+
+
+def build(db_path=None, source: str = "demo", sources_dir=None, config=None,
+          progress: Callable[[str], None] | None = None) -> dict:
+    """Build a complete database and swap it in atomically. Returns a summary: db_path, build_id,
+    source, synthetic, config_name, data_end, rows (per table), seconds."""
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
+    started = time.perf_counter()
+
+    def say(message: str) -> None:
+        if progress is not None:
+            progress(message)
+
+    cfg = config if isinstance(config, kconfig.Config) else kconfig.load(config)
+    target = db.db_path(db_path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if privacy.ensure_key():
+        say(f"Kunci pseudonim baru dibuat di {privacy.secrets_file()} (jangan dibagikan; simpan cadangannya).")
+
+    with _writer_lock(target):
+        tmp = _temp_path(target)
+        con = None
+        try:
+            con = duckdb.connect(str(tmp))
+            con.execute(paths.SCHEMA.read_text(encoding="utf-8"))
+            say(f"Wilayah dari konfigurasi {cfg.path.name}: {cfg.region_name}")
+            tables = _config_tables(cfg)
+            generated, previews = _load_generator(source, sources_dir, cfg, say)
+            for name in RESERVED_TABLES:
+                generated.pop(name, None)
+            tables.update({k: v for k, v in generated.items() if v is not None})
+
+            raw = tables.get("measurements")
+            if raw is not None and len(raw) and _is_raw_measurements(raw):
+                say(f"Menghitung z-score WHO untuk {fmt.number(len(raw))} pengukuran ...")
+                tables["measurements"] = measurements.to_table(raw)
+
+            for name, frame in tables.items():
+                if frame is None or not len(frame):
+                    continue
+                if len(frame) >= 100_000:
+                    say(f"Menulis {name} ({fmt.number(len(frame))} baris) ...")
+                insert_frame(con, name, frame)
+            if previews:
+                _write_import_logs(con, previews)
+
+            data_end = _data_end(con)
+            build_id = uuid.uuid4().hex
+            con.execute(
+                "INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [build_id, datetime.datetime.now().replace(microsecond=0), source, source == "demo",
+                 cfg.name, cfg.region_name, data_end, konvergensi.__version__, cfg.settings_json()])
+            rows = _row_counts(con)
+            say("Menyimpan dan menukar berkas ...")
+            _swap(con, tmp, target)
+            con = None
+        except BaseException:
+            if con is not None:
+                with contextlib.suppress(Exception):
+                    con.close()
+            _remove(tmp)
+            raise
+
+    return {
+        "db_path": str(target), "build_id": build_id, "source": source, "synthetic": source == "demo",
+        "config_name": cfg.name, "region_name": cfg.region_name,
+        "data_end": data_end.isoformat() if data_end else None,
+        "rows": rows, "seconds": round(time.perf_counter() - started, 2),
+    }

@@ -1,0 +1,69 @@
+"""`python -m konvergensi build [--sources DIR | --empty] [--db PATH] [--config PATH]`.
+
+Without options: the demo database (synthetic data for the configured region) at data/konvergensi.duckdb.
+The new file is built beside the target and swapped in atomically (see konvergensi/build.py).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from konvergensi import fmt
+from konvergensi.cli import CliError
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "build",
+        help="bangun basis data dasbor (data contoh, folder sumber data, atau kosong)",
+        description=(
+            "Bangun basis data DuckDB dasbor. Tanpa opsi: data contoh (sintetis) untuk wilayah di berkas "
+            "konfigurasi. --sources FOLDER: dari berkas data asli (e-PPGBM, SKDN, ibu hamil, ...). "
+            "--empty: hanya wilayah dan target, tanpa data. Berkas baru dibangun di samping berkas lama "
+            "dan ditukar sekaligus; build yang gagal tidak mengubah berkas lama."
+        ),
+    )
+    group = p.add_mutually_exclusive_group()
+    group.add_argument("--sources", type=Path, metavar="DIR", help="folder berisi berkas data asli")
+    group.add_argument("--empty", action="store_true", help="basis data kosong (wilayah dan target saja)")
+    p.add_argument("--db", type=Path, metavar="PATH", help="berkas basis data (bawaan: data/konvergensi.duckdb "
+                                                           "atau $KONVERGENSI_DB)")
+    p.add_argument("--config", type=Path, metavar="PATH", help="berkas konfigurasi wilayah (bawaan: "
+                                                               "config/kota_kupang.toml atau $KONVERGENSI_CONFIG)")
+    p.add_argument("--quiet", action="store_true", help="tanpa baris kemajuan")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from konvergensi import build as kbuild
+    from konvergensi import config as kconfig
+
+    source = "sources" if args.sources else "empty" if args.empty else "demo"
+    started = time.perf_counter()
+
+    def progress(message: str) -> None:
+        if not args.quiet:
+            print(f"[{time.perf_counter() - started:6.1f} d] {message}", file=sys.stderr, flush=True)
+
+    try:
+        cfg = kconfig.load(args.config)
+        summary = kbuild.build(args.db, source=source, sources_dir=args.sources, config=cfg, progress=progress)
+    except (kconfig.ConfigError, kbuild.BuildError) as exc:
+        raise CliError(f"{exc} (basis data lama tidak diubah)") from None
+
+    label = {"demo": "data contoh (sintetis)", "sources": f"sumber data {args.sources}", "empty": "kosong"}[source]
+    print(f"Basis data selesai: {summary['db_path']}")
+    print(f"  Wilayah   : {summary['region_name']} (konfigurasi {cfg.path.name})")
+    print(f"  Isi       : {label}")
+    print(f"  Data s.d. : {fmt.month(summary['data_end']) if summary['data_end'] else '-'}")
+    print("  Baris per tabel:")
+    for table, n in summary["rows"].items():
+        if n:
+            print(f"    {table:<22} {fmt.number(n):>12}")
+    empty = [t for t, n in summary["rows"].items() if not n]
+    if empty:
+        print(f"  Tabel kosong: {', '.join(empty)}")
+    print(f"  Waktu     : {fmt.number(summary['seconds'], 1)} detik")
+    return 0
