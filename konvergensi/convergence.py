@@ -1,0 +1,459 @@
+"""Convergence (konvergensi) logic behind the pages Aksi konvergensi, Scorecard kelurahan, Ibu hamil,
+Keluarga berisiko and Kampung KB. Plain functions over the frames of queries/aksi_*, scorecard_*,
+bumil_*, keluarga_* and kampung_kb_*.sql; no Streamlit, tested on a hand-made database.
+
+- Rates are always recomputed from summed numerators and denominators (never averaged percentages).
+- Scorecard coverage = households meeting an indicator / eligible households (summed over kelurahan).
+- Association of each scorecard indicator with stunting prevalence across kelurahan: Spearman's rank
+  correlation (average ranks for ties) with the number of kelurahan n; association is not cause.
+- Aksi edits are validated here and written through `konvergensi.build.atomic_update`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+# --- The 8 convergence actions -------------------------------------------------------------------------
+
+AKSI_NAMES: dict[int, str] = {
+    1: "Analisis situasi",
+    2: "Rencana kegiatan",
+    3: "Rembuk stunting",
+    4: "Peraturan bupati/wali kota tentang peran desa/kelurahan",
+    5: "Pembinaan kader pembangunan manusia (KPM)",
+    6: "Sistem manajemen data",
+    7: "Pengukuran dan publikasi data stunting",
+    8: "Reviu kinerja tahunan",
+}
+STATUSES: tuple[str, ...] = ("Belum mulai", "Berjalan", "Selesai")   # schema CHECK on convergence_actions
+EDIT_ROLES: tuple[str, ...] = ("petugas", "admin")
+MAX_NOTE = 2000
+MAX_OPD = 200
+
+AKSI_COLUMNS = ["year", "aksi_no", "name", "status", "done_date", "output_note", "opd", "updated_by",
+                "updated_at"]
+
+
+def can_edit_aksi(role: str | None) -> bool:
+    """Only staff (petugas) and admin may change the aksi; everyone else reads."""
+    return role in EDIT_ROLES
+
+
+def complete_actions(frame: pd.DataFrame, year: int) -> pd.DataFrame:
+    """All 8 actions of a year: the recorded rows plus 'Belum mulai' rows for actions not yet recorded
+    (`recorded` False). Sorted by aksi number."""
+    have = frame.copy() if len(frame) else pd.DataFrame(columns=AKSI_COLUMNS)
+    have["recorded"] = True
+    missing = [n for n in AKSI_NAMES if n not in set(pd.to_numeric(have["aksi_no"]).astype(int))]
+    if missing:
+        extra = pd.DataFrame({"year": year, "aksi_no": missing, "name": [AKSI_NAMES[n] for n in missing],
+                              "status": "Belum mulai", "recorded": False})
+        have = pd.concat([have.astype({"aksi_no": "int64"}), extra], ignore_index=True)
+    have["aksi_no"] = have["aksi_no"].astype(int)
+    return have.sort_values("aksi_no").reset_index(drop=True)
+
+
+def action_summary(frame: pd.DataFrame) -> dict:
+    """Counts per status and the share done (Selesai / 8 actions) of a completed year (complete_actions)."""
+    counts = {s: int((frame["status"] == s).sum()) for s in STATUSES}
+    total = len(frame)
+    return {**counts, "total": total, "done_share": counts["Selesai"] / total * 100 if total else np.nan}
+
+
+@dataclass(frozen=True)
+class AksiEdit:
+    """One change to an action as entered on the page."""
+    year: int
+    aksi_no: int
+    status: str
+    done_date: datetime.date | None = None
+    output_note: str | None = None
+    opd: str | None = None
+
+    def cleaned(self) -> "AksiEdit":
+        def text(v):
+            v = (v or "").strip()
+            return v or None
+        return AksiEdit(int(self.year), int(self.aksi_no), self.status, self.done_date,
+                        text(self.output_note), text(self.opd))
+
+
+class AksiEditError(ValueError):
+    """An edit that may not be saved; `messages` are Indonesian, one per problem."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+def validate_aksi_edit(edit: AksiEdit, today: datetime.date | None = None) -> list[str]:
+    """Problems with an edit, in Indonesian (empty list: the edit may be saved).
+
+    Rules: a known aksi (1-8) and status; 'Selesai' needs its completion date and an output/evidence
+    note; only 'Selesai' has a completion date; the date is not in the future and falls in the aksi's
+    year or the year after (the annual review is often held early next year); text lengths are bounded.
+    """
+    today = today or datetime.date.today()
+    e = edit.cleaned()
+    problems = []
+    if e.aksi_no not in AKSI_NAMES:
+        problems.append(f"Nomor aksi {e.aksi_no} tidak dikenal (harus 1 sampai 8).")
+    if e.status not in STATUSES:
+        problems.append(f"Status \"{e.status}\" tidak dikenal; pilih salah satu: {', '.join(STATUSES)}.")
+    if not 2000 <= e.year <= 2100:
+        problems.append(f"Tahun {e.year} tidak masuk akal.")
+    if e.status == "Selesai":
+        if e.done_date is None:
+            problems.append("Tanggal selesai wajib diisi bila status \"Selesai\".")
+        if not e.output_note:
+            problems.append("Output/bukti wajib diisi bila status \"Selesai\" (mis. nomor dokumen atau tautan).")
+    elif e.done_date is not None:
+        problems.append(f"Tanggal selesai hanya diisi bila status \"Selesai\" (status sekarang \"{e.status}\").")
+    if e.done_date is not None:
+        if e.done_date > today:
+            problems.append(f"Tanggal selesai {e.done_date:%d-%m-%Y} ada di masa depan.")
+        if not e.year <= e.done_date.year <= e.year + 1:
+            problems.append(f"Tanggal selesai {e.done_date:%d-%m-%Y} harus pada tahun {e.year} "
+                            f"atau awal tahun {e.year + 1}.")
+    if e.output_note and len(e.output_note) > MAX_NOTE:
+        problems.append(f"Output/bukti terlalu panjang ({len(e.output_note)} karakter; maksimal {MAX_NOTE}).")
+    if e.opd and len(e.opd) > MAX_OPD:
+        problems.append(f"Nama OPD terlalu panjang ({len(e.opd)} karakter; maksimal {MAX_OPD}).")
+    return problems
+
+
+class _Unchanged(Exception):
+    """Raised inside atomic_update to leave the live file untouched when an edit changes nothing."""
+
+
+_UPSERT = """
+INSERT INTO convergence_actions (year, aksi_no, name, status, done_date, output_note, opd, updated_by, updated_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (year, aksi_no) DO UPDATE SET
+    status = excluded.status, done_date = excluded.done_date, output_note = excluded.output_note,
+    opd = excluded.opd, updated_by = excluded.updated_by, updated_at = excluded.updated_at
+"""
+
+
+def save_aksi_edit(db_path, edit: AksiEdit, user: str, now: datetime.datetime | None = None,
+                   today: datetime.date | None = None) -> dict:
+    """Validate and write one aksi edit through `konvergensi.build.atomic_update` (a failed write leaves
+    the database as it was). Records who (`updated_by`) and when (`updated_at`). Returns the saved row
+    with `changed` (False when nothing differed from the stored row: nothing is written then).
+    Raises AksiEditError with Indonesian messages on an invalid edit or a missing user name."""
+    from konvergensi import build
+
+    e = edit.cleaned()
+    problems = validate_aksi_edit(e, today=today)
+    user = (user or "").strip()
+    if not user:
+        problems.append("Nama pengguna tidak diketahui: masuk (login) dulu sebelum mengubah aksi.")
+    if problems:
+        raise AksiEditError(problems)
+    now = now or datetime.datetime.now().replace(microsecond=0)
+    row = {"year": e.year, "aksi_no": e.aksi_no, "name": AKSI_NAMES[e.aksi_no], "status": e.status,
+           "done_date": e.done_date, "output_note": e.output_note, "opd": e.opd,
+           "updated_by": user, "updated_at": now}
+    old: list = []
+    try:
+        with build.atomic_update(db_path) as con:
+            old = con.execute("SELECT name, status, done_date, output_note, opd FROM convergence_actions "
+                              "WHERE year = ? AND aksi_no = ?", [e.year, e.aksi_no]).fetchall()
+            if old:
+                name, status, done, note, opd = old[0]
+                row["name"] = name
+                if (status, done, note, opd) == (e.status, e.done_date, e.output_note, e.opd):
+                    raise _Unchanged
+            con.execute(_UPSERT, [row[c] for c in AKSI_COLUMNS])
+    except _Unchanged:   # atomic_update discarded its copy: the live file is untouched
+        return {**row, "changed": False, "previous": None}
+    previous = dict(zip(["name", "status", "done_date", "output_note", "opd"], old[0])) if old else None
+    return {**row, "changed": True, "previous": previous}
+
+
+def timeline_frame(frame: pd.DataFrame, year: int, today: datetime.date | None = None) -> pd.DataFrame:
+    """Rows for the aksi timeline: one bar per action from the start of the year to its completion date
+    (Selesai), to today or the end of the year (Berjalan), none for 'Belum mulai' (start = end = None)."""
+    today = today or datetime.date.today()
+    start = datetime.date(year, 1, 1)
+    end_of_year = datetime.date(year, 12, 31)
+    out = []
+    for r in frame.itertuples(index=False):
+        done = None if pd.isna(r.done_date) else pd.Timestamp(r.done_date).date()
+        if r.status == "Selesai" and done:
+            s, e = start, done
+        elif r.status == "Berjalan":
+            s, e = start, max(start, min(today, end_of_year))
+        else:
+            s = e = None
+        out.append({"aksi_no": r.aksi_no, "label": f"{r.aksi_no}. {r.name}", "status": r.status,
+                    "start": s, "end": e, "done_date": done})
+    return pd.DataFrame(out)
+
+
+# --- Scorecard --------------------------------------------------------------------------------------------
+
+PACKAGES: tuple[str, ...] = ("KIA", "Konseling gizi", "Air bersih dan sanitasi", "Perlindungan sosial", "PAUD")
+# Short column headers for the heat-map table (full names come from scorecard_indicators).
+SHORT_NAMES: dict[int, str] = {
+    1: "ANC ≥4", 2: "TTD 90", 3: "Nifas ≥3", 4: "Kelas bumil", 5: "Kunjungan KEK", 6: "Air (bumil)",
+    7: "Jamban (bumil)", 8: "JKN bumil", 9: "Imunisasi", 10: "Timbang", 11: "Ukur PB", 12: "Konseling",
+    13: "Kunjungan gizi", 14: "Air (anak)", 15: "Jamban (anak)", 16: "Akta lahir", 17: "JKN anak", 18: "PAUD",
+}
+
+
+def short_name(no: int) -> str:
+    """'1 · ANC ≥4' (column header of indicator 1)."""
+    return f"{int(no)} · {SHORT_NAMES.get(int(no), 'Indikator')}"
+ASSOCIATION_CAUTION = (
+    "**Hubungan bukan sebab-akibat.** Korelasi di sini hanya menunjukkan bahwa kelurahan dengan cakupan "
+    "tinggi pada suatu indikator cenderung punya prevalensi stunting lebih rendah (atau lebih tinggi). "
+    "Itu bisa terjadi karena hal lain (mis. kelurahan yang lebih mampu unggul di banyak hal sekaligus), "
+    "karena layanan justru diarahkan ke kelurahan yang stuntingnya tinggi, atau kebetulan bila jumlah "
+    "kelurahan sedikit. Gunakan sebagai bahan diskusi, bukan bukti bahwa satu layanan menurunkan stunting."
+)
+
+
+def coverage(met, eligible) -> pd.Series | float:
+    """Percent coverage met / eligible * 100 (NaN where eligible is 0 or missing)."""
+    met = pd.to_numeric(pd.Series(met), errors="coerce").astype("float64")
+    eligible = pd.to_numeric(pd.Series(eligible), errors="coerce").astype("float64")
+    out = pd.Series(np.where(eligible > 0, met / eligible.where(eligible > 0, 1) * 100, np.nan), index=met.index)
+    return out
+
+
+def coverage_matrix(rows: pd.DataFrame) -> pd.DataFrame:
+    """Kelurahan x indicator coverage (%) from scorecard_by_kelurahan rows: index region_id, columns
+    indicator_no (int), values = sum(met) / sum(eligible) * 100. Missing reports stay NaN."""
+    if not len(rows):
+        return pd.DataFrame()
+    g = rows.groupby(["region_id", "indicator_no"], as_index=False)[["met", "eligible"]].sum()
+    g["coverage"] = coverage(g["met"], g["eligible"]).to_numpy()
+    m = g.pivot(index="region_id", columns="indicator_no", values="coverage")
+    m.columns = [int(c) for c in m.columns]
+    return m
+
+
+def coverage_by_indicator(rows: pd.DataFrame) -> pd.DataFrame:
+    """Coverage of each indicator over the whole area: indicator_no, target_group, package, indicator,
+    met, eligible, kelurahan (reporting), coverage (%) from the summed counts."""
+    if not len(rows):
+        return pd.DataFrame(columns=["indicator_no", "target_group", "package", "indicator", "met", "eligible",
+                                     "kelurahan", "coverage"])
+    g = rows.groupby(["indicator_no", "target_group", "package", "indicator"], as_index=False, dropna=False).agg(
+        met=("met", "sum"), eligible=("eligible", "sum"), kelurahan=("region_id", "nunique"))
+    g["coverage"] = coverage(g["met"], g["eligible"]).to_numpy()
+    return g.sort_values("indicator_no").reset_index(drop=True)
+
+
+def coverage_by_package(rows: pd.DataFrame) -> pd.DataFrame:
+    """Coverage per service package (summed met / summed eligible over its indicators), in PACKAGES order."""
+    if not len(rows):
+        return pd.DataFrame(columns=["package", "met", "eligible", "coverage"])
+    g = rows.groupby("package", as_index=False)[["met", "eligible"]].sum()
+    g["coverage"] = coverage(g["met"], g["eligible"]).to_numpy()
+    order = {p: i for i, p in enumerate(PACKAGES)}
+    return g.sort_values("package", key=lambda s: s.map(lambda p: order.get(p, 99))).reset_index(drop=True)
+
+
+def spearman(x, y) -> tuple[float, int]:
+    """Spearman's rank correlation of two sequences (pairs with a missing value dropped; ties get their
+    average rank) and the number of pairs n. NaN when n < 3 or either side is constant."""
+    frame = pd.DataFrame({"x": pd.to_numeric(pd.Series(list(x)), errors="coerce"),
+                          "y": pd.to_numeric(pd.Series(list(y)), errors="coerce")}).dropna()
+    n = len(frame)
+    if n < 3:
+        return float("nan"), n
+    rx, ry = frame["x"].rank(method="average"), frame["y"].rank(method="average")
+    dx, dy = rx - rx.mean(), ry - ry.mean()
+    denom = float(np.sqrt((dx * dx).sum() * (dy * dy).sum()))
+    if denom == 0:
+        return float("nan"), n
+    return float((dx * dy).sum() / denom), n
+
+
+def strength_label(rho: float) -> str:
+    """Plain Indonesian word for the size of a correlation."""
+    if rho is None or not np.isfinite(rho):
+        return "tidak dapat dihitung"
+    a = abs(rho)
+    size = ("sangat lemah" if a < 0.2 else "lemah" if a < 0.4 else "sedang" if a < 0.6
+            else "kuat" if a < 0.8 else "sangat kuat")
+    if a < 0.2:
+        return size
+    return f"{size}, {'negatif' if rho < 0 else 'positif'}"
+
+
+def association(matrix: pd.DataFrame, prevalence: pd.Series, *, min_n: int = 5) -> pd.DataFrame:
+    """Spearman correlation between each indicator's coverage and stunting prevalence across kelurahan.
+
+    matrix: coverage_matrix (index region_id); prevalence: percent indexed by region_id (only kelurahan
+    with enough measured children should be passed). Returns indicator_no, rho, n, strength, usable
+    (n >= min_n and rho computable), strongest (the usable indicator with the largest |rho|; ties: the
+    lower number), sorted by |rho| descending (not computable last)."""
+    rows = []
+    prev = pd.to_numeric(prevalence, errors="coerce")
+    for no in matrix.columns:
+        joined = pd.concat([matrix[no].rename("cov"), prev.rename("prev")], axis=1, join="inner")
+        rho, n = spearman(joined["cov"], joined["prev"])
+        rows.append({"indicator_no": int(no), "rho": rho, "n": n, "strength": strength_label(rho),
+                     "usable": bool(n >= min_n and np.isfinite(rho))})
+    out = pd.DataFrame(rows, columns=["indicator_no", "rho", "n", "strength", "usable"])
+    out["abs_rho"] = out["rho"].abs()
+    out = out.sort_values(["usable", "abs_rho", "indicator_no"], ascending=[False, False, True],
+                          na_position="last").reset_index(drop=True)
+    out["strongest"] = False
+    if len(out) and out.loc[0, "usable"]:
+        out.loc[0, "strongest"] = True
+    return out.drop(columns="abs_rho")
+
+
+# --- Ibu hamil ------------------------------------------------------------------------------------------
+
+# rate column -> (numerator, denominator) of queries/bumil_by_kelurahan.sql and bumil_trend.sql
+BUMIL_RATES: dict[str, tuple[str, str]] = {
+    "kek_pct": ("kek", "muac_measured"),
+    "anaemia_pct": ("anaemia", "hb_measured"),
+    "ttd_pct": ("ttd_ok", "ttd_recorded"),
+    "anc_pct": ("anc_ok", "anc_recorded"),
+}
+BUMIL_COUNT_COLUMNS = ["women", "muac_measured", "kek", "hb_measured", "anaemia", "ttd_recorded", "ttd_ok",
+                       "anc_recorded", "anc_ok"]
+
+
+def add_bumil_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add kek_pct, anaemia_pct, ttd_pct, anc_pct (percent) from the counts."""
+    out = frame.copy()
+    for column, (num, den) in BUMIL_RATES.items():
+        out[column] = coverage(out[num], out[den]).to_numpy() if len(out) else pd.Series(dtype="float64")
+    return out
+
+
+def bumil_totals(frame: pd.DataFrame) -> dict:
+    """The area's totals: summed counts and rates recomputed from them."""
+    sums = {c: int(pd.to_numeric(frame[c]).sum()) for c in BUMIL_COUNT_COLUMNS} if len(frame) else \
+        {c: 0 for c in BUMIL_COUNT_COLUMNS}
+    for column, (num, den) in BUMIL_RATES.items():
+        sums[column] = sums[num] / sums[den] * 100 if sums[den] else np.nan
+    return sums
+
+
+# --- Keluarga berisiko ----------------------------------------------------------------------------------
+
+RISK_FACTORS: dict[str, str] = {
+    "unsafe_water": "Air minum tidak layak",
+    "no_latrine": "Jamban tidak layak",
+    "too_young": "Istri di bawah 20 tahun (terlalu muda)",
+    "too_old": "Istri di atas 35 tahun (terlalu tua)",
+    "too_close": "Jarak kelahiran kurang dari 2 tahun (terlalu dekat)",
+    "too_many": "Anak lebih dari 3 (terlalu banyak)",
+    "low_education": "Pendidikan orang tua rendah",
+    "poor": "Keluarga miskin",
+}
+
+
+def risk_factor_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    """Families at risk with each factor, summed over the kelurahan of keluarga_by_kelurahan: factor,
+    label, families, share (% of families at risk), largest first."""
+    at_risk = int(pd.to_numeric(frame["at_risk"]).sum()) if len(frame) else 0
+    rows = [{"factor": k, "label": v, "families": int(pd.to_numeric(frame[k]).sum()) if len(frame) else 0}
+            for k, v in RISK_FACTORS.items()]
+    out = pd.DataFrame(rows)
+    out["share"] = out["families"] / at_risk * 100 if at_risk else np.nan
+    return out.sort_values(["families", "factor"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Families at risk (BKKBN) against children measured stunted (e-PPGBM) in one area."""
+    families: int                     # families in the BKKBN data
+    at_risk: int                      # families at risk of stunting
+    at_risk_child_measured: int       # families at risk with at least one child measured in the month
+    at_risk_child_stunted: int        # ... with at least one child measured stunted
+    measured: int                     # children measured (valid HAZ) in the month
+    stunted: int                      # children measured stunted
+    stunted_in_risk_family: int       # stunted children who belong to a family at risk
+    stunted_not_in_family_data: int   # stunted children not found in any family of the BKKBN data
+    shares: dict = field(default_factory=dict)
+
+    @property
+    def stunted_other_family(self) -> int:
+        """Stunted children in the family data but in a family not marked at risk."""
+        return self.stunted - self.stunted_in_risk_family - self.stunted_not_in_family_data
+
+
+def overlap(families: pd.DataFrame, children: pd.DataFrame) -> Overlap:
+    """Sum keluarga_by_kelurahan (families side) and keluarga_stunting_overlap (children side)."""
+    def total(frame, column):
+        return int(pd.to_numeric(frame[column]).sum()) if len(frame) else 0
+
+    o = Overlap(
+        families=total(families, "families"), at_risk=total(families, "at_risk"),
+        at_risk_child_measured=total(families, "at_risk_child_measured"),
+        at_risk_child_stunted=total(families, "at_risk_child_stunted"),
+        measured=total(children, "measured"), stunted=total(children, "stunted"),
+        stunted_in_risk_family=total(children, "stunted_in_risk_family"),
+        stunted_not_in_family_data=total(children, "stunted_not_in_family_data"),
+    )
+    shares = {
+        "stunted_in_risk_family": o.stunted_in_risk_family / o.stunted * 100 if o.stunted else np.nan,
+        "stunted_not_in_family_data": o.stunted_not_in_family_data / o.stunted * 100 if o.stunted else np.nan,
+        "at_risk_child_stunted": (o.at_risk_child_stunted / o.at_risk_child_measured * 100
+                                  if o.at_risk_child_measured else np.nan),
+    }
+    return Overlap(**{k: getattr(o, k) for k in o.__dataclass_fields__ if k != "shares"}, shares=shares)
+
+
+def pick_year(years, period: datetime.date | None) -> int | None:
+    """Year of family data to show: the period's year if there is data for it, else the latest year
+    not after it, else the latest year (None when there is no family data)."""
+    years = sorted({int(y) for y in years}, reverse=True)
+    if not years:
+        return None
+    if period is None:
+        return years[0]
+    earlier = [y for y in years if y <= period.year]
+    return earlier[0] if earlier else years[0]
+
+
+# --- Kampung KB -----------------------------------------------------------------------------------------
+
+KAMPUNG_KB_LABEL = "Kampung KB"
+OTHER_LABEL = "Kelurahan lain"
+
+
+def kampung_kb_trend(trend: pd.DataFrame) -> pd.DataFrame:
+    """Monthly prevalence of Kampung KB kelurahan and of the others from kampung_kb_trend counts:
+    period, group (label), kelurahan, measured, stunted, prevalence (%)."""
+    out = trend.copy()
+    out["group"] = np.where(out["is_kampung_kb"].astype(bool), KAMPUNG_KB_LABEL, OTHER_LABEL)
+    out["prevalence"] = coverage(out["stunted"], out["measured"]).to_numpy() if len(out) else []
+    return out[["period", "group", "kelurahan", "measured", "stunted", "prevalence"]].reset_index(drop=True)
+
+
+def kampung_kb_gap(trend: pd.DataFrame) -> pd.DataFrame:
+    """Per month: prevalence of Kampung KB, of the others, and the gap (Kampung KB minus others, points)."""
+    t = kampung_kb_trend(trend)
+    wide = t.pivot(index="period", columns="group", values="prevalence")
+    for g in (KAMPUNG_KB_LABEL, OTHER_LABEL):
+        if g not in wide.columns:
+            wide[g] = np.nan
+    wide = wide[[KAMPUNG_KB_LABEL, OTHER_LABEL]].rename(
+        columns={KAMPUNG_KB_LABEL: "kampung_kb", OTHER_LABEL: "others"})
+    wide["gap"] = wide["kampung_kb"] - wide["others"]
+    return wide.reset_index()
+
+
+def change_over(gap: pd.DataFrame) -> dict:
+    """Change from the first to the last month of each group (points), for the page's sentence."""
+    if not len(gap):
+        return {}
+    g = gap.sort_values("period")
+    first, last = g.iloc[0], g.iloc[-1]
+    return {"from": first["period"], "to": last["period"],
+            "kampung_kb": last["kampung_kb"] - first["kampung_kb"],
+            "others": last["others"] - first["others"]}

@@ -1,0 +1,27 @@
+-- Monthly stunting in an area, split into Kampung KB kelurahan and the other kelurahan (each child once
+-- per month: latest valid length/height-for-age z; stunted = HAZ < -2). Counts, not rates: the caller
+-- recomputes prevalence from summed counts.
+-- Parameters: $area_id.
+WITH area_kelurahan AS (
+    SELECT kel.region_id, kel.is_kampung_kb
+    FROM regions AS kel
+    LEFT JOIN regions AS kec ON kec.region_id = kel.parent_id
+    WHERE kel.level = 'kelurahan' AND $area_id IN (kel.region_id, kel.parent_id, kec.parent_id)
+),
+latest_haz AS (
+    SELECT m.period, m.kelurahan_id, m.zlen
+    FROM measurements AS m
+    WHERE m.kelurahan_id IN (SELECT region_id FROM area_kelurahan)
+      AND m.zlen IS NOT NULL AND coalesce(m.flen, 0) = 0
+    QUALIFY row_number() OVER (PARTITION BY m.child_id, m.period ORDER BY m.measure_date DESC, m.measurement_id DESC) = 1
+)
+SELECT
+    h.period,
+    a.is_kampung_kb,
+    count(DISTINCT h.kelurahan_id) AS kelurahan,
+    count(*) AS measured,
+    count(*) FILTER (WHERE h.zlen < -2) AS stunted
+FROM latest_haz AS h
+JOIN area_kelurahan AS a ON a.region_id = h.kelurahan_id
+GROUP BY h.period, a.is_kampung_kb
+ORDER BY h.period, a.is_kampung_kb DESC

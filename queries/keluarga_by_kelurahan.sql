@@ -1,0 +1,80 @@
+-- Families in the BKKBN data per kelurahan of an area for one year: all families recorded, families at
+-- risk of stunting, and how many families at risk have each risk factor (a family can have several).
+-- Also, for the overlap view: families at risk with at least one child measured in $period, and with at
+-- least one child measured stunted in $period (each child's latest valid HAZ in the month < -2).
+-- One row per kelurahan of the area, also without data.
+-- Parameters: $year (INTEGER), $period (first day of a month), $area_id.
+WITH area_kelurahan AS (
+    SELECT kel.region_id, kel.name, kel.parent_id AS kecamatan_id, kec.name AS kecamatan
+    FROM regions AS kel
+    LEFT JOIN regions AS kec ON kec.region_id = kel.parent_id
+    WHERE kel.level = 'kelurahan'
+      AND $area_id IN (kel.region_id, kel.parent_id, kec.parent_id)
+),
+families AS (
+    SELECT *
+    FROM families_at_risk
+    WHERE year = $year AND kelurahan_id IN (SELECT region_id FROM area_kelurahan)
+),
+latest_haz AS (
+    SELECT child_id, zlen
+    FROM measurements
+    WHERE period = $period AND zlen IS NOT NULL AND coalesce(flen, 0) = 0
+    QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY measure_date DESC, measurement_id DESC) = 1
+),
+risk_family_members AS (
+    SELECT family_id, kelurahan_id, unnest(child_ids) AS child_id
+    FROM families
+    WHERE at_risk
+),
+family_children AS (
+    SELECT DISTINCT r.family_id, r.kelurahan_id, r.child_id, h.zlen < -2 AS stunted
+    FROM risk_family_members AS r
+    JOIN latest_haz AS h USING (child_id)
+),
+family_status AS (
+    SELECT kelurahan_id, family_id, bool_or(stunted) AS any_stunted
+    FROM family_children
+    GROUP BY kelurahan_id, family_id
+),
+counts AS (
+    SELECT
+        kelurahan_id,
+        count(*) AS families,
+        count(*) FILTER (WHERE at_risk) AS at_risk,
+        count(*) FILTER (WHERE at_risk AND unsafe_water) AS unsafe_water,
+        count(*) FILTER (WHERE at_risk AND no_latrine) AS no_latrine,
+        count(*) FILTER (WHERE at_risk AND too_young) AS too_young,
+        count(*) FILTER (WHERE at_risk AND too_old) AS too_old,
+        count(*) FILTER (WHERE at_risk AND too_close) AS too_close,
+        count(*) FILTER (WHERE at_risk AND too_many) AS too_many,
+        count(*) FILTER (WHERE at_risk AND low_education) AS low_education,
+        count(*) FILTER (WHERE at_risk AND poor) AS poor
+    FROM families
+    GROUP BY kelurahan_id
+),
+overlap AS (
+    SELECT kelurahan_id,
+           count(*) AS at_risk_child_measured,
+           count(*) FILTER (WHERE any_stunted) AS at_risk_child_stunted
+    FROM family_status
+    GROUP BY kelurahan_id
+)
+SELECT
+    a.region_id, a.name, a.kecamatan_id, a.kecamatan,
+    coalesce(c.families, 0) AS families,
+    coalesce(c.at_risk, 0) AS at_risk,
+    coalesce(c.unsafe_water, 0) AS unsafe_water,
+    coalesce(c.no_latrine, 0) AS no_latrine,
+    coalesce(c.too_young, 0) AS too_young,
+    coalesce(c.too_old, 0) AS too_old,
+    coalesce(c.too_close, 0) AS too_close,
+    coalesce(c.too_many, 0) AS too_many,
+    coalesce(c.low_education, 0) AS low_education,
+    coalesce(c.poor, 0) AS poor,
+    coalesce(o.at_risk_child_measured, 0) AS at_risk_child_measured,
+    coalesce(o.at_risk_child_stunted, 0) AS at_risk_child_stunted
+FROM area_kelurahan AS a
+LEFT JOIN counts AS c ON c.kelurahan_id = a.region_id
+LEFT JOIN overlap AS o ON o.kelurahan_id = a.region_id
+ORDER BY a.kecamatan, a.name

@@ -1,0 +1,4 @@
+-- Years of BKKBN family data (keluarga berisiko stunting), newest first.
+SELECT DISTINCT year
+FROM families_at_risk
+ORDER BY year DESC
