@@ -564,8 +564,6 @@ KNOWN_ALIASES = {
     "llbk": "Lai Lai Bisi Kopan",
     "lailaibesikopan": "Lai Lai Bisi Kopan",
     "tdm": "Tuak Daun Merah",
-    "oesapabrt": "Oesapa Barat",
-    "oesapasel": "Oesapa Selatan",
 }
 
 
@@ -728,6 +726,9 @@ class Rejects:
         if not self.parts:
             return empty_rejects()
         out = pd.concat(self.parts, ignore_index=True).sort_values(["_pos"], kind="stable")
+        # one reason per row and column: the first found (a value that could not be read, rather
+        # than the "wajib diisi" that follows from it)
+        out = out.drop_duplicates(["_pos", "column_name"], keep="first")
         public = [c for c in self.raw.columns if c not in self.personal]
         positions = out["_pos"].unique()
         sub = self.raw.iloc[positions][public]
@@ -740,12 +741,13 @@ class Rejects:
 
 
 def pandera_rejects(schema, frame: pd.DataFrame, rejects: Rejects, reasons: Mapping[str, str] | None = None,
-                    value_frame: pd.DataFrame | None = None) -> int:
+                    value_frame: pd.DataFrame | None = None, frame_check_column: str | None = None) -> int:
     """Validate `frame` (positional index 0..n-1) with a pandera DataFrameSchema, lazily, and add one
     reject per failing (row, check). A check's `error` text is used as the Indonesian reason;
     `reasons` maps pandera's built-in check names (e.g. 'not_nullable') to reasons. The reported
     value comes from `value_frame` (the raw file values) where it has the column. Returns the
-    number of rows newly rejected."""
+    number of rows newly rejected. A failure of a dataframe-wide check (pandera reports it once per
+    column) is reported once per row under `frame_check_column`."""
     from pandera.errors import SchemaErrors
 
     reasons = {"not_nullable": "wajib diisi", **(reasons or {})}
@@ -754,7 +756,11 @@ def pandera_rejects(schema, frame: pd.DataFrame, rejects: Rejects, reasons: Mapp
         return 0
     except SchemaErrors as exc:
         cases = exc.failure_cases
-    cases = cases[cases["index"].notna()]
+    cases = cases[cases["index"].notna()].copy()
+    wide = (cases["schema_context"] == "DataFrameSchema").to_numpy()
+    if wide.any():
+        cases.loc[wide, "column"] = frame_check_column
+        cases = cases.drop_duplicates(["index", "check", "column"])
     before = rejects.mask.copy()
     seen: set[tuple[int, str]] = set()
     for (column, check), group in cases.groupby(["column", "check"], sort=False, dropna=False):
