@@ -80,7 +80,9 @@ if note := data.suppression_note():
 st.caption(f"{fmt.number(len(view))} dari {fmt.number(len(table))} posyandu. Warna D/S dan N/D: hijau = mencapai target "
            f"({fmt.share(t.ds_target, 0)} dan {fmt.share(t.nd_target, 0)}), kuning = kurang dari 10% di bawahnya, merah = lebih rendah.")
 
-download = view[[c for c in COLUMNS if c != "ds_6m"]]
+download = view[[c for c in COLUMNS if c != "ds_6m"]].assign(opened=shown.opened, strata_computed=shown.strata_computed)
+download = download.assign(**{c: download[c].astype("Float64").round(4) for c in ("ks", "ds", "nd", "bgm_d", "coverage")},
+                           prevalence_stunting=download.prevalence_stunting.astype("Float64").round(1))
 if data.suppressing():   # the file says "<5" / "*" where the screen does
     from konvergensi import suppress
 
