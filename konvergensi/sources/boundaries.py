@@ -424,6 +424,9 @@ def preview(source, *, con=None, regions: pd.DataFrame | None = None, file_name:
             raise ValueError("preview needs con or regions")
         regions = regions_of(con)
     result = load(source, regions, file_name)
-    return Preview(kind=KIND, file_name=result.file_name, file_sha256=file_sha256(source),
-                   rows_read=result.rows_read, accepted=result.accepted, rejects=result.rejects,
-                   duplicates=0, unknown_regions=result.unknown_regions, messages=result.messages)
+    preview = Preview(kind=KIND, file_name=result.file_name, file_sha256=file_sha256(source),
+                      rows_read=result.rows_read, accepted=result.accepted, rejects=result.rejects,
+                      duplicates=0, unknown_regions=result.unknown_regions, messages=result.messages,
+                      table="region_boundaries", key_columns=("region_id",), conflict="replace")
+    preview.unmatched_regions = result.unmatched_regions  # kelurahan left without a boundary
+    return preview

@@ -776,11 +776,13 @@ def _table(con, name: str) -> pd.DataFrame | None:
         cur.close()
 
 
-def read(kind: str, file, *, file_name: str | None = None, config=None) -> common.RawTable:
+def read(kind: str, file, *, file_name: str | None = None, config=None, max_mb: float | None = None) -> common.RawTable:
+    """The file as read (header row found, columns named canonically); ImportFileError if unreadable.
+    max_mb: size limit (None: the config's `max_upload_mb`; 0: no limit)."""
     sheet = sheet_of(kind)
     required = [c.name for c in sheet.columns if c.required and c.name != "posyandu"]
     return common.read_table(file, sheet.aliases(), required=required, file_name=file_name, config=config,
-                             what=sheet.title.lower())
+                             max_mb=(1e9 if max_mb == 0 else max_mb), what=sheet.title.lower())
 
 
 def sheet_of(kind: str) -> Sheet:
@@ -805,7 +807,8 @@ def _drop_examples(table: common.RawTable) -> int:
 
 
 def preview(kind: str, file, *, con=None, regions: pd.DataFrame | None = None, posyandu: pd.DataFrame | None = None,
-            puskesmas: pd.DataFrame | None = None, config=None, file_name: str | None = None):
+            puskesmas: pd.DataFrame | None = None, config=None, file_name: str | None = None,
+            max_mb: float | None = None):
     """Read and check one spreadsheet of `kind`; nothing is written. Regions, posyandu and puskesmas
     come from the arguments, else from the database connection `con`."""
     from konvergensi.importing import Preview
@@ -821,7 +824,7 @@ def preview(kind: str, file, *, con=None, regions: pd.DataFrame | None = None, p
     if puskesmas is None and config is not None and kind == "posyandu":
         puskesmas = config.puskesmas_tables()[0]
 
-    table = read(kind, file, file_name=file_name, config=config)
+    table = read(kind, file, file_name=file_name, config=config, max_mb=max_mb)
     examples = _drop_examples(table)
     personal = {c.name for c in sheet.columns if c.personal}
     rejects = common.Rejects(table.frame, table.row_numbers, table.columns, personal=personal | common.PERSONAL_COLUMNS)

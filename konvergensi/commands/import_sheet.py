@@ -1,0 +1,101 @@
+"""`python -m konvergensi import KIND FILE [--db PATH] [--json]`: import a spreadsheet into the database.
+
+KIND is one of posyandu, skdn, bumil, scorecard, keluarga, aksi, targets (see docs/templates.md and
+`python -m konvergensi templates`). The file is read and checked (konvergensi.sources.sheets.preview)
+against the regions, posyandu and puskesmas already in the database, then written through
+konvergensi.importing.commit: atomically, with an import_log row and every rejected row and its
+reason. A corrected sheet replaces the rows with the same key (the same posyandu and month, the same
+kelurahan, period and indicator, ...); pregnant-women visits already present are not added twice.
+A file that cannot be read or a missing database: a clear Indonesian message, exit code 2, nothing
+changed. With --json exactly one JSON object is printed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from konvergensi.cli import CliError
+
+SHOW_REJECTS = 10
+
+
+def register(subparsers) -> None:
+    from konvergensi.sources.sheets import SHEETS
+
+    p = subparsers.add_parser(
+        "import",
+        help="impor lembar kerja (posyandu, SKDN, ibu hamil, scorecard, keluarga, aksi, target)",
+        description=(
+            "Impor berkas .xlsx/.csv ke basis data yang sudah ada. Jenis: "
+            + "; ".join(f"{k} ({s.title})" for k, s in SHEETS.items())
+            + ". Templat kosong: python -m konvergensi templates."
+        ),
+    )
+    p.add_argument("kind", choices=list(SHEETS), help="jenis data")
+    p.add_argument("file", type=Path, help="berkas .xlsx atau .csv")
+    p.add_argument("--db", type=Path, default=None, help="basis data (bawaan: data/konvergensi.duckdb)")
+    p.add_argument("--config", type=Path, default=None, help="berkas konfigurasi wilayah")
+    p.add_argument("--json", action="store_true", help="cetak satu objek JSON")
+    p.add_argument("--user", default=None, help="nama pengimpor untuk log impor")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from konvergensi import config as config_module
+    from konvergensi import db, importing
+    from konvergensi.sources import common, sheets
+
+    started = time.perf_counter()
+    path = db.db_path(args.db)
+    if not path.is_file():
+        raise CliError(f"basis data tidak ditemukan: {path}. Buat dulu dengan `python -m konvergensi build` "
+                       "atau `python -m konvergensi build --empty`.")
+    try:
+        cfg = config_module.load(args.config)
+    except config_module.ConfigError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        con = db.connect(path, read_only=True)
+    except db.DatabaseMissing as exc:
+        raise CliError(str(exc)) from None
+    try:
+        preview = sheets.preview(args.kind, args.file, con=con, config=cfg, max_mb=0)
+    except common.ImportFileError as exc:
+        raise CliError(f"{exc} Basis data tidak diubah.") from None
+    finally:
+        con.close()
+    try:
+        result = importing.commit(preview, path, imported_by=args.user)
+    except db.DatabaseMissing as exc:
+        raise CliError(str(exc)) from None
+    result["seconds"] = round(time.perf_counter() - started, 2)
+    result["rejects"] = importing.rejects_json(preview.rejects, SHOW_REJECTS)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, default=str))
+    else:
+        print_summary(result, f"Impor {sheets.SHEETS[args.kind].title}")
+    return 0
+
+
+def print_summary(result: dict, title: str) -> None:
+    from konvergensi import fmt
+
+    print(f"{title}: {result['file']} (impor #{result['import_id']}, {fmt.number(result['seconds'], 1)} detik)")
+    print(f"  baris dibaca : {fmt.number(result['rows_read'])}")
+    print(f"  diterima     : {fmt.number(result['accepted'])}")
+    print(f"  ditolak      : {fmt.number(result['rejected'])}")
+    print(f"  kembar       : {fmt.number(result['duplicates'])}")
+    if result.get("unknown_kelurahan"):
+        print("Nama tidak dikenal:")
+        for name, suggestion in result["unknown_kelurahan"].items():
+            hint = f' (maksud Anda "{suggestion}"?)' if suggestion else ""
+            print(f'  - "{name}"{hint}')
+    for message in result.get("messages", []):
+        print(f"* {message}")
+    if result.get("rejects"):
+        print(f"Baris ditolak (paling banyak {SHOW_REJECTS} pertama):")
+        for r in result["rejects"]:
+            value = "" if r.get("value") in (None, "") else f" [{r['value']}]"
+            print(f"  baris {r['row_number']}, kolom {r.get('column_name') or '-'}{value}: {r['reason']}")
