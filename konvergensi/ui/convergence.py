@@ -1,0 +1,72 @@
+"""Streamlit pieces shared by the convergence pages (aksi, scorecard, ibu hamil, keluarga berisiko,
+Kampung KB): the thresholds they use, and tables that go through the small-count hook
+(`konvergensi.ui.data.for_display`) before they are shown.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from konvergensi import fmt
+from konvergensi.ui import data, tables
+
+
+def bumil_thresholds() -> dict:
+    """Named parameters of queries/bumil_*.sql from the configured thresholds (defaults as documented)."""
+    return {"kek_muac": float(data.threshold("kek_muac_cm", 23.5)),
+            "anaemia_hb": float(data.threshold("anaemia_hb_g_dl", 11.0)),
+            "ttd_min": int(data.threshold("ttd_min", 90)),
+            "anc_min": int(data.threshold("anc_min", 4))}
+
+
+def thresholds_caption(t: dict) -> str:
+    return (f"Ambang yang dipakai (berkas konfigurasi): KEK = LiLA < {fmt.number(t['kek_muac'], 1)} cm; "
+            f"anemia = Hb < {fmt.number(t['anaemia_hb'], 1)} g/dL; TTD ≥ {t['ttd_min']} tablet; "
+            f"ANC ≥ {t['anc_min']} kunjungan.")
+
+
+def public_frame(frame: pd.DataFrame, counts, rates=None, **options) -> pd.DataFrame:
+    """The frame as the current viewer may see it: for role publik small counts read '<5' (text) and the
+    rates computed from them are blank; other roles get it unchanged."""
+    if not data.suppressing():
+        return frame
+    return data.for_display(frame, [c for c in counts if c in frame.columns], rates or {}, as_text=True, **options)
+
+
+def table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], *, counts=(), rates=None,
+          colours: dict | None = None, key: str | None = None, height: int | str = "auto", **options) -> None:
+    """Show `frame` as a table: columns maps column -> (Indonesian header, kind for konvergensi.ui.tables:
+    'count', 'percent', 'share', 'decimal', 'text'). Counts (and the rates from them, `rates`: rate ->
+    (numerator, denominator)) are suppressed for role publik first."""
+    shown = public_frame(frame, counts, rates, **options)
+    hidden = data.suppressing()
+    keep = [c for c in columns if c in shown.columns]
+    label = {c: columns[c][0] for c in keep}
+    view = shown[keep].rename(columns=label)
+    kinds = {label[c]: ("text" if hidden and c in counts else columns[c][1]) for c in keep}
+    rules = {label[c]: rule for c, rule in (colours or {}).items() if c in label}
+    st.dataframe(tables.styled(view, kinds, rules), hide_index=True, width="stretch", key=key, height=height)
+    note = data.suppression_note() if hidden and counts else None
+    if note:
+        st.caption(note)
+
+
+def count_text(value) -> str:
+    """A single count for a KPI card, '<5' for role publik when small."""
+    if data.suppressing():
+        from konvergensi import suppress
+
+        if suppress.is_suppressed(value, data.suppress_below()):
+            return suppress.label(data.suppress_below())
+    return fmt.number(value)
+
+
+def share_text(value, *counts) -> str:
+    """A percent for a KPI card; blank for role publik when one of the counts it comes from is small."""
+    if data.suppressing():
+        from konvergensi import suppress
+
+        if any(suppress.is_suppressed(c, data.suppress_below()) for c in counts):
+            return fmt.MISSING
+    return fmt.percent(value)
