@@ -5,11 +5,17 @@ import streamlit as st
 from konvergensi import fmt, narrative
 from konvergensi.ui import charts, data, filters, layout
 
+
+def minus(a, b):
+    """a - b, or None when either is missing (e.g. a count hidden from the public)."""
+    return None if fmt.is_missing(a) or fmt.is_missing(b) else a - b
+
+
 layout.page_header("Ringkasan", "Posisi stunting saat ini dibanding bulan lalu, baseline, dan target.", "📊")
 f = filters.filter_bar()
 
-now = data.headline(f)
-if not now or not now.get("children_measured"):
+now = data.headline(f)   # small counts are None for the public (data.record_for_display)
+if not now or now.get("children_measured") == 0:
     layout.empty_state(f"Belum ada balita yang diukur di {f.area_name} pada {f.period_label}. Pilih periode lain.")
     st.stop()
 
@@ -17,47 +23,60 @@ prev_period = data.previous_period(f.period)
 prev = data.headline(f, period=prev_period) if prev_period else None
 target = data.stunting_target(f)           # targets apply to all children: None under an age/sex filter
 base = data.headline(f, period=target.baseline_period) if target else None
-kel = data.kelurahan_indicators(f, baseline_period=target.baseline_period if target else None)
+kel = data.for_display(data.kelurahan_indicators(f, baseline_period=target.baseline_period if target else None),
+                       ("measured", "stunted"), ("prevalence",))
 lagging = data.lagging_kelurahan(kel)
 
-st.markdown(narrative.overview(narrative.Situation(
-    area=f.area_name, period=f.period, measured=now["children_measured"], stunted=now["stunted"],
-    prevalence=now["prevalence_stunting"],
-    previous_period=prev_period if prev else None,
-    previous_stunted=prev["stunted"] if prev else None,
-    previous_prevalence=prev["prevalence_stunting"] if prev else None,
-    baseline_period=target.baseline_period if base else None,
-    baseline_stunted=base["stunted"] if base else None,
-    target_date=target.target_date if target else None,
-    target_stunted=target.target_value if target else None,
-    lagging=list(zip(lagging.name, lagging.prevalence)),
-    subgroup=f.subgroup_label,
-)))
+if now["stunted"] is None:   # hidden from the public: too few children to show
+    st.markdown(f"Per {f.period_label}, jumlah balita stunting di {f.area_name} kurang dari {data.suppress_below()} "
+                "anak (angka kecil tidak ditampilkan untuk publik).")
+else:
+    st.markdown(narrative.overview(narrative.Situation(
+        area=f.area_name, period=f.period, measured=now["children_measured"] or 0, stunted=now["stunted"],
+        prevalence=now["prevalence_stunting"],
+        previous_period=prev_period if prev else None,
+        previous_stunted=prev["stunted"] if prev else None,
+        previous_prevalence=prev["prevalence_stunting"] if prev else None,
+        baseline_period=target.baseline_period if base else None,
+        baseline_stunted=base["stunted"] if base else None,
+        target_date=target.target_date if target else None,
+        target_stunted=target.target_value if target else None,
+        lagging=list(zip(lagging.name, lagging.prevalence)),
+        subgroup=f.subgroup_label,
+    )))
 
 st.subheader(f"Stunting · {f.describe()}")
 c1, c2, c3, c4 = st.columns(4)
 with c1:
-    layout.kpi("Balita stunting", fmt.number(now["stunted"]),
-               fmt.number(now["stunted"] - prev["stunted"], signed=True) + " vs bulan lalu" if prev else None,
-               delta_color="inverse", help=f"{fmt.number(now['severely_stunted'])} di antaranya sangat pendek (HAZ < -3).")
+    change = minus(now["stunted"], prev["stunted"]) if prev else None
+    layout.kpi("Balita stunting", data.count_text(now["stunted"]),
+               None if change is None else fmt.number(change, signed=True) + " vs bulan lalu",
+               delta_color="inverse",
+               help=f"{data.count_text(now['severely_stunted'])} di antaranya sangat pendek (TB/U < -3 SD).")
 with c2:
+    change = minus(now["prevalence_stunting"], prev["prevalence_stunting"]) if prev else None
+    interval = (f"IK 95% (Wilson): {fmt.percent(now.get('prevalence_stunting_low'))} – "
+                f"{fmt.percent(now.get('prevalence_stunting_high'))}; " if now["prevalence_stunting"] is not None else "")
     layout.kpi("Prevalensi stunting", fmt.percent(now["prevalence_stunting"]),
-               fmt.points(now["prevalence_stunting"] - prev["prevalence_stunting"]) + " vs bulan lalu" if prev else None,
-               delta_color="inverse", help=f"dari {fmt.number(now['children_measured'])} balita yang diukur")
+               None if change is None else fmt.points(change) + " vs bulan lalu", delta_color="inverse",
+               help=f"{interval}dari {data.count_text(now['children_measured'])} balita yang diukur")
 with c3:
     if base:
+        change = minus(now["stunted"], base["stunted"])
         layout.kpi(f"Sejak baseline {fmt.month(target.baseline_period)}",
-                   fmt.number(now["stunted"] - base["stunted"], signed=True) + " anak",
-                   fmt.points(now["prevalence_stunting"] - base["prevalence_stunting"]), delta_color="inverse",
-                   help=f"Baseline: {fmt.number(base['stunted'])} anak stunting "
+                   fmt.MISSING if change is None else fmt.number(change, signed=True) + " anak",
+                   None if minus(now["prevalence_stunting"], base["prevalence_stunting"]) is None
+                   else fmt.points(now["prevalence_stunting"] - base["prevalence_stunting"]),
+                   delta_color="inverse",
+                   help=f"Baseline: {data.count_text(base['stunted'])} anak stunting "
                         f"({fmt.percent(base['prevalence_stunting'])}), dihitung dengan aturan yang sama.")
     else:
         layout.kpi("Sejak baseline", fmt.MISSING, help="Belum ada baseline untuk wilayah dan kelompok ini.")
 with c4:
     if target:
-        gap = now["stunted"] - target.target_value
+        gap = minus(now["stunted"], target.target_value)
         layout.kpi(f"Jarak ke target {fmt.month(target.target_date)}",
-                   "tercapai" if gap <= 0 else f"{fmt.number(gap)} anak lagi",
+                   fmt.MISSING if gap is None else "tercapai" if gap <= 0 else f"{fmt.number(gap)} anak lagi",
                    f"target {fmt.number(target.target_value)} anak", delta_color="off",
                    help=f"Target ditetapkan: {target.source or '-'}")
     else:
@@ -69,16 +88,19 @@ st.subheader("Gizi balita, ibu hamil, dan posyandu")
 d1, d2, d3, d4 = st.columns(4)
 with d1:
     layout.kpi("Wasting (gizi kurang/buruk)", fmt.percent(now.get("prevalence_wasting")),
-               help=f"{fmt.number(now.get('wasted'))} balita")
+               help=f"{data.count_text(now.get('wasted'))} balita")
 with d2:
     layout.kpi("Underweight (BB kurang)", fmt.percent(now.get("prevalence_underweight")),
-               help=f"{fmt.number(now.get('underweight'))} balita")
+               help=f"{data.count_text(now.get('underweight'))} balita")
 with d3:
     layout.kpi("Ibu hamil KEK", fmt.percent(now.get("prevalence_bumil_kek")),
-               help=f"{fmt.number(now.get('bumil_kek'))} ibu hamil dengan LiLA di bawah ambang")
+               help=f"{data.count_text(now.get('bumil_kek'))} dari {data.count_text(now.get('bumil_measured'))} "
+                    f"ibu hamil dengan LiLA < {fmt.number(data.kek_muac(), 1)} cm. Tidak dipilah menurut umur/jenis "
+                    "kelamin balita.")
 with d4:
     layout.kpi("Partisipasi D/S", fmt.share(now.get("ds_ratio")),
-               help=f"N/D (berat badan naik): {fmt.share(now.get('nd_ratio'))}")
+               help=f"N/D (berat badan naik): {fmt.share(now.get('nd_ratio'))}. Dari laporan SKDN posyandu; "
+                    "tidak dipilah menurut umur/jenis kelamin.")
 
 layout.definition_box("stunted", "prevalence_stunting", "wasted", "underweight", "bumil_kek", "ds_ratio")
 

@@ -381,3 +381,18 @@ def test_a_rebuilt_database_is_picked_up_without_restart(monkeypatch, tmp_path):
     at.run()
     assert not at.exception
     assert any("Kota Baru" in c.value for c in at.caption)
+
+
+def test_overview_for_publik_hides_a_small_count(use_db, mini_path):
+    (stunted,), = sql(mini_path, """
+        SELECT count(*) FILTER (WHERE zlen < -2) FROM (
+            SELECT zlen FROM measurements WHERE period = DATE '2024-10-01' AND kelurahan_id = '53.99.02.1003'
+              AND zlen IS NOT NULL AND flen = 0
+            QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY measure_date DESC, measurement_id DESC) = 1)""")
+    assert 1 <= stunted <= 4                                           # the mini database has this case
+    at = open_page("pages/ringkasan.py", {"wilayah": "53.99.02.1003"}, role="publik")
+    got = _metrics(at)
+    assert got["Balita stunting"] == "<5" and got["Prevalensi stunting"] == fmt.MISSING
+    assert any("kurang dari 5 anak" in m.value for m in at.markdown)
+    at = open_page("pages/ringkasan.py", {"wilayah": "53.99.02.1003"}, role="pimpinan")
+    assert _metrics(at)["Balita stunting"] == fmt.number(stunted)
