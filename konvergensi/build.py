@@ -222,9 +222,13 @@ def _write_import_logs(con, previews: list) -> None:
 
 
 def build(db_path=None, source: str = "demo", sources_dir=None, config=None,
-          progress: Callable[[str], None] | None = None) -> dict:
+          progress: Callable[[str], None] | None = None, *, extra_tables: dict | None = None) -> dict:
     """Build a complete database and swap it in atomically. Returns a summary: db_path, build_id,
-    source, synthetic, config_name, data_end, rows (per table), seconds."""
+    source, synthetic, config_name, data_end, rows (per table), seconds.
+
+    `extra_tables` (name -> DataFrame, measurements in raw form) are added after the source's tables,
+    replacing tables of the same name: for scripted builds and the tests' hand-made datasets. With
+    source="empty" such a build is recorded as source 'tables'."""
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}, not {source!r}")
     started = time.perf_counter()
@@ -251,6 +255,8 @@ def build(db_path=None, source: str = "demo", sources_dir=None, config=None,
             for name in RESERVED_TABLES:
                 generated.pop(name, None)
             tables.update({k: v for k, v in generated.items() if v is not None})
+            tables.update({k: v for k, v in (extra_tables or {}).items() if v is not None and k not in RESERVED_TABLES})
+            recorded = "tables" if source == "empty" and extra_tables else source
 
             raw = tables.get("measurements")
             if raw is not None and len(raw) and _is_raw_measurements(raw):
@@ -270,7 +276,7 @@ def build(db_path=None, source: str = "demo", sources_dir=None, config=None,
             build_id = uuid.uuid4().hex
             con.execute(
                 "INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [build_id, datetime.datetime.now().replace(microsecond=0), source, source == "demo",
+                [build_id, datetime.datetime.now().replace(microsecond=0), recorded, source == "demo",
                  cfg.name, cfg.region_name, data_end, konvergensi.__version__, cfg.settings_json()])
             rows = _row_counts(con)
             say("Menyimpan dan menukar berkas ...")
@@ -284,7 +290,7 @@ def build(db_path=None, source: str = "demo", sources_dir=None, config=None,
             raise
 
     return {
-        "db_path": str(target), "build_id": build_id, "source": source, "synthetic": source == "demo",
+        "db_path": str(target), "build_id": build_id, "source": recorded, "synthetic": source == "demo",
         "config_name": cfg.name, "region_name": cfg.region_name,
         "data_end": data_end.isoformat() if data_end else None,
         "rows": rows, "seconds": round(time.perf_counter() - started, 2),

@@ -21,6 +21,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from konvergensi import paths
@@ -321,7 +322,8 @@ def resolve_area(regions: pd.DataFrame, text) -> str | None:
     order = {"kabkota": 0, "kecamatan": 1, "kelurahan": 2}
     cands = []
     for r in regions.itertuples(index=False):
-        names = [r.name, *(list(r.aliases) if isinstance(r.aliases, (list, tuple)) else [])]
+        extra = r.aliases if isinstance(r.aliases, (list, tuple, np.ndarray)) else []
+        names = [r.name, *[str(a) for a in extra]]
         if r.level == "kabkota":
             names += [f"kota {r.name}", r.name.replace("Kota ", "").replace("Kabupaten ", "")]
         if any(name_key(n) == key for n in names) or name_key(r.region_id) == key:

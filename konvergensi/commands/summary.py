@@ -1,0 +1,103 @@
+"""`python -m konvergensi summary [--db PATH] [--period YYYY-MM] [--area NAME] [--age-group 0-23|24-59]
+[--sex L|P] [--json]`: the headline indicators (konvergensi.summary.headline), the same numbers as the
+dashboard's Ringkasan page for the same filters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from konvergensi import fmt
+from konvergensi.cli import CliError
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "summary",
+        help="indikator utama (stunting, wasting, underweight, KEK, D/S, N/D) untuk satu bulan",
+        description=(
+            "Indikator utama satu wilayah untuk satu bulan: balita diukur, stunting, sangat pendek, "
+            "prevalensi, wasting, underweight, gizi lebih, ibu hamil KEK, D/S dan N/D. Bawaan: bulan "
+            "terakhir yang berisi data, seluruh kabupaten/kota."
+        ),
+    )
+    p.add_argument("--db", type=Path, metavar="PATH", help="berkas basis data (bawaan: data/konvergensi.duckdb)")
+    p.add_argument("--period", metavar="YYYY-MM", help="bulan (bawaan: bulan terakhir dengan data)")
+    p.add_argument("--area", metavar="NAMA", help="kecamatan/kelurahan (nama atau kode); 'kel. Alak' untuk "
+                                                  "kelurahan yang namanya sama dengan kecamatan")
+    p.add_argument("--age-group", choices=("0-23", "24-59"), help="kelompok umur (bulan)")
+    p.add_argument("--sex", choices=("L", "P", "l", "p"), help="jenis kelamin: L laki-laki, P perempuan")
+    p.add_argument("--config", type=Path, metavar="PATH", help="berkas konfigurasi (ambang LiLA, Hb, ...)")
+    p.add_argument("--json", action="store_true", help="cetak satu objek JSON")
+    p.set_defaults(func=run)
+
+
+def _pct(value, low=None, high=None) -> str:
+    if value is None:
+        return fmt.MISSING
+    text = fmt.percent(value)
+    if low is not None and high is not None:
+        text += f" (IK 95% {fmt.number(low, 1)}–{fmt.number(high, 1)})"
+    return text
+
+
+def run(args) -> int:
+    from konvergensi import config as kconfig
+    from konvergensi import db, summary
+
+    try:
+        cfg = kconfig.load(args.config)
+    except kconfig.ConfigError as exc:
+        raise CliError(str(exc)) from None
+    try:
+        con = db.connect(args.db, read_only=True)
+    except db.DatabaseMissing as exc:
+        raise CliError(f"{exc}. Buat dulu dengan `python -m konvergensi build`.") from None
+    try:
+        try:
+            area_id = summary.region_id_of_area(con, args.area) if args.area else None
+        except summary.AreaNotFound as exc:
+            raise CliError(str(exc)) from None
+        try:
+            period = summary.month_start(args.period) if args.period else None
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        h = summary.headline(con, period, area_id, args.age_group, args.sex.upper() if args.sex else None, cfg)
+        info = db.build_info(con)
+    finally:
+        con.close()
+
+    if args.json:
+        print(json.dumps(summary.to_json_ready(h), ensure_ascii=False, indent=2))
+        return 0
+
+    sub = []
+    if args.age_group:
+        sub.append(f"umur {args.age_group} bulan")
+    if h["sex"]:
+        sub.append("laki-laki" if h["sex"] == 1 else "perempuan")
+    title = f"{h['area_name'] or '-'} · {fmt.month(h['period']) if h['period'] else 'tanpa data'}"
+    if sub:
+        title += " · " + ", ".join(sub)
+    if info.get("synthetic"):
+        title += "   [Data contoh (sintetis)]"
+    rows = [
+        ("Balita diukur (TB/U sah)", fmt.number(h["children_measured"])),
+        ("Balita stunting (TB/U < -2)", fmt.number(h["stunted"])),
+        ("  di antaranya sangat pendek (< -3)", fmt.number(h["severely_stunted"])),
+        ("Prevalensi stunting", _pct(h["prevalence_stunting"], h["prevalence_stunting_low"], h["prevalence_stunting_high"])),
+        ("Wasting (BB/TB < -2 atau edema)", f"{fmt.number(h['wasted'])} dari {fmt.number(h['whz_measured'])} · {_pct(h['prevalence_wasting'])}"),
+        ("Underweight (BB/U < -2 atau edema)", f"{fmt.number(h['underweight'])} dari {fmt.number(h['waz_measured'])} · {_pct(h['prevalence_underweight'])}"),
+        ("Gizi lebih (BB/TB > +2)", f"{fmt.number(h['overweight'])} dari {fmt.number(h['whz_measured'])} · {_pct(h['prevalence_overweight'])}"),
+        (f"Ibu hamil KEK (LiLA < {fmt.number(h['thresholds']['kek_muac_cm'], 1)} cm)",
+         f"{fmt.number(h['bumil_kek'])} dari {fmt.number(h['bumil_measured'])} · {_pct(h['prevalence_bumil_kek'])}"),
+        ("Partisipasi D/S", f"{fmt.share(h['ds_ratio']) if h['ds_ratio'] is not None else fmt.MISSING} "
+                            f"(D {fmt.number(h['d'])} / S {fmt.number(h['s'])})"),
+        ("Keberhasilan N/D", f"{fmt.share(h['nd_ratio']) if h['nd_ratio'] is not None else fmt.MISSING} "
+                             f"(N {fmt.number(h['n'])} / D {fmt.number(h['d'])})"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(title)
+    for label, value in rows:
+        print(f"  {label:<{width}}  {value}")
+    return 0

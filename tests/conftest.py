@@ -1,0 +1,59 @@
+"""Shared fixtures: the demo database (built once per session) and the tiny hand-made database.
+
+Tests never touch the real data/ folder or the real HMAC key: KONVERGENSI_SECRET_KEY is set to a
+fixed test key unless the environment already has one.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("KONVERGENSI_SECRET_KEY", "test-key-for-pytest-only")
+sys.path.insert(0, str(Path(__file__).parent))  # tests/ helpers (tiny_dataset, mini_db, ...)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    """Path of a demo database built once per test session through `konvergensi.build.build`."""
+    if importlib.util.find_spec("konvergensi.demo") is None:
+        pytest.skip("konvergensi.demo (helper DEMO) is not in the package yet: no demo database to test")
+    from konvergensi import build
+
+    path = tmp_path_factory.mktemp("demo") / "konvergensi.duckdb"
+    build.build(path, source="demo")
+    return path
+
+
+@pytest.fixture(scope="session")
+def tiny_config(tmp_path_factory) -> Path:
+    """Config file of the tiny region (Kabupaten Contoh, 3 kelurahan); see tests/tiny_dataset.py."""
+    import tiny_dataset
+
+    return tiny_dataset.write_config(tmp_path_factory.mktemp("tiny_config"))
+
+
+@pytest.fixture(scope="session")
+def tiny_db(tmp_path_factory, tiny_config) -> Path:
+    """The tiny hand-made dataset (tests/tiny_dataset.py, answers in EXPECTED) built through build.build."""
+    import tiny_dataset
+    from konvergensi import build, config
+
+    path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
+    build.build(path, source="empty", config=config.load(tiny_config), extra_tables=tiny_dataset.tables())
+    return path
+
+
+def run_cli(*args: str, capsys=None) -> tuple[int, str, str]:
+    """Run `python -m konvergensi ARGS` in this process: (exit code, stdout, stderr). Pass pytest's capsys."""
+    from konvergensi import cli
+
+    code = cli.main([str(a) for a in args])
+    if capsys is None:
+        return code, "", ""
+    out = capsys.readouterr()
+    return code, out.out, out.err
