@@ -420,10 +420,12 @@ def _unknown_reason(what: str, text, suggestion) -> str:
 
 def _validate(ctx: _Ctx, checks: list[tuple[str, str, object]], columns: dict | None = None) -> None:
     """Row checks through pandera: (column to blame, Indonesian reason, function frame -> bool Series
-    that is True where the row is fine; missing values pass)."""
+    that is True where the row is fine). A row whose blamed value is missing passes (blanks are the
+    business of the required-column check)."""
     schema = pa.DataFrameSchema(
         columns or {},
-        checks=[pa.Check(lambda df, f=f: f(df).fillna(True).astype(bool), error=reason, name=f"{col}:{i}")
+        checks=[pa.Check(lambda df, f=f, col=col: (f(df).fillna(True).astype(bool) | df[col].isna()), error=reason,
+                         name=f"{col}:{i}")
                 for i, (col, reason, f) in enumerate(checks)],
         strict=False,
     )
@@ -452,6 +454,8 @@ def _le(a, b):
 
 
 def _row_key(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    if not len(frame):
+        return pd.Series([], dtype=object, index=frame.index)
     text = frame[columns].astype("string").fillna("").agg("|".join, axis=1)
     return text.map(lambda s: hashlib.sha256(s.encode("utf-8")).hexdigest())
 
@@ -482,7 +486,7 @@ def _finish_posyandu(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
         elif k is None or not isinstance(name, str):
             ids.append(None)
         else:
-            ids.append(existing.get((k, common.normalise_name(name))) or f"{k}-{_slug(name)}")
+            ids.append(existing.get((k, common.normalise_name(name))) or posyandu_id(k, name))
     out = pd.DataFrame({
         "posyandu_id": ids, "name": t["posyandu"].astype(object), "kelurahan_id": kel, "puskesmas_id": pkm,
         "strata_recorded": t["strata"], "kader_count": t["kader_count"],
@@ -493,8 +497,12 @@ def _finish_posyandu(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
     return out
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "-", str(text).lower()).strip("-")
+def posyandu_id(kelurahan_id: str, name: str) -> str:
+    """The id of a new posyandu: the same scheme as the e-PPGBM importer, so that a posyandu named in
+    the registry and in an e-PPGBM export of the same folder is one posyandu."""
+    from konvergensi.config import slug
+
+    return f"psy-{slug(kelurahan_id)}-{slug(common.normalise_name(name)) or 'x'}"
 
 
 def _posyandu_index(posyandu: pd.DataFrame | None) -> dict:
@@ -732,7 +740,7 @@ def _finish_targets(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
     for text in t["area"]:
         area.append(cfgmod.resolve_area(regions, text) if isinstance(text, str) else None)
     area = np.array(area, dtype=object)
-    unknown = t["area"].notna().to_numpy() & np.array([a is None for a in area])
+    unknown = t["area"].notna().to_numpy(dtype=bool) & np.array([a is None for a in area], dtype=bool)
     if unknown.any():
         reasons = np.array([_unknown_reason("Wilayah", v, (cfgmod.suggest_area(regions, v, 1) or [None])[0])
                             for v in t["area"]], dtype=object)

@@ -85,9 +85,9 @@ def _data_sheet(ws, sheet: Sheet, regions: pd.DataFrame | None, book: Workbook) 
                                 error="Isi bilangan bulat 0 atau lebih.")
             dv.add(rng)
             ws.add_data_validation(dv)
-        elif c.name in ("nik", "family_key", "posyandu_code", "child_niks"):
-            for r in range(3, 60):  # keep long numbers as text so Excel does not round a NIK
-                ws.cell(row=r, column=j).number_format = "@"
+        if c.name in ("nik", "family_key", "posyandu_code", "child_niks"):
+            # a column formatted as text, so that Excel keeps all 16 digits of a NIK (no cells created)
+            ws.column_dimensions[letter].number_format = "@"
     names = [c.name for c in sheet.columns]
     if regions is not None and "kelurahan" in names:
         kel = sorted(regions.loc[regions.level == "kelurahan", "name"].astype(str))
@@ -193,9 +193,10 @@ def template(kind: str, regions: pd.DataFrame | None = None) -> bytes:
     """The blank .xlsx template of `kind` as bytes (regions: optional, for the kelurahan drop-down)."""
     sheet = sheet_of(kind)
     book = Workbook()
-    _data_sheet(book.active, sheet, regions, book)
+    data = book.active
     _instructions(book.create_sheet("Petunjuk"), sheet)
     _reference_sheet(book, sheet)
+    _data_sheet(data, sheet, regions, book)  # last: its hidden list sheet goes at the end
     book.active = 0
     buf = io.BytesIO()
     book.save(buf)
