@@ -20,6 +20,11 @@ KB_COLOUR, OTHER_COLOUR = "#7c3aed", "#0f766e"
 SERIES_COLOURS = ["#b91c1c", "#d97706", "#15803d", "#1d4ed8"]
 
 
+def _count(value) -> str:
+    """A count for hover text; text already formatted (e.g. '<5' for the public) is kept as it is."""
+    return value if isinstance(value, str) else fmt.number(value)
+
+
 def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
     fig.update_layout(template="plotly", height=height, margin={"l": 10, "r": 20, "t": 30, "b": 10},
                       plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
@@ -145,8 +150,8 @@ def kampung_kb_lines(trend: pd.DataFrame, kb_label: str, other_label: str) -> go
             x=[pd.Timestamp(p).date() for p in part["period"]], y=part["prevalence"], mode="lines+markers",
             name=group, line={"color": colour, "width": 3 if group == kb_label else 2},
             customdata=np.stack([[fmt.percent(v) for v in part["prevalence"]],
-                                 [fmt.number(v) for v in part["stunted"]],
-                                 [fmt.number(v) for v in part["measured"]]], axis=-1),
+                                 [_count(v) for v in part["stunted"]],
+                                 [_count(v) for v in part["measured"]]], axis=-1),
             hovertemplate=f"{group}: %{{customdata[0]}} (%{{customdata[1]}} dari %{{customdata[2]}})<extra></extra>"))
     fig.update_xaxes(**month_axis(trend["period"]))
     fig.update_yaxes(title="Prevalensi stunting (%)", rangemode="tozero", gridcolor=GRID)
@@ -162,7 +167,7 @@ def overlap_bars(frame: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for column, label, colour in parts:
         fig.add_trace(go.Bar(y=f["name"], x=f[column], orientation="h", name=label, marker_color=colour,
-                             customdata=[fmt.number(v) for v in f[column]],
+                             customdata=[_count(v) for v in f[column]],
                              hovertemplate=f"%{{y}}<br>{label}: %{{customdata}}<extra></extra>"))
     fig.update_xaxes(title="Balita stunting (anak)", gridcolor=GRID)
     return _layout(fig, 90 + 26 * max(len(f), 1), barmode="stack")

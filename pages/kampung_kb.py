@@ -1,0 +1,87 @@
+"""Kampung KB: kelurahan that are Kampung Keluarga Berkualitas marked, and their stunting trend
+compared with the other kelurahan of the area (prevalence from summed counts)."""
+
+import pandas as pd
+import streamlit as st
+
+from konvergensi import convergence as cv
+from konvergensi import fmt
+from konvergensi.ui import convergence_charts as charts
+from konvergensi.ui import data, filters, layout, tables
+from konvergensi.ui import convergence as ucv
+from konvergensi.ui.maps import SCALE_BAD_HIGH
+
+layout.page_header("Kampung KB", "Kelurahan Kampung Keluarga Berkualitas (Kampung KB), tempat banyak OPD "
+                   "bekerja bersama, dibandingkan dengan kelurahan lain.", "🏘️")
+f = filters.filter_bar(show_subgroups=False)
+
+kel = data.query("kampung_kb_kelurahan", period=f.period, area_id=f.area_id)
+kel = kel.assign(prevalence=cv.coverage(kel["stunted"], kel["measured"]).to_numpy())
+n_kb = int(kel["is_kampung_kb"].sum())
+trend = cv.kampung_kb_trend(data.query("kampung_kb_trend", area_id=f.area_id))
+gap = cv.kampung_kb_gap(data.query("kampung_kb_trend", area_id=f.area_id))
+now = gap[[pd.Timestamp(p).date() == f.period for p in gap["period"]]] if len(gap) else gap
+sums = trend[[pd.Timestamp(p).date() == f.period for p in trend["period"]]].set_index("group") if len(trend) else trend
+
+st.subheader(f"{f.area_name}, {f.period_label}")
+c1, c2, c3, c4 = st.columns(4)
+with c1:
+    layout.kpi("Kelurahan Kampung KB", f"{n_kb} dari {len(kel)}")
+
+
+def _group_kpi(label, group):
+    if group in getattr(sums, "index", []):
+        r = sums.loc[group]
+        layout.kpi(label, ucv.share_text(r["prevalence"], r["stunted"], r["measured"]),
+                   help=f"{ucv.count_text(r['stunted'])} balita stunting dari {ucv.count_text(r['measured'])} diukur "
+                        f"di {int(r['kelurahan'])} kelurahan")
+    else:
+        layout.kpi(label, fmt.MISSING, help="Tidak ada balita terukur pada periode ini.")
+
+
+with c2:
+    _group_kpi("Prevalensi di Kampung KB", cv.KAMPUNG_KB_LABEL)
+with c3:
+    _group_kpi("Prevalensi di kelurahan lain", cv.OTHER_LABEL)
+with c4:
+    g = now["gap"].iloc[0] if len(now) else None
+    if g is not None and any(ucv.share_text(r.prevalence, r.stunted, r.measured) == fmt.MISSING
+                             for r in sums.itertuples()):
+        g = None   # role publik: a gap from a small count would give it away
+    layout.kpi("Selisih (Kampung KB − lain)", fmt.points(g),
+               help="Positif: prevalensi di Kampung KB lebih tinggi.")
+layout.definition_box("prevalence_stunting")
+
+if n_kb == 0:
+    layout.empty_state(f"Belum ada kelurahan Kampung KB yang ditandai di {f.area_name}. Tandai lewat berkas "
+                       "konfigurasi wilayah (daftar kampung_kb) lalu bangun ulang basis data.")
+
+st.subheader("Tren prevalensi stunting: Kampung KB dan kelurahan lain")
+if len(trend):
+    shown = ucv.public_frame(trend, ["measured", "stunted"], {"prevalence": ("stunted", "measured")}, secondary=False)
+    shown = shown.assign(prevalence=pd.to_numeric(shown["prevalence"], errors="coerce"))
+    st.plotly_chart(charts.kampung_kb_lines(shown, cv.KAMPUNG_KB_LABEL, cv.OTHER_LABEL), theme=None,
+                    config={"displayModeBar": False}, key="kampung_kb_trend")
+    change = cv.change_over(gap)
+    if change and pd.notna(change["kampung_kb"]) and pd.notna(change["others"]) and not data.suppressing():
+        st.markdown(f"Dari {fmt.month(change['from'])} ke {fmt.month(change['to'])}: Kampung KB "
+                    f"{fmt.points(change['kampung_kb'])}, kelurahan lain {fmt.points(change['others'])}.")
+    st.caption("Prevalensi tiap kelompok dihitung dari jumlah balita stunting dibagi jumlah balita diukur di "
+               "semua kelurahannya (bukan rata-rata persentase kelurahan). Bulan penimbangan massal (Februari, "
+               "Agustus) mengukur jauh lebih banyak anak daripada bulan lain.")
+else:
+    layout.empty_state("Belum ada pengukuran balita untuk wilayah ini.")
+st.info("**Perbandingan, bukan bukti dampak.** Kelurahan sering ditetapkan sebagai Kampung KB justru karena "
+        "masalahnya besar, dan berbeda dari kelurahan lain dalam banyak hal. Selisih atau perubahan di sini "
+        "tidak menunjukkan berapa besar pengaruh program Kampung KB.", icon="⚠️")
+
+st.subheader(f"Kelurahan di {f.area_name}")
+table = kel.assign(kb=["Ya" if v else "–" for v in kel["is_kampung_kb"]])
+table.loc[table["measured"] < data.min_children_map(), "prevalence"] = float("nan")
+ucv.table(table, {"name": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"), "kb": ("Kampung KB", "text"),
+                  "measured": ("Balita diukur", "count"), "stunted": ("Balita stunting", "count"),
+                  "prevalence": ("Prevalensi (%)", "percent")},
+          counts=["measured", "stunted"], rates={"prevalence": ("stunted", "measured")},
+          colours={"kb": lambda v: "background-color: #ede9fe" if v == "Ya" else "",
+                   "prevalence": lambda v: tables.gradient(v, 0, 40, SCALE_BAD_HIGH)}, key="kampung_kb_table")
+st.caption(f"Prevalensi kosong bila balita diukur kurang dari {data.min_children_map()} (angka terlalu tidak pasti).")
