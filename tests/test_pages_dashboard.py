@@ -188,7 +188,11 @@ def _choropleth_traces(spec: dict) -> list[dict]:
 def test_map_draws_every_kelurahan_once_offline(use_db):
     at = open_page("pages/peta.py", role="petugas")
     spec = plotly_specs(at)[0]
-    assert spec["layout"]["map"]["style"] == "white-bg"                   # no tiles, no CDN
+    style = spec["layout"]["map"]["style"]                                  # white-bg: no tiles, no CDN
+    assert style["sources"] == {} and style["layers"][0]["type"] == "background"
+    assert style["glyphs"].startswith("/app/static/glyphs/")               # labels from local glyphs
+    labels = next(t for t in spec["data"] if t.get("name") == "Nama kecamatan")
+    assert labels["mode"] == "text" and sorted(labels["text"]) == ["Bukit", "Pantai"]
     traces = _choropleth_traces(spec)
     drawn = [loc for t in traces for loc in t["locations"]]
     assert sorted(drawn) == sorted(mini_db.KELURAHAN)                       # each exactly once

@@ -21,8 +21,25 @@ SYNTHETIC_BANNER = (
 BUILD_HINT = "python -m konvergensi build"
 
 
+def _leave_v1_page_discovery() -> None:
+    """Make sure app.py's st.navigation (roles, sections) is in charge.
+
+    With a `pages/` folder next to app.py, the first request a fresh server process gets for a page URL
+    (e.g. /peta) is served by Streamlit's old automatic page discovery, which runs pages/peta.py directly
+    and never app.py: no role check, every file in pages/ listed. st.navigation switches that mode off, but
+    only once app.py has run. So a page that finds itself run that way switches it off and reruns, and
+    app.py then serves the same URL through the registry.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def page_header(title: str, subtitle: str | None = None, icon: str | None = None) -> dict:
     """Title, the data's date and source, and the synthetic banner. Returns build_info."""
+    _leave_v1_page_discovery()
     info = data.build_info()
     st.title(f"{icon} {title}" if icon else title)
     if info.get("synthetic"):
