@@ -23,8 +23,8 @@ with its name and the reason (the old database stays as it was).
 
 `load_folder(folder, config, progress) -> (tables, previews)`: tables in the schema's columns;
 measurements already scored (konvergensi.measurements.to_table via the e-PPGBM importer).
-Kelurahan without an official boundary get the demo's schematic tile when konvergensi.demo offers
-`schematic_boundaries(config)`.
+Kelurahan without an official boundary get a schematic tile (konvergensi.demo_geometry), marked
+schematic on the map, until a boundary file is imported.
 """
 
 from __future__ import annotations
@@ -205,19 +205,19 @@ _IMPORT_ID_TABLES = {"measurements", "posyandu_reports", "pregnant_women", "scor
 
 
 def _with_schematic(real: pd.DataFrame | None, config, say) -> pd.DataFrame | None:
-    """Official boundaries, plus the demo's schematic tiles for kelurahan that have none (if available)."""
+    """Official boundaries, plus schematic tiles (konvergensi.demo_geometry) for kelurahan without one."""
     try:
-        from konvergensi import demo
+        from konvergensi.demo_geometry import schematic_boundaries
     except ImportError:
         return real
-    make = getattr(demo, "schematic_boundaries", None)
-    if make is None:
+    regions = config.regions()
+    kel = regions[(regions.level == "kelurahan") & regions.point_lat.notna() & regions.point_lon.notna()]
+    if not len(kel):
         return real
-    tiles = make(config)
-    if tiles is None or not len(tiles):
-        return real
+    tiles = schematic_boundaries(kel.reset_index(drop=True))  # cells drawn among all kelurahan
     if real is not None and len(real):
         tiles = tiles[~tiles.region_id.isin(real.region_id)]
-    if len(tiles):
-        say(f"{len(tiles)} kelurahan tanpa batas resmi memakai petak skematis (ganti dengan berkas batas*.geojson).")
+    if not len(tiles):
+        return real
+    say(f"{len(tiles)} kelurahan tanpa batas resmi memakai petak skematis (ganti dengan berkas batas*.geojson).")
     return _concat([real, tiles], ["region_id"], keep="first")
