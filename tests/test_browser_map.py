@@ -1,0 +1,83 @@
+"""The map page in a real browser: a running `streamlit run app.py` server on a free port, the demo
+database, headless Debian Chromium driven by Playwright (never a browser download).
+
+Checks that MapLibre actually DREW one shape per kelurahan (features rendered on the canvas, asked
+from the map itself), that the kecamatan labels drew (their glyphs came from this server), and that
+no request left localhost: the offline guarantee.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import urlparse
+
+import duckdb
+import pytest
+
+import streamlit_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+LOCAL_SCHEMES = ("blob", "data", "about", "chrome-extension")
+
+RENDERED = """() => {
+    const gd = document.querySelector('.js-plotly-plot');
+    if (!gd || !gd._fullLayout || !gd._fullLayout.map) return null;
+    const map = gd._fullLayout.map._subplot && gd._fullLayout.map._subplot.map;
+    const style = map && map.getStyle();
+    if (!style || !style.layers) return null;
+    const layers = style.layers.map(l => l.id);
+    const fills = layers.filter(id => id.endsWith('-fill'));
+    const symbols = layers.filter(id => id.endsWith('-symbol'));
+    const shapes = map.queryRenderedFeatures({layers: fills});
+    const labels = map.queryRenderedFeatures({layers: symbols});
+    return {
+        loaded: map.loaded(),
+        shapes: shapes.length,
+        distinct: new Set(shapes.map(f => JSON.stringify(f.properties.ct))).size,
+        labels: labels.map(f => f.properties.text || f.properties.t || JSON.stringify(f.properties)),
+    };
+}"""
+
+
+@pytest.fixture(scope="module")
+def kelurahan_count(demo_db) -> int:
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM regions r JOIN region_boundaries b USING (region_id) "
+                           "WHERE r.level = 'kelurahan'").fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_map_page_draws_one_shape_per_kelurahan_offline(demo_db, kelurahan_count):
+    if not os.path.exists(streamlit_server.CHROMIUM):
+        pytest.skip("Debian chromium is not installed (scripts/install-system-packages.sh installs it)")
+    assert kelurahan_count > 0
+    with streamlit_server.server(demo_db) as url, streamlit_server.browser() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(f"{url}/peta")
+        streamlit_server.wait_for_page(page, timeout_ms=90000)
+        page.wait_for_function(f"() => {{ const r = ({RENDERED})(); return r && r.loaded && r.distinct >= "
+                               f"{kelurahan_count}; }}", timeout=90000)
+        page.wait_for_timeout(1500)                       # let the label (symbol) layer place its text
+        drawn = page.evaluate(RENDERED)
+
+        assert drawn["distinct"] == kelurahan_count       # one drawn shape per kelurahan, none missing
+        assert drawn["shapes"] == kelurahan_count          # and none drawn twice
+        kecamatan = page.evaluate("""() => {
+            const gd = document.querySelector('.js-plotly-plot');
+            const t = gd._fullData.find(d => d.name === 'Nama kecamatan');
+            return t ? Array.from(t.text) : [];
+        }""")
+        assert len(kecamatan) >= 1
+        assert len(drawn["labels"]) >= 1                  # label glyphs were served locally and drawn
+        assert "Peta" in page.inner_text("h1")
+        assert "Data contoh (sintetis)" in page.inner_text("[data-testid='stMainBlockContainer']")
+
+        outside = [u for u in requests
+                   if urlparse(u).scheme not in LOCAL_SCHEMES and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
+        assert outside == []
+        assert any("/app/static/glyphs/" in u for u in requests)
