@@ -37,7 +37,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from konvergensi import growth
+from konvergensi import growth, indicators
 from konvergensi.demo_geometry import schematic_boundaries
 
 SEED = 20241031
@@ -80,14 +80,6 @@ DEFAULT_PREVALENCE = (0.12, 0.20)
 # share of the city's balita by kecamatan (roughly the population shares)
 KECAMATAN_SHARE = {"alak": 0.17, "maulafa": 0.25, "kelapalima": 0.19, "oebobo": 0.20, "kotaraja": 0.12,
                    "kotalama": 0.07}
-KAMPUNG_KB = ("fatukoa", "naioni", "alak", "kolhua", "oesapaselatan", "manulai2", "bello", "nunbaunsabu")
-KNOWN_ALIASES = {
-    "batuplat": ["Batuplat"], "naikoten1": ["Naikoten I", "Naikoten 1"], "naikoten2": ["Naikoten II", "Naikoten 2"],
-    "airmata": ["Air Mata"], "lailaibisikopan": ["LLBK", "Lai-Lai Besi Kopan", "Lailai Bisi Kopan"],
-    "manulai2": ["Manulai Dua", "Manulai 2"], "bakunase2": ["Bakunase II", "Bakunase 2"],
-    "tuakdaunmerah": ["TDM", "Tuak Daun Merah"], "nunbaundelha": ["Nunbaun Dellha"],
-    "oesapabarat": ["Oesapa Brt"], "penkaseoeleta": ["Penkase Oeleta", "Penkase"],
-}
 POSYANDU_NAMES = ("Mawar", "Melati", "Anggrek", "Kenanga", "Cempaka", "Dahlia", "Flamboyan", "Kamboja",
                   "Teratai", "Seroja", "Asoka", "Bougenville", "Lontar", "Sasando", "Cendana", "Kasih Ibu",
                   "Nusa Indah", "Matahari", "Gardenia", "Tunas Harapan", "Bintang Timur", "Sehati",
@@ -95,26 +87,9 @@ POSYANDU_NAMES = ("Mawar", "Melati", "Anggrek", "Kenanga", "Cempaka", "Dahlia", 
 STRATA = ("Pratama", "Madya", "Purnama", "Mandiri")
 STRATA_SHARE = (0.09, 0.30, 0.43, 0.18)
 
-SCORECARD_INDICATORS = [  # (no, target group, package, name, base coverage in 2023)
-    (1, "Ibu hamil", "KIA", "Ibu hamil periksa kehamilan minimal 4 kali", 0.78),
-    (2, "Ibu hamil", "KIA", "Ibu hamil minum TTD setiap hari minimal 90 hari", 0.55),
-    (3, "Ibu hamil", "KIA", "Ibu bersalin mendapat pemeriksaan nifas minimal 3 kali", 0.62),
-    (4, "Ibu hamil", "Konseling gizi", "Ibu hamil ikut konseling gizi / kelas ibu hamil minimal 4 kali", 0.45),
-    (5, "Ibu hamil", "Konseling gizi", "Ibu hamil KEK / risiko tinggi dikunjungi ke rumah setiap bulan", 0.50),
-    (6, "Ibu hamil", "Air bersih dan sanitasi", "Rumah tangga ibu hamil punya akses air minum layak", 0.82),
-    (7, "Ibu hamil", "Air bersih dan sanitasi", "Rumah tangga ibu hamil punya jamban layak", 0.78),
-    (8, "Ibu hamil", "Perlindungan sosial", "Ibu hamil punya jaminan kesehatan", 0.72),
-    (9, "Anak 0-23 bulan", "KIA", "Anak mendapat imunisasi dasar lengkap", 0.80),
-    (10, "Anak 0-23 bulan", "KIA", "Anak ditimbang setiap bulan", 0.76),
-    (11, "Anak 0-23 bulan", "KIA", "Anak diukur panjang/tinggi badan minimal 2 kali setahun", 0.82),
-    (12, "Anak 0-23 bulan", "Konseling gizi", "Orang tua ikut konseling gizi setiap bulan", 0.50),
-    (13, "Anak 0-23 bulan", "Konseling gizi", "Anak gizi kurang / stunting dikunjungi ke rumah setiap bulan", 0.45),
-    (14, "Anak 0-23 bulan", "Air bersih dan sanitasi", "Rumah tangga anak punya akses air minum layak", 0.82),
-    (15, "Anak 0-23 bulan", "Air bersih dan sanitasi", "Rumah tangga anak punya jamban layak", 0.78),
-    (16, "Anak 0-23 bulan", "Perlindungan sosial", "Anak punya akta kelahiran", 0.66),
-    (17, "Anak 0-23 bulan", "Perlindungan sosial", "Anak punya jaminan kesehatan", 0.72),
-    (18, "Anak 0-23 bulan", "PAUD", "Orang tua ikut kelas pengasuhan / PAUD setiap bulan", 0.35),
-]
+# base coverage in 2023 of the 18 scorecard items (konvergensi.indicators.SCORECARD_ITEMS), by number
+SCORECARD_BASE = {1: 0.78, 2: 0.55, 3: 0.62, 4: 0.45, 5: 0.50, 6: 0.82, 7: 0.78, 8: 0.72, 9: 0.80,
+                  10: 0.76, 11: 0.82, 12: 0.50, 13: 0.45, 14: 0.82, 15: 0.78, 16: 0.66, 17: 0.72, 18: 0.35}
 
 AKSI = [  # (no, name, responsible agency, output)
     (1, "Analisis situasi", "Bappeda", "Dokumen analisis situasi dan lokus kelurahan prioritas"),
@@ -198,72 +173,32 @@ def _normal_ppf(p) -> np.ndarray:
 
 
 def _regions(config) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(regions rows, kelurahan working frame with kecamatan names)."""
-    src = pd.read_csv(config.regions_csv, dtype=str)
-    for col in ("point_lat", "point_lon", "area_km2"):
-        src[col] = pd.to_numeric(src[col])
-    kab_code = src["kode_kecamatan"].iloc[0].rsplit(".", 1)[0]
-    kab_name = getattr(config, "region_name", None) or "Kota"
+    """(the config's `regions` table, kelurahan working frame with kecamatan names)."""
+    regions = config.regions()
+    kel = regions[regions["level"] == "kelurahan"].reset_index(drop=True)
+    kec_name = dict(zip(regions["region_id"], regions["name"]))
     kel = pd.DataFrame({
-        "region_id": src["kode_kelurahan"], "name": src["kelurahan"], "parent_id": src["kode_kecamatan"],
-        "kecamatan": src["kecamatan"], "postal_code": src["kode_pos"], "area_km2": src["area_km2"],
-        "point_lat": src["point_lat"], "point_lon": src["point_lon"],
+        "region_id": kel["region_id"].astype(str).to_numpy(), "name": kel["name"].astype(str).to_numpy(),
+        "parent_id": kel["parent_id"].astype(str).to_numpy(),
+        "kecamatan": [kec_name[p] for p in kel["parent_id"]],
+        "area_km2": kel["area_km2"].astype(float).fillna(1.0).to_numpy(),
+        "point_lat": kel["point_lat"].astype(float).to_numpy(), "point_lon": kel["point_lon"].astype(float).to_numpy(),
     })
     kel["key"] = kel["name"].map(norm_name)
-    kec = (kel.groupby("parent_id", sort=True)
-              .agg(name=("kecamatan", "first"), area_km2=("area_km2", "sum"),
-                   point_lat=("point_lat", "mean"), point_lon=("point_lon", "mean"))
-              .reset_index().rename(columns={"parent_id": "region_id"}))
-    aliases = [sorted(set(KNOWN_ALIASES.get(k, [])) | ({n.replace(" ", "")} if " " in n else set()) - {n}) or None
-               for k, n in zip(kel["key"], kel["name"])]
-    rows = pd.DataFrame({
-        "region_id": [kab_code] + list(kec["region_id"]) + list(kel["region_id"]),
-        "level": ["kabkota"] + ["kecamatan"] * len(kec) + ["kelurahan"] * len(kel),
-        "name": [kab_name] + list(kec["name"]) + list(kel["name"]),
-        "parent_id": [None] + [kab_code] * len(kec) + list(kel["parent_id"]),
-        "official_code": [kab_code] + list(kec["region_id"]) + list(kel["region_id"]),
-        "postal_code": [None] * (1 + len(kec)) + list(kel["postal_code"]),
-        "area_km2": [float(kel["area_km2"].sum())] + list(kec["area_km2"]) + list(kel["area_km2"]),
-        "point_lat": [float(kel["point_lat"].mean())] + list(kec["point_lat"]) + list(kel["point_lat"]),
-        "point_lon": [float(kel["point_lon"].mean())] + list(kec["point_lon"]) + list(kel["point_lon"]),
-        "is_kampung_kb": [False] * (1 + len(kec)) + [k in KAMPUNG_KB for k in kel["key"]],
-        "aliases": [None] * (1 + len(kec)) + aliases,
-    })
-    for col in ("region_id", "level", "name", "parent_id", "official_code", "postal_code"):
-        rows[col] = rows[col].astype("string")
-    return rows, kel.reset_index(drop=True)
+    return regions, kel
 
 
 def _puskesmas(config, kel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
-    """(puskesmas rows, puskesmas_kelurahan rows, puskesmas key per kelurahan)."""
-    by_key = dict(zip(kel["key"], kel["region_id"]))
-    kec_by_name = {norm_name(n): c for n, c in zip(kel["kecamatan"], kel["parent_id"])}
-    alias_to_key = {norm_name(a): k for k, names in KNOWN_ALIASES.items() for a in names}
-    rows, links = [], []
-    for entry in getattr(config, "puskesmas", None) or []:
-        name = str(entry["name"])
-        pid = entry.get("id") or "pkm_" + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
-        kec_id = kec_by_name.get(norm_name(entry.get("kecamatan", "")))
-        rows.append((pid, f"Puskesmas {name}" if not name.lower().startswith("puskesmas") else name, kec_id))
-        names = list(entry.get("kelurahan") or [])
-        if not names and kec_id is not None:  # "all kelurahan of the kecamatan"
-            names = list(kel.loc[kel["parent_id"] == kec_id, "name"])
-        for kname in names:
-            key = norm_name(kname)
-            key = key if key in by_key else alias_to_key.get(key, key)
-            if key not in by_key:
-                raise ValueError(f"Puskesmas {name}: kelurahan {kname!r} tidak ada di {config.regions_csv}")
-            links.append((pid, by_key[key]))
-    pusk = pd.DataFrame(rows, columns=["puskesmas_id", "name", "kecamatan_id"]).astype("string")
-    link = pd.DataFrame(links, columns=["puskesmas_id", "kelurahan_id"]).drop_duplicates().astype("string")
-    # every kelurahan needs a puskesmas for the posyandu: the first one of its kecamatan
+    """(puskesmas rows, puskesmas_kelurahan rows, [puskesmas id, puskesmas name key] per kelurahan).
+    A kelurahan outside every working area gets the first puskesmas of its kecamatan (or none)."""
+    pusk, link = config.puskesmas_tables()
     served = dict(zip(link["kelurahan_id"], link["puskesmas_id"]))
     first_of_kec = {}
-    for pid, _name, kec_id in rows:
+    for pid, kec_id in zip(pusk["puskesmas_id"], pusk["kecamatan_id"]):
         first_of_kec.setdefault(kec_id, pid)
     kel_pusk = np.array([served.get(k) or first_of_kec.get(p) for k, p in zip(kel["region_id"], kel["parent_id"])],
                         dtype=object)
-    key_of = {pid: norm_name(re.sub(r"(?i)^puskesmas\s+", "", n)) for pid, n, _k in rows}
+    key_of = {pid: norm_name(re.sub(r"(?i)^puskesmas\s+", "", n)) for pid, n in zip(pusk["puskesmas_id"], pusk["name"])}
     pusk_key = np.array([key_of.get(p, "") for p in kel_pusk], dtype=object)
     return pusk, link, np.stack([kel_pusk, pusk_key])
 
@@ -409,9 +344,15 @@ class _Cohort:
         ok = hi > lo
         start = np.maximum(lo, hi - 40)
         pick = start + np.floor(rng.random(len(kids)) * (hi - start)).astype(np.int64)
+        # at most one younger sibling per family (so two pregnancies of one mother never overlap)
+        partner = np.where(ok, root_order[np.minimum(pick, len(root_order) - 1)], -1)
+        _u, first = np.unique(np.where(ok, partner, -1 - np.arange(len(kids))), return_index=True)
+        keep = np.zeros(len(kids), dtype=bool)
+        keep[first] = True
+        ok &= keep
         family = np.full(n, -1, dtype=np.int64)
         family[roots] = np.arange(len(roots))
-        family[kids[ok]] = family[root_order[pick[ok]]]
+        family[kids[ok]] = family[partner[ok]]
         orphans = kids[~ok]   # no older child to attach to: a family of their own
         family[orphans] = len(roots) + np.arange(len(orphans))
         return family
@@ -482,9 +423,9 @@ class _Cohort:
 
         # weight: a weight-for-length/height z of its own, on the true length
         wrng = _rng("weight")
-        kel_w = -0.4 - 0.8 * (self.prevalence - 0.18)
+        kel_w = -0.5 - 0.8 * (self.prevalence - 0.18)
         wtrait = wrng.normal(0, 0.75, n)
-        wdrift = _ar1(wrng, (n, N_MONTHS), 0.85, 0.22)
+        wdrift = _ar1(wrng, (n, N_MONTHS), 0.9, 0.14)
         whz = kel_w[kel_c] + wtrait[rows] + wdrift.ravel()[cells]
         weight = np.full(len(cells), np.nan)
         young = age_c < growth.FIRST_STANDING_DAY
@@ -514,7 +455,7 @@ def _measurements(co: _Cohort, progress=None) -> tuple[pd.DataFrame, dict]:
     whz[co.cells] = co.whz_latent
 
     weighed = co.weighed.ravel()
-    rec_w = np.where(weighed, np.round(true_w + rng.normal(0, 0.05, size), 1), np.nan)
+    rec_w = np.where(weighed, np.round(true_w + rng.normal(0, 0.04, size), 1), np.nan)
     rec_w = np.maximum(rec_w, 1.5)
     wg = rec_w.reshape(n, N_MONTHS)
     prev = np.concatenate([np.full((n, 1), np.nan), wg[:, :-1]], axis=1)
@@ -919,12 +860,7 @@ def _families(co: _Cohort, mo: _Mothers) -> pd.DataFrame:
 
 def _scorecard(co: _Cohort, pregnant: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     rng = _rng("scorecard")
-    indicators = pd.DataFrame([r[:4] for r in SCORECARD_INDICATORS],
-                              columns=["indicator_no", "target_group", "package", "name"])
-    indicators["indicator_no"] = indicators["indicator_no"].astype(np.int32)
-    for c in ("target_group", "package", "name"):
-        indicators[c] = indicators[c].astype("string")
-    base = np.array([r[4] for r in SCORECARD_INDICATORS])
+    items = indicators.scorecard_items()
     quarter_ends = [t for t in range(OUT_FROM, N_MONTHS) if (MONTHS[t].astype(int) % 12) + 1 in (3, 6, 9, 12)]
     n_kel = len(co.kel)
     kel_effect = rng.normal(0, 0.05, n_kel) - 0.4 * (co.prevalence - 0.18)
@@ -938,13 +874,13 @@ def _scorecard(co: _Cohort, pregnant: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
         bumil = women.reindex(range(n_kel), fill_value=0).to_numpy()
         baduta_mask = co.present[:, t] & (co.age[:, t] < 731)
         baduta = np.bincount(co.kel_i[baduta_mask], minlength=n_kel)
-        for i, (no, group, *_rest) in enumerate(SCORECARD_INDICATORS):
+        for no, group in zip(items["indicator_no"], items["target_group"]):
             eligible = bumil if group == "Ibu hamil" else baduta
             if no == 5:   # only KEK / high-risk mothers
                 eligible = np.round(eligible * _kek_share(co.prevalence) * 1.3).astype(int)
             if no == 13:  # only undernourished / stunted children
                 eligible = np.round(eligible * co.prevalence * 0.9).astype(int)
-            rate = np.clip(base[i] + kel_effect + 0.012 * q + rng.normal(0, 0.03, n_kel), 0.02, 0.99)
+            rate = np.clip(SCORECARD_BASE.get(int(no), 0.6) + kel_effect + 0.012 * q + rng.normal(0, 0.03, n_kel), 0.02, 0.99)
             met = rng.binomial(eligible, rate)
             rows.append(pd.DataFrame({"kelurahan_id": kel_codes, "period": MONTHS[t], "indicator_no": no,
                                       "eligible": eligible, "met": met}))
@@ -955,7 +891,7 @@ def _scorecard(co: _Cohort, pregnant: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
         card[c] = card[c].astype(np.int32)
     card["import_id"] = pd.array([pd.NA] * len(card), dtype="Int64")
     card = card.sort_values(["period", "kelurahan_id", "indicator_no"], kind="stable", ignore_index=True)
-    return indicators, card
+    return items, card
 
 
 def _actions() -> pd.DataFrame:
@@ -1043,7 +979,7 @@ def generate(config, progress=None) -> dict[str, pd.DataFrame]:
     reports = _skdn(co, raw, facts)
     pregnant = _pregnant(co, mo)
     families = _families(co, mo)
-    indicators, card = _scorecard(co, pregnant)
+    items, card = _scorecard(co, pregnant)
     child_identity, mother_identity = _identity(co, mo, bool(getattr(config, "store_identity", False)))
 
     children = pd.DataFrame({
@@ -1080,7 +1016,7 @@ def generate(config, progress=None) -> dict[str, pd.DataFrame]:
         "pregnant_women": pregnant,
         "mother_identity": mother_identity,
         "families_at_risk": families,
-        "scorecard_indicators": indicators,
+        "scorecard_indicators": items,
         "scorecard": card,
         "convergence_actions": _actions(),
     }
