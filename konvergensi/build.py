@@ -248,6 +248,7 @@ def build(db_path=None, source: str = "demo", sources_dir=None, config=None,
         con = None
         try:
             con = duckdb.connect(str(tmp))
+            con.execute("SET enable_progress_bar = false")
             con.execute(paths.SCHEMA.read_text(encoding="utf-8"))
             say(f"Wilayah dari konfigurasi {cfg.path.name}: {cfg.region_name}")
             tables = _config_tables(cfg)

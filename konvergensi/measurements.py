@@ -37,11 +37,11 @@ KEY_COLUMNS = ("child_id", "measure_date", "weight_kg", "lenhei_cm", "measure", 
 _ROW_KEY_SQL = """
 SELECT sha256(concat_ws('|',
     coalesce(child_id, ''),
-    coalesce(strftime(measure_date, '%Y-%m-%d'), ''),
-    coalesce(printf('%.3f', weight_kg), ''),
-    coalesce(printf('%.2f', lenhei_cm), ''),
+    coalesce(CAST(CAST(measure_date AS DATE) AS VARCHAR), ''),
+    coalesce(CAST(round(weight_kg, 3) AS VARCHAR), ''),
+    coalesce(CAST(round(lenhei_cm, 2) AS VARCHAR), ''),
     coalesce(measure, ''),
-    coalesce(printf('%.2f', muac_cm), ''),
+    coalesce(CAST(round(muac_cm, 2) AS VARCHAR), ''),
     CASE WHEN oedema THEN 'y' ELSE 'n' END,
     coalesce(kelurahan_id, ''),
     coalesce(posyandu_id, ''))) AS row_key
@@ -66,6 +66,7 @@ def row_keys(frame: pd.DataFrame) -> pd.Series:
     keys = frame.loc[:, list(KEY_COLUMNS)]
     con = duckdb.connect()
     try:
+        con.execute("SET enable_progress_bar = false")
         con.register("keys", keys)
         out = con.execute(_ROW_KEY_SQL).fetchnumpy()["row_key"]
     finally:

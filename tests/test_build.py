@@ -1,0 +1,149 @@
+"""The build: empty and demo databases, the atomic swap, atomic_update, and the command line."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+import duckdb
+import pandas as pd
+import pytest
+
+import tiny_dataset as T
+from conftest import run_cli
+from konvergensi import build, config, db, summary
+
+
+def _files(folder):
+    return sorted(p.name for p in folder.iterdir() if not p.name.endswith(".lock"))
+
+
+def test_empty_build_has_the_configured_region_and_nothing_else(tmp_path, capsys):
+    path = tmp_path / "kosong.duckdb"
+    code, out, _ = run_cli("build", "--empty", "--db", path, "--quiet", capsys=capsys)
+    assert code == 0 and "Basis data selesai" in out and "Kota Kupang" in out
+    con = db.connect(path)
+    try:
+        levels = dict(con.execute("SELECT level, count(*) FROM regions GROUP BY level").fetchall())
+        assert levels == {"kabkota": 1, "kecamatan": 6, "kelurahan": 51}
+        assert con.execute("SELECT count(*) FROM puskesmas").fetchall()[0][0] == 11
+        # every kelurahan is in exactly one puskesmas working area
+        assert con.execute("SELECT count(DISTINCT kelurahan_id), count(*) FROM puskesmas_kelurahan").fetchall() == [(51, 51)]
+        assert con.execute("SELECT count(*) FROM measurements").fetchall()[0][0] == 0
+        info = db.build_info(con)
+        assert info["source"] == "empty" and not info["synthetic"] and pd.isna(info["data_end"])
+        settings = json.loads(info["settings_json"])
+        assert settings["thresholds"]["kek_muac_cm"] == 23.5 and settings["store_identity"] is False
+        target = con.execute("SELECT baseline_value, target_value, target_date FROM targets "
+                             "WHERE indicator = 'stunted'").fetchall()
+        assert target == [(4086.0, 2000.0, datetime.date(2025, 4, 1))]
+    finally:
+        con.close()
+    assert _files(tmp_path) == ["kosong.duckdb"]  # no temporary file left behind
+
+
+def test_tiny_build_records_what_it_holds(tiny_db):
+    con = db.connect(tiny_db)
+    try:
+        info = db.build_info(con)
+        assert info["source"] == "tables" and info["config_name"] == "kabupaten_contoh"
+        assert pd.Timestamp(info["data_end"]) == pd.Timestamp(2025, 2, 1)
+        assert con.execute("SELECT count(*) FROM measurements").fetchall()[0][0] == len(T.VISITS)
+        assert con.execute("SELECT name FROM regions WHERE is_kampung_kb").fetchall() == [("Puncak",)]
+    finally:
+        con.close()
+
+
+def test_failed_build_leaves_the_old_file_byte_identical(tmp_path):
+    path = tmp_path / "db.duckdb"
+    build.build(path, source="empty")
+    before = path.read_bytes()
+    stat = path.stat()
+
+    def explode(message):
+        if message.startswith("Menyimpan"):   # fail at the very last step, after all tables were written
+            raise RuntimeError("listrik padam")
+
+    with pytest.raises(RuntimeError, match="listrik padam"):
+        build.build(path, source="empty", progress=explode)
+    with pytest.raises(build.BuildError):
+        build.build(path, source="empty", extra_tables={"posyandu": T.tables()["posyandu"].assign(kolom_salah=1)})
+    assert path.read_bytes() == before and path.stat().st_ino == stat.st_ino
+    assert _files(tmp_path) == ["db.duckdb"]
+
+
+def test_reader_open_during_the_swap_keeps_working(tmp_path, tiny_config):
+    path = tmp_path / "db.duckdb"
+    build.build(path, source="empty")
+    reader = duckdb.connect(str(path), read_only=True)
+    try:
+        old_id = reader.execute("SELECT build_id FROM build_info").fetchall()[0][0]
+        summary_ = build.build(path, source="empty", config=config.load(tiny_config), extra_tables=T.tables())
+        # the open connection still reads the old, complete database
+        assert reader.execute("SELECT count(*) FROM regions").fetchall()[0][0] == 58
+        assert reader.execute("SELECT build_id FROM build_info").fetchall()[0][0] == old_id
+    finally:
+        reader.close()
+    fresh = db.connect(path)
+    try:
+        assert fresh.execute("SELECT build_id FROM build_info").fetchall()[0][0] == summary_["build_id"] != old_id
+        assert fresh.execute("SELECT count(*) FROM regions").fetchall()[0][0] == 6
+    finally:
+        fresh.close()
+
+
+def test_atomic_update_commits_only_a_whole_block(tmp_path):
+    path = tmp_path / "db.duckdb"
+    build.build(path, source="empty")
+    before = path.read_bytes()
+    with pytest.raises(ValueError):
+        with build.atomic_update(path) as con:
+            con.execute("DELETE FROM regions")
+            raise ValueError("berhenti di tengah")
+    assert path.read_bytes() == before
+    with build.atomic_update(path) as con:
+        con.execute("UPDATE targets SET target_value = 1999 WHERE indicator = 'stunted'")
+    check = db.connect(path)
+    try:
+        assert check.execute("SELECT target_value FROM targets WHERE indicator = 'stunted'").fetchall() == [(1999.0,)]
+        assert check.execute("SELECT count(*) FROM regions").fetchall()[0][0] == 58
+    finally:
+        check.close()
+    assert _files(tmp_path) == ["db.duckdb"]
+
+
+def test_atomic_update_needs_an_existing_database(tmp_path):
+    with pytest.raises(db.DatabaseMissing):
+        with build.atomic_update(tmp_path / "none.duckdb"):
+            pass
+
+
+def test_cli_errors_leave_the_database_alone(tmp_path, capsys):
+    path = tmp_path / "db.duckdb"
+    build.build(path, source="empty")
+    before = path.read_bytes()
+    code, _, err = run_cli("build", "--sources", tmp_path / "tidak-ada", "--db", path, "--quiet", capsys=capsys)
+    assert code == 2 and "tidak" in err and "basis data lama tidak diubah" in err
+    code, _, err = run_cli("build", "--config", tmp_path / "x.toml", "--db", path, "--quiet", capsys=capsys)
+    assert code == 2 and "konfigurasi" in err
+    assert path.read_bytes() == before
+
+
+def test_demo_build(demo_db):
+    con = db.connect(demo_db)
+    try:
+        info = db.build_info(con)
+        assert info["source"] == "demo" and info["synthetic"]
+        assert pd.Timestamp(info["data_end"]) == pd.Timestamp(2026, 10, 1)
+        for table in ("measurements", "children", "posyandu", "posyandu_reports", "pregnant_women",
+                      "region_boundaries", "families_at_risk", "scorecard", "convergence_actions"):
+            assert con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] > 0, table
+        # the brief's fixed point: exactly 4,086 stunted children in October 2024, city-wide
+        h = summary.headline(con, "2024-10", None, None, None, config.load())
+        assert h["stunted"] == 4086
+        # z-scores come from the engine: no stored HAZ disagrees with its category
+        bad = con.execute("SELECT count(*) FROM measurements WHERE flen = 0 AND "
+                          "((zlen < -3) <> (cat_tbu = 'Sangat pendek'))").fetchall()[0][0]
+        assert bad == 0
+    finally:
+        con.close()
