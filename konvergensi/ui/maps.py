@@ -121,7 +121,7 @@ def view(box: tuple[float, float, float, float], width_px: int = 760, height_px:
     lat_frac = max(abs(merc_y(max_lat) - merc_y(min_lat)), 1e-6) / (2 * math.pi)
     usable = 1 - 2 * padding
     zoom = min(math.log2(width_px * usable / 512 / lon_frac), math.log2(height_px * usable / 512 / lat_frac))
-    return centre, round(max(min(zoom, 16.0), 1.0), 2)
+    return centre, math.floor(max(min(zoom, 16.0), 1.0) * 100) / 100   # rounded down: never overflows
 
 
 def kecamatan_outlines(rows: pd.DataFrame) -> pd.DataFrame:
