@@ -1,0 +1,72 @@
+"""Region configuration: the Kota Kupang file, another region's file, and clear errors."""
+
+from __future__ import annotations
+
+import pytest
+
+import tiny_dataset as T
+from konvergensi import config
+
+
+def test_kota_kupang():
+    cfg = config.load()
+    assert (cfg.name, cfg.region_name, cfg.region_id) == ("kota_kupang", "Kota Kupang", "53.71")
+    regions = cfg.regions()
+    assert regions.level.value_counts().to_dict() == {"kelurahan": 51, "kecamatan": 6, "kabkota": 1}
+    assert set(regions[regions.level == "kecamatan"].name) == {"Alak", "Maulafa", "Kelapa Lima", "Oebobo",
+                                                               "Kota Raja", "Kota Lama"}
+    pk, pkk = cfg.puskesmas_tables()
+    assert len(pk) == 11 and pkk.kelurahan_id.is_unique and len(pkk) == 51
+    sikumana = pkk[pkk.puskesmas_id == "pkm-sikumana"].kelurahan_id
+    names = set(regions.set_index("region_id").loc[sikumana, "name"])
+    assert names == {"Sikumana", "Fatukoa", "Bello", "Kolhua", "Oepura", "Naikolan"}
+    for key, value in {"min_openings": 8, "min_kader": 5, "min_coverage": 0.5, "min_dana_sehat": 0.5,
+                       "ds_target": 0.8, "nd_target": 0.7, "min_children_map": 10, "suppress_below": 5,
+                       "kek_muac_cm": 23.5, "anaemia_hb_g_dl": 11, "ttd_min": 90, "anc_min": 4,
+                       "max_upload_mb": 50}.items():
+        assert cfg.thresholds[key] == value, key
+    assert cfg.store_identity is False
+    published = cfg.published_table()
+    assert set(published.kind) == {"survei", "e-PPGBM"} and published.source.notna().all()
+    assert published[(published.year == 2024)].stunted.tolist() == [4086]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Batuplat", "53.71.01.1009"), ("naikoten i", "53.71.05.1004"), ("LLBK", "53.71.06.1002"),
+    ("Air Mata", "53.71.06.1001"), ("Alak", "53.71.01"), ("kel. Alak", "53.71.01.1008"),
+    ("Kota Kupang", "53.71"), ("53.71.02.1008", "53.71.02.1008"), ("Tidak Ada", None)])
+def test_area_names_spelled_differently(text, expected):
+    assert config.resolve_area(config.load().regions(), text) == expected
+
+
+def test_another_region_from_its_own_file(tiny_config):
+    cfg = config.load(tiny_config)
+    assert cfg.region_name == "Kabupaten Contoh"
+    assert cfg.thresholds["min_children_map"] == 3 and cfg.thresholds["kek_muac_cm"] == 23.5
+    assert cfg.thresholds["ttd_min"] == 90          # not in the file: the default
+    assert len(cfg.regions()) == 6
+    assert cfg.targets_table().baseline_value.tolist() == [4.0]
+
+
+def test_environment_variable_selects_the_file(tiny_config, monkeypatch):
+    monkeypatch.setenv("KONVERGENSI_CONFIG", str(tiny_config))
+    assert config.load().name == "kabupaten_contoh"
+
+
+def test_errors_name_the_file_and_the_problem(tmp_path):
+    with pytest.raises(config.ConfigError, match="tidak ditemukan"):
+        config.load(tmp_path / "none.toml")
+    T.write_config(tmp_path)
+    bad = tmp_path / "bad.toml"
+    bad.write_text(T.TOML.replace('kelurahan = ["Ujung", "Tengah"]', 'kelurahan = ["Ujung", "Tengahh"]'))
+    with pytest.raises(config.ConfigError, match="Tengahh"):
+        config.load(bad).puskesmas_tables()
+    bad.write_text(T.TOML.replace("kek_muac_cm = 23.5", 'kek_muac_cm = "23,5"'))
+    with pytest.raises(config.ConfigError, match="kek_muac_cm"):
+        config.load(bad)
+    bad.write_text(T.TOML.replace('indicator = "stunted"', 'indicator = "stunting"'))
+    with pytest.raises(config.ConfigError, match="stunting"):
+        config.load(bad).targets_table()
+    bad.write_text("name = [")
+    with pytest.raises(config.ConfigError, match="bad.toml"):
+        config.load(bad)
