@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -126,7 +126,9 @@ _register(Sheet(
     "skdn", "Laporan Bulanan Posyandu (SKDN)", "posyandu_reports",
     (
         Col("posyandu_code", "Kode Posyandu", "text", False, ("ID Posyandu",), "Kode posyandu bila ada.", None),
-        POSYANDU_NAME, KELURAHAN,
+        POSYANDU_NAME,
+        replace(KELURAHAN, required=False, help="Kelurahan posyandu; wajib bila nama posyandu yang sama ada "
+                "di lebih dari satu kelurahan."),
         Col("period", "Bulan", "month", True, ("Periode", "Bulan Laporan", "Bulan/Tahun", "Tanggal", "Tanggal Laporan"),
             "Bulan laporan: 2024-10, 10/2024, Oktober 2024 atau tanggal mana pun di bulan itu.", "2024-10"),
         Col("s", "S", "int", True, ("S Jumlah Balita", "Jumlah Balita (S)", "Sasaran", "Jml Balita"),
@@ -422,6 +424,7 @@ def _validate(ctx: _Ctx, checks: list[tuple[str, str, object]], columns: dict | 
     """Row checks through pandera: (column to blame, Indonesian reason, function frame -> bool Series
     that is True where the row is fine). A row whose blamed value is missing passes (blanks are the
     business of the required-column check)."""
+    assert len({reason for _, reason, _ in checks}) == len(checks), "check reasons must be unique"
     schema = pa.DataFrameSchema(
         columns or {},
         checks=[pa.Check(lambda df, f=f, col=col: (f(df).fillna(True).astype(bool) | df[col].isna()), error=reason,
@@ -493,7 +496,8 @@ def _finish_posyandu(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
         "has_extra_programmes": t["has_extra_programmes"], "dana_sehat_share": t["dana_sehat_pct"] / 100.0,
         "is_ilp": t["is_ilp"].fillna(False),
     })
-    _reject_in_file_duplicates(ctx, out, ["posyandu_id"], "posyandu ini sudah ada di baris {other} berkas ini")
+    _reject_in_file_duplicates(ctx, out, ["posyandu_id"], "posyandu ini sudah ada di baris {other} berkas ini",
+                               "posyandu")
     return out
 
 
@@ -565,7 +569,8 @@ def _match_posyandu(ctx: _Ctx, posyandu: pd.DataFrame | None, kel_ids: np.ndarra
     return ids
 
 
-def _reject_in_file_duplicates(ctx: _Ctx, out: pd.DataFrame, key: list[str], reason: str) -> None:
+def _reject_in_file_duplicates(ctx: _Ctx, out: pd.DataFrame, key: list[str], reason: str,
+                               column: str | None = None) -> None:
     ok = ~ctx.rejects.mask & out[key].notna().all(axis=1).to_numpy()
     sub = out[ok]
     dup = sub.duplicated(key, keep="first")
@@ -578,7 +583,7 @@ def _reject_in_file_duplicates(ctx: _Ctx, out: pd.DataFrame, key: list[str], rea
         reasons = np.full(len(out), None, dtype=object)
         for i in sub.index[dup.to_numpy()]:
             reasons[i] = reason.format(other=first_row[tuple(out.loc[i, key])])
-        ctx.rejects.add(mask, ctx.sheet.columns[0].name if key[0] not in ctx.table.frame else key[0], reasons)
+        ctx.rejects.add(mask, column or key[0], reasons)
 
 
 def _finish_skdn(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
@@ -619,7 +624,7 @@ def _finish_skdn(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
         ctx.messages.append(f"Peringatan: pada {int(off.sum())} baris N + T + O + B tidak sama dengan D "
                             f"(baris {rows}{', ...' if off.sum() > 10 else ''}); baris tetap diterima.")
     _reject_in_file_duplicates(ctx, out, ["posyandu_id", "period"],
-                               "laporan posyandu ini untuk bulan yang sama sudah ada di baris {other}")
+                               "laporan posyandu ini untuk bulan yang sama sudah ada di baris {other}", "period")
     return out
 
 
@@ -679,7 +684,8 @@ def _finish_scorecard(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
     out = pd.DataFrame({"kelurahan_id": kel, "period": t["period"].dt.date, "indicator_no": t["indicator_no"],
                         "eligible": t["eligible"], "met": t["met"]})
     _reject_in_file_duplicates(ctx, out, ["kelurahan_id", "period", "indicator_no"],
-                               "indikator ini untuk kelurahan dan periode yang sama sudah ada di baris {other}")
+                               "indikator ini untuk kelurahan dan periode yang sama sudah ada di baris {other}",
+                               "indicator_no")
     return out
 
 
@@ -706,7 +712,8 @@ def _finish_keluarga(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
     risk = pd.concat([t[c].fillna(False) for c in RISK_FACTORS], axis=1).any(axis=1)
     out = pd.DataFrame({"family_id": family.astype(object), "year": t["year"], "kelurahan_id": kel, **flags,
                         "at_risk": (member & risk).astype(bool), "child_ids": children})
-    _reject_in_file_duplicates(ctx, out, ["family_id", "year"], "keluarga ini untuk tahun yang sama sudah ada di baris {other}")
+    _reject_in_file_duplicates(ctx, out, ["family_id", "year"], "keluarga ini untuk tahun yang sama sudah ada di baris {other}",
+                               "family_key")
     return out
 
 
@@ -718,9 +725,9 @@ def _finish_aksi(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
     ])
     names = [n if isinstance(n, str) else AKSI_NAMES.get(int(a)) if pd.notna(a) and 1 <= a <= 8 else None
              for n, a in zip(t["name"], t["aksi_no"])]
-    done = t["status"].eq("Selesai") & t["done_date"].isna()
+    done = (t["status"].eq("Selesai") & t["done_date"].isna()).fillna(False).to_numpy(dtype=bool) & ~ctx.rejects.mask
     if done.any():
-        rows = ", ".join(str(r) for r in ctx.table.row_numbers[done.fillna(False).to_numpy(dtype=bool)][:10])
+        rows = ", ".join(str(r) for r in ctx.table.row_numbers[done][:10])
         ctx.messages.append(f"Peringatan: {int(done.sum())} aksi berstatus Selesai tanpa tanggal selesai (baris {rows}).")
     now = pd.Timestamp.now().floor("s")
     out = pd.DataFrame({
@@ -728,7 +735,8 @@ def _finish_aksi(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
         "done_date": t["done_date"].dt.date, "output_note": t["output_note"].astype(object), "opd": t["opd"].astype(object),
         "updated_by": None, "updated_at": now,
     })
-    _reject_in_file_duplicates(ctx, out, ["year", "aksi_no"], "aksi ini untuk tahun yang sama sudah ada di baris {other}")
+    _reject_in_file_duplicates(ctx, out, ["year", "aksi_no"], "aksi ini untuk tahun yang sama sudah ada di baris {other}",
+                               "aksi_no")
     return out
 
 
@@ -749,9 +757,9 @@ def _finish_targets(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
         ("target_date", "Tanggal Target harus sesudah Tanggal Awal", lambda df: df["target_date"] > df["baseline_date"]),
         ("baseline_value", "Nilai Awal tidak boleh negatif", lambda df: df["baseline_value"] >= 0),
         ("target_value", "Nilai Target tidak boleh negatif", lambda df: df["target_value"] >= 0),
-        ("baseline_value", "prevalensi harus 0-100",
+        ("baseline_value", "prevalensi pada Nilai Awal harus 0-100",
          lambda df: (df["indicator"] != "prevalence_stunting") | (df["baseline_value"] <= 100)),
-        ("target_value", "prevalensi harus 0-100",
+        ("target_value", "prevalensi pada Nilai Target harus 0-100",
          lambda df: (df["indicator"] != "prevalence_stunting") | (df["target_value"] <= 100)),
     ])
     bd, td = t["baseline_date"].dt.date, t["target_date"].dt.date
@@ -759,7 +767,7 @@ def _finish_targets(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
     out = pd.DataFrame({"target_id": ids, "region_id": area, "indicator": t["indicator"], "baseline_date": bd,
                         "baseline_value": t["baseline_value"], "target_date": td, "target_value": t["target_value"],
                         "source": t["source"].astype(object)})
-    _reject_in_file_duplicates(ctx, out, ["target_id"], "target yang sama sudah ada di baris {other}")
+    _reject_in_file_duplicates(ctx, out, ["target_id"], "target yang sama sudah ada di baris {other}", "area")
     return out
 
 
