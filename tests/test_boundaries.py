@@ -170,3 +170,65 @@ def test_unusable_files_raise_clear_errors(tmp_path):
     (folder / "desa.prj").unlink()
     with pytest.raises(b.BoundaryError, match=".prj"):
         b.load(folder, regions)
+
+
+def test_import_boundaries_command_replaces_schematic_tiles(tmp_path, capsys, monkeypatch):
+    """Into a real database: matched kelurahan get the official polygon, Solor (absent from the file)
+    keeps its schematic tile, unmatched features are logged as rejects, and a second import replaces."""
+    import duckdb
+
+    from konvergensi import config as kconfig
+    from konvergensi.build import atomic_update, build
+    from konvergensi.cli import main
+    from konvergensi.demo_geometry import schematic_boundaries
+
+    monkeypatch.setenv("KONVERGENSI_SECRET_KEY", "kunci-uji-batas")
+    db = tmp_path / "k.duckdb"
+    build(db, source="empty", config=kconfig.load())
+    regions = kconfig.load().regions()
+    with atomic_update(db) as con:
+        tiles = schematic_boundaries(regions[regions.level == "kelurahan"].reset_index(drop=True))
+        con.register("tiles", tiles)
+        con.execute("INSERT INTO region_boundaries SELECT region_id, geometry_json, schematic, source FROM tiles")
+
+    folder = tmp_path / "batas_shp"
+    folder.mkdir()
+    big_style(tmp_path).to_file(folder / "desa.shp", engine="pyogrio")
+    assert main(["import-boundaries", str(folder), "--db", str(db), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert (out["accepted"], out["rejected"]) == (48, 2)
+    assert out["unknown_kelurahan"] == {"Oesapa Brt": "Oesapa Barat", "Kelurahan Fiktif": None}
+    assert sorted(out["unmatched_regions"]) == ["Fontein", "Oesapa Barat", "Solor"]
+
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("SELECT r.name, b.schematic, b.source FROM region_boundaries b "
+                           "JOIN regions r USING (region_id) ORDER BY r.name").df()
+        rejects = con.execute("SELECT row_number, column_name, value FROM import_rejects ORDER BY row_number").df()
+    finally:
+        con.close()
+    assert len(rows) == 51
+    assert sorted(rows[rows.schematic].name) == ["Fontein", "Oesapa Barat", "Solor"]
+    assert set(rows[~rows.schematic].source) == {"batas_shp"}
+    # feature numbers in the file: Oesapa Barat is the 25th polygon, Fontein the 41st (Solor, 45th, was left out)
+    assert rejects[["row_number", "value"]].values.tolist() == [[25, "Oesapa Brt"], [41, "Kelurahan Fiktif"]]
+    assert set(rejects.column_name) == {"WADMKD"}
+
+    # the full GeoJSON afterwards replaces every tile
+    assert main(["import-boundaries", str(GEOJSON), "--db", str(db)]) == 0
+    printed = capsys.readouterr().out
+    assert "diterima     : 51" in printed
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        left = con.execute("SELECT count(*) FROM region_boundaries WHERE schematic").fetchall()[0][0]
+    finally:
+        con.close()
+    assert left == 0
+
+    # a file that cannot be used changes nothing
+    before = db.read_bytes()
+    bad = tmp_path / "batas.geojson"
+    bad.write_text("{}", encoding="utf-8")
+    assert main(["import-boundaries", str(bad), "--db", str(db)]) == 2
+    assert "batas.geojson" in capsys.readouterr().err
+    assert db.read_bytes() == before
