@@ -127,3 +127,16 @@ def test_cli_unknown_area_is_a_clear_error(tiny_db, tiny_config, capsys):
 def test_cli_missing_database(tmp_path, capsys):
     code, _, err = run_cli("summary", "--db", tmp_path / "nothing.duckdb", capsys=capsys)
     assert code == 2 and "build" in err
+
+
+def test_dashboard_kelurahan_query_adds_up_to_the_headline(con, cfg):
+    """The map/table query (queries/indicators_by_kelurahan.sql) and the headline count the same children."""
+    from konvergensi import db
+
+    feb = datetime.date(2025, 2, 1)
+    kel = db.run_query(con, "indicators_by_kelurahan", period=feb, baseline_period=feb, area_id=T.REGION,
+                       age_group=None, sex=None, kek_muac=23.5)
+    h = summary.headline(con, feb, T.REGION, None, None, cfg)
+    assert kel.measured.sum() == h["children_measured"] and kel.stunted.sum() == h["stunted"]
+    assert kel.wasted.sum() == h["wasted"] and kel.underweight.sum() == h["underweight"]
+    assert kel.bumil_kek.sum() == h["bumil_kek"] and kel.d.sum() == h["d"] and kel.s.sum() == h["s"]
