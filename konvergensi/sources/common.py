@@ -73,7 +73,7 @@ def max_upload_mb(config=None) -> float:
 def read_bytes(file, *, file_name: str | None = None, max_mb: float | None = None) -> tuple[bytes, str]:
     """The file's content and a display name. `file` is a path, bytes, or a file-like object
     (e.g. Streamlit's UploadedFile). Raises ImportFileError when missing, empty or too large."""
-    limit = None if max_mb is None else max_mb * 1024 * 1024
+    limit = max_mb * 1024 * 1024 if max_mb else None  # None or 0: no limit
     if isinstance(file, (bytes, bytearray, memoryview)):
         name = file_name or "unggahan"
         data = bytes(file)
@@ -102,7 +102,7 @@ def read_bytes(file, *, file_name: str | None = None, max_mb: float | None = Non
         raise TypeError(f"cannot read a file from {type(file).__name__}")
     if limit is not None and len(data) > limit:
         raise ImportFileError(_too_large(len(data), max_mb), name)
-    if not data.strip():
+    if not data[:65536].strip() and not data.strip():
         raise ImportFileError("kosong (0 baris).", name)
     return data, name
 
@@ -219,9 +219,13 @@ def read_table(
     config=None,
     max_mb: float | None = None,
     what: str = "data",
+    columns: Iterable[str] | None = None,
 ) -> RawTable:
-    """Read an .xlsx or CSV file into a RawTable (see module doc). Raises ImportFileError when the
-    file cannot be read, has no recognisable header row, or lacks a `required` column."""
+    """Read an .xlsx or CSV file into a RawTable (see module doc). `max_mb`: size limit in MB
+    (None: the config threshold `max_upload_mb`; 0: no limit). Raises ImportFileError when the file
+    cannot be read, has no recognisable header row, or lacks a `required` column. `columns`: load
+    only these canonical columns (others are recognised, so not reported as unknown, but skipped)."""
+    columns = None if columns is None else set(columns) | set(required)
     limit = max_mb if max_mb is not None else max_upload_mb(config)
     data, name = read_bytes(file, file_name=file_name, max_mb=limit)
     digest = sha256(data)
@@ -230,11 +234,11 @@ def read_table(
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError("format Excel lama (.xls) tidak didukung. Buka di Excel lalu simpan sebagai .xlsx.", name)
     if head.startswith(b"PK") or lower.endswith((".xlsx", ".xlsm")):
-        table = _read_xlsx(data, name, aliases, required)
+        table = _read_xlsx(data, name, aliases, required, columns)
     elif head.startswith(b"%PDF") or b"\x00" in data[:4096]:
         raise ImportFileError("bukan berkas .xlsx atau .csv yang dapat dibaca.", name)
     else:
-        table = _read_csv(data, name, aliases, required)
+        table = _read_csv(data, name, aliases, required, columns)
     table.file_sha256 = digest
     table.size_bytes = len(data)
     missing = [c for c in required if c not in table.frame.columns]
@@ -259,9 +263,12 @@ def _no_header(name: str, aliases, what: str = "data") -> ImportFileError:
         f"(diharapkan kolom seperti {examples}). Pastikan ini berkas {what} yang benar.", name)
 
 
-def _table_from_rows(rows: list, header_index: int, first_row_number: int, aliases, name, **info) -> RawTable:
+def _table_from_rows(rows: list, header_index: int, first_row_number: int, aliases, name, columns=None,
+                     **info) -> RawTable:
     headers = list(rows[header_index])
     mapped, unmapped = match_headers(headers, aliases)
+    if columns is not None:
+        mapped = {p: c for p, c in mapped.items() if c in columns}
     body = rows[header_index + 1:]
     width = len(headers)
     positions = sorted(mapped)
@@ -282,7 +289,7 @@ def _table_from_rows(rows: list, header_index: int, first_row_number: int, alias
                     unmapped=unmapped, **info)
 
 
-def _read_xlsx(data: bytes, name: str, aliases, required) -> RawTable:
+def _read_xlsx(data: bytes, name: str, aliases, required, columns=None) -> RawTable:
     import openpyxl
 
     try:
@@ -311,7 +318,7 @@ def _read_xlsx(data: bytes, name: str, aliases, required) -> RawTable:
         book.close()
     # iter_rows starts at the sheet's first used row, which is row 1 unless the top rows are empty
     first = getattr(sheet, "min_row", 1) or 1
-    return _table_from_rows(rows, index, first, aliases, name, file_format="xlsx", sheet_name=sheet.title)
+    return _table_from_rows(rows, index, first, aliases, name, columns, file_format="xlsx", sheet_name=sheet.title)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
@@ -323,7 +330,7 @@ def _decode(data: bytes) -> tuple[str, str]:
     raise AssertionError("latin-1 decodes everything")
 
 
-def _read_csv(data: bytes, name: str, aliases, required) -> RawTable:
+def _read_csv(data: bytes, name: str, aliases, required, columns=None) -> RawTable:
     # encoding: decided on the whole file (a cp1252 byte may sit in row 900,000)
     try:
         data.decode("utf-8")
@@ -343,16 +350,23 @@ def _read_csv(data: bytes, name: str, aliases, required) -> RawTable:
     delimiter, index, _ = best
     header = next(csv.reader([top_lines[index]], delimiter=delimiter))
     mapped, unmapped = match_headers(header, aliases)
-    try:
-        frame = pd.read_csv(
-            io.BytesIO(data), sep=delimiter, header=None, skiprows=index + 1, names=list(range(len(header))),
-            usecols=sorted(mapped), dtype=str, keep_default_na=False, na_values=[""], encoding=encoding,
-            skip_blank_lines=False, engine="c", quotechar='"', on_bad_lines="error",
-        )
-    except pd.errors.ParserError as exc:
-        raise ImportFileError(f"format CSV rusak: {_parser_message(exc, index + 1)}", name) from exc
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ImportFileError(f"tidak dapat dibaca sebagai CSV ({exc}).", name) from exc
+    if columns is not None:
+        mapped = {p: c for p, c in mapped.items() if c in columns}
+    frame = None
+    if not _has_blank_lines(data):  # fast path: pyarrow (row numbers are exact without blank lines)
+        frame = _read_csv_arrow(data, delimiter, index + 1, len(header), mapped, encoding)
+    if frame is None:  # blank lines, ragged rows: pandas keeps the line count exact or names the line
+        try:
+            frame = pd.read_csv(
+                io.BytesIO(data), sep=delimiter, header=None, skiprows=index + 1, names=list(range(len(header))),
+                dtype=str, keep_default_na=False, na_values=[""], encoding=encoding, index_col=False,
+                skip_blank_lines=False, engine="c", quotechar='"', on_bad_lines="error",
+            )  # no usecols: with it pandas silently drops the extra fields of a ragged row
+            frame = frame.loc[:, sorted(mapped)]
+        except pd.errors.ParserError as exc:
+            raise ImportFileError(f"format CSV rusak: {_parser_message(exc, index + 1)}", name) from exc
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise ImportFileError(f"tidak dapat dibaca sebagai CSV ({exc}).", name) from exc
     frame.columns = [mapped[c] for c in frame.columns]
     row_numbers = np.arange(len(frame), dtype=np.int64) + index + 2
     empty = frame.isna().all(axis=1).to_numpy()
@@ -362,6 +376,34 @@ def _read_csv(data: bytes, name: str, aliases, required) -> RawTable:
     return RawTable(frame=frame, row_numbers=row_numbers, file_name=name, file_sha256="", file_format="csv",
                     header_row=index + 1, columns={mapped[p]: header[p].strip() for p in sorted(mapped)},
                     unmapped=unmapped, encoding=encoding, delimiter=delimiter)
+
+
+def _has_blank_lines(data: bytes) -> bool:
+    return b"\n\n" in data or b"\n\r\n" in data
+
+
+def _read_csv_arrow(data: bytes, delimiter: str, skip: int, width: int, mapped: dict, encoding: str):
+    """Only the recognised columns, as text, with pyarrow; None when pyarrow refuses the file
+    (ragged rows): the caller then uses pandas, which names the bad line."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"c{i}" for i in range(width)]
+    wanted = [f"c{p}" for p in sorted(mapped)]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(skip_rows=skip, column_names=names, block_size=1 << 24,
+                                           encoding="utf8" if encoding.startswith("utf-8") else encoding),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in wanted}, include_columns=wanted,
+                                                 strings_can_be_null=True, null_values=[""]),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
+        return None
+    frame = table.to_pandas()
+    frame.columns = sorted(mapped)
+    return frame
 
 
 def _decodes(data: bytes, encoding: str) -> bool:
@@ -376,8 +418,7 @@ def _parser_message(exc: Exception, skipped: int) -> str:
     text = str(exc)
     m = re.search(r"line (\d+), saw (\d+)", text)
     if m:
-        line = int(m.group(1)) + skipped
-        return f"baris {line} berisi {m.group(2)} kolom, lebih banyak dari baris judul."
+        return f"baris {m.group(1)} berisi {m.group(2)} kolom, lebih banyak dari baris judul."
     return text
 
 
@@ -390,19 +431,28 @@ def _as_text(values: pd.Series) -> pd.Series:
     return text.mask(values.isna() | (text == "") | text.isna())
 
 
+def _text_of(u) -> str | None:
+    if isinstance(u, float):
+        if np.isnan(u):
+            return None
+        u = int(u) if u.is_integer() else u
+    t = str(u).strip()
+    return t or None
+
+
+def clean_objects(values: pd.Series) -> pd.Series:
+    """Stripped text as an object Series (None for missing; blank -> missing). Never evaluated:
+    '=cmd|...' stays as typed. Whole numbers read from xlsx as floats (NIK 5.371e15) are written
+    without the '.0'. Works on the distinct values only."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    fixed = [_text_of(u) for u in uniques]
+    out = np.array(fixed + [None], dtype=object)[np.where(codes < 0, len(fixed), codes)]
+    return pd.Series(out, index=values.index, dtype=object)
+
+
 def clean_text(values: pd.Series) -> pd.Series:
-    """Stripped text (string dtype), blank -> missing. Never evaluated: '=cmd|...' stays as typed.
-    Whole numbers read from xlsx as floats ('123.0') are written without the '.0'."""
-    if pd.api.types.is_float_dtype(values.dtype):
-        out = values.map(lambda v: None if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v)))
-        return out.astype("string")
-    if values.dtype == object:
-        codes, uniques = pd.factorize(values, use_na_sentinel=True)
-        fixed = [str(int(u)) if isinstance(u, float) and u.is_integer() else str(u) for u in uniques]
-        arr = np.array(fixed + [None], dtype=object)[codes]
-        values = pd.Series(arr, index=values.index)
-    text = values.astype("string").str.strip()
-    return text.mask(text == "")
+    """`clean_objects` as a pandas string Series (missing = <NA>)."""
+    return clean_objects(values).astype("string")
 
 
 def _factorized(values: pd.Series):
@@ -628,7 +678,7 @@ class RegionMatcher:
         if not key:
             return None
         keys = list(self._name_keys) + [k for k in self.by_key if not k.startswith("#")]
-        got = difflib.get_close_matches(key, keys, n=1, cutoff=0.6)
+        got = difflib.get_close_matches(key, keys, n=1, cutoff=0.75)
         if not got:
             return None
         rid = self._name_keys.get(got[0]) or self.by_key.get(got[0])

@@ -166,19 +166,49 @@ def _schema(today: pd.Timestamp) -> pa.DataFrameSchema:
     )
 
 
+_NIK_JUNK = str.maketrans("", "", " .-'\t")
+
+
 def _nik(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """(16-digit NIK or missing, mask present-but-unusable, mask blank)."""
-    text = common.clean_text(values)
-    text = text.str.lstrip("'").str.replace(r"[\s.\-]", "", regex=True)
-    text = text.mask(text == "")
-    ok = text.str.fullmatch(r"\d{16}").fillna(False).to_numpy(dtype=bool)
-    blank = text.isna().to_numpy()
-    return text.where(ok), ~ok & ~blank, blank
+    """(16-digit NIK or missing, mask present-but-unusable, mask blank); per distinct value."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    clean, state = [], []  # state: 0 ok, 1 unusable, 2 blank
+    for u in uniques:
+        t = common._text_of(u)
+        t = t.translate(_NIK_JUNK) if t else t
+        if not t:
+            clean.append(None)
+            state.append(2)
+        elif len(t) == 16 and t.isdigit():
+            clean.append(t)
+            state.append(0)
+        else:
+            clean.append(None)
+            state.append(1)
+    take = np.where(codes < 0, len(uniques), codes)
+    nik = pd.Series(np.array(clean + [None], dtype=object)[take], index=values.index, dtype=object)
+    st = np.array(state + [2], dtype=np.int8)[take]
+    return nik, st == 1, st == 2
 
 
 def _name_key(values: pd.Series) -> pd.Series:
-    text = common.clean_text(values)
-    return text.str.upper().str.replace(r"\s+", " ", regex=True)
+    """Upper-case name with single spaces (for the pseudonym of a child without NIK)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    keys = [" ".join(t.upper().split()) if (t := common._text_of(u)) else None for u in uniques]
+    return pd.Series(np.array(keys + [None], dtype=object)[np.where(codes < 0, len(keys), codes)],
+                     index=values.index, dtype=object)
+
+
+def _pair_codes(a: np.ndarray, b: pd.Series) -> tuple[np.ndarray, list[tuple]]:
+    """Factorize the pairs (a[i], b[i]): (codes, [(a, b) per code]); blanks as ''."""
+    ca, ua = pd.factorize(pd.Series(a, dtype=object), use_na_sentinel=True)
+    cb, ub = pd.factorize(b, use_na_sentinel=True)
+    ua = list(ua) + [""]
+    ub = list(ub) + [""]
+    ca = np.where(ca < 0, len(ua) - 1, ca).astype(np.int64)
+    cb = np.where(cb < 0, len(ub) - 1, cb).astype(np.int64)
+    codes, pairs = pd.factorize(ca * len(ub) + cb)
+    return codes, [(ua[p // len(ub)], ub[p % len(ub)]) for p in pairs]
 
 
 def _posyandu(kel_ids: np.ndarray, names: pd.Series | None, pkm_names: pd.Series | None,
@@ -190,15 +220,15 @@ def _posyandu(kel_ids: np.ndarray, names: pd.Series | None, pkm_names: pd.Series
     n = len(kel_ids)
     if names is None:
         return np.full(n, None, dtype=object), posyandu.iloc[0:0]
-    clean = common.clean_text(names)
-    pairs = pd.DataFrame({"kel": pd.Series(kel_ids, dtype="string"), "name": clean})
-    pairs["pkm"] = common.clean_text(pkm_names) if pkm_names is not None else pd.Series([pd.NA] * n, dtype="string")
-    codes, uniques = pd.factorize(pd.MultiIndex.from_frame(pairs[["kel", "name"]].fillna("")))
+    codes, uniques = _pair_codes(kel_ids, common.clean_objects(names))
+    first_pkm = None
+    if pkm_names is not None:
+        first_at = pd.Series(np.arange(n)).groupby(codes).first().to_numpy()
+        first_pkm = common.clean_objects(pkm_names).to_numpy(dtype=object)[first_at]
     known = {(str(k), common.normalise_name(nm)): pid
              for pid, nm, k in zip(posyandu["posyandu_id"], posyandu["name"], posyandu["kelurahan_id"])}
     pkm_by_key = {common.normalise_name(nm): pid for pid, nm in zip(puskesmas["puskesmas_id"], puskesmas["name"])}
     pkm_of_kel = pkk.groupby("kelurahan_id")["puskesmas_id"].agg(list).to_dict() if len(pkk) else {}
-    first_pkm = pairs.groupby(codes)["pkm"].first() if pkm_names is not None else None
     ids, new_rows = [], []
     for code, (kel, name) in enumerate(uniques):
         if not kel or not name:
@@ -209,15 +239,15 @@ def _posyandu(kel_ids: np.ndarray, names: pd.Series | None, pkm_names: pd.Series
         if pid is None:
             pid = f"psy-{slug(kel)}-{slug(key[1]) or 'x'}"
             pkm = None
-            if first_pkm is not None and pd.notna(first_pkm.get(code)):
-                pkm = pkm_by_key.get(common.normalise_name(first_pkm.get(code)))
+            if first_pkm is not None and pd.notna(first_pkm[code]):
+                pkm = pkm_by_key.get(common.normalise_name(first_pkm[code]))
             if pkm is None and len(pkm_of_kel.get(kel, [])) == 1:
                 pkm = pkm_of_kel[kel][0]
             label = name if common.normalise_name(name).startswith("posyandu") or name.lower().startswith("posyandu") else f"Posyandu {name}"
             new_rows.append({"posyandu_id": pid, "name": label, "kelurahan_id": kel, "puskesmas_id": pkm})
             known[key] = pid
         ids.append(pid)
-    out = np.array(ids + [None], dtype=object)[np.where(codes < 0, len(uniques), codes)]
+    out = np.array(ids + [None], dtype=object)[codes]
     new = pd.DataFrame(new_rows, columns=["posyandu_id", "name", "kelurahan_id", "puskesmas_id"])
     return out, new
 
@@ -228,14 +258,14 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
 
     `con`: a connection to the dashboard database (regions, posyandu, puskesmas and existing
     measurements come from it); without it, `regions` (or the configuration's regions) is used and
-    duplicates against the database are found at commit. `max_mb`: size limit (default: config
-    threshold `max_upload_mb`; 0 or None with an explicit config value of 0 = no limit).
+    duplicates against the database are found at commit. `max_mb`: size limit in MB (None: the
+    config threshold `max_upload_mb`, as for uploads in the app; 0: no limit).
     Raises common.ImportFileError when the file cannot be read at all."""
     if config is None:
         from konvergensi import config as config_module
 
         config = config_module.load()
-    limit = common.max_upload_mb(config) if max_mb is None else (max_mb or None)
+    limit = common.max_upload_mb(config) if max_mb is None else max_mb
     raw = common.read_table(file, ALIASES, required=REQUIRED, file_name=file_name, max_mb=limit,
                             what="ekspor e-PPGBM")
     name = raw.file_name
@@ -294,20 +324,25 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
     unknown_mask &= pd.isna(kel_ids)
     unknown = {k: v for k, v in unknown.items()}
     if unknown_mask.any():
-        texts = common.clean_text(col("kelurahan")).to_numpy(dtype=object)
+        texts = common.clean_objects(col("kelurahan")).to_numpy(dtype=object)
         reasons = np.array([
             f'Kelurahan "{t}" tidak dikenal; maksud Anda "{unknown.get(t)}"?' if unknown.get(t)
             else f'Kelurahan "{t}" tidak dikenal' for t in texts], dtype=object)
         rejects.add(unknown_mask, "kelurahan", reasons)
     # only names actually left unmatched
-    still = set(common.clean_text(col("kelurahan")).to_numpy(dtype=object)[unknown_mask])
+    still = set(common.clean_objects(col("kelurahan")).to_numpy(dtype=object)[unknown_mask])
     unknown = {k: v for k, v in unknown.items() if k in still}
 
     # ---- identity
     nik, nik_unusable, nik_blank = (_nik(col("nik")) if "nik" in frame
-                                    else (pd.Series([pd.NA] * n, dtype="string"), np.zeros(n, bool), np.ones(n, bool)))
-    child_name = _name_key(col("name"))
-    identity_ok = nik.notna().to_numpy() | child_name.notna().to_numpy()
+                                    else (pd.Series([None] * n, dtype=object), np.zeros(n, bool), np.ones(n, bool)))
+    has_nik = nik.notna().to_numpy()
+    # names are only needed (and only normalised) where there is no usable NIK
+    need_name = np.flatnonzero(~has_nik)
+    child_name = pd.Series(None, index=frame.index, dtype=object)
+    if len(need_name) and "name" in frame:
+        child_name.iloc[need_name] = _name_key(col("name").iloc[need_name]).to_numpy(dtype=object)
+    identity_ok = has_nik | child_name.notna().to_numpy()
 
     # ---- pandera checks on the typed frame
     age = (measured - birth).dt.days.to_numpy(dtype="float64", na_value=np.nan)
@@ -355,11 +390,19 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
 
     idx = np.flatnonzero(ok)
     birth_ok = birth.iloc[idx].reset_index(drop=True)
-    fallback = ("nama:" + child_name.iloc[idx].fillna("").reset_index(drop=True) + "|"
-                + birth_ok.dt.strftime("%Y-%m-%d").astype("string").fillna("") + "|"
-                + _name_key(col("parent_name")).iloc[idx].fillna("").reset_index(drop=True))
-    key_text = nik.iloc[idx].reset_index(drop=True).astype("string").fillna(fallback)
-    child_id = privacy.pseudonym(key_text, kind="child")
+    key_text = nik.iloc[idx].reset_index(drop=True)
+    no_key = np.flatnonzero(key_text.isna().to_numpy())
+    if len(no_key):  # no usable NIK: name + birth date + parent name
+        rows = idx[no_key]
+        parent = _name_key(col("parent_name").iloc[rows]) if "parent_name" in frame else pd.Series([""] * len(rows))
+        fallback = ("nama:" + child_name.iloc[rows].fillna("").to_numpy(dtype=object) + "|"
+                    + birth.iloc[rows].dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object) + "|"
+                    + parent.fillna("").to_numpy(dtype=object))
+        key_text.iloc[no_key] = fallback
+    # each distinct key is hashed once
+    key_codes, key_uniques = pd.factorize(key_text)
+    hashed = privacy.pseudonym(pd.Series(key_uniques, dtype="string"), kind="child").to_numpy(dtype=object)
+    child_id = pd.Series(hashed[key_codes], dtype=object)
 
     pos_ids, new_posyandu = _posyandu(
         kel_ids[idx], col("posyandu").iloc[idx].reset_index(drop=True) if "posyandu" in frame else None,
@@ -376,8 +419,8 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
         "muac_cm": numbers["muac_cm"][idx],
         "oedema": np.asarray(oedema[idx], dtype=bool),
         "weight_up": pd.array(weight_up[idx], dtype="boolean"),
-        "kelurahan_id": pd.Series(kel_ids[idx], dtype="string"),
-        "posyandu_id": pd.Series(pos_ids, dtype="string"),
+        "kelurahan_id": pd.Series(kel_ids[idx], dtype=object),
+        "posyandu_id": pd.Series(pos_ids, dtype=object),
     })
     table = measurements_module.to_table(raw_measurements, first_row=2)
     in_file_duplicates = int(table.attrs.get("duplicates", 0))
@@ -402,18 +445,31 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
                             "dari hitungan standar WHO (dipakai hitungan WHO, bukan nilai berkas).")
 
     # ---- children (new ones are added at commit; existing ones are kept as they are)
-    latest = raw_measurements.assign(_order=np.arange(len(raw_measurements))).sort_values(
-        ["measure_date", "_order"], kind="stable")
-    children = latest.groupby("child_id", sort=False).agg(
-        sex=("sex", "first"), birth_date=("birth_date", "first"),
-        kelurahan_id=("kelurahan_id", "last"), posyandu_id=("posyandu_id", "last")).reset_index()
-    conflicts = latest.groupby("child_id")["sex"].nunique()
-    if (conflicts > 1).any():
-        messages.append(f"{_n(int((conflicts > 1).sum()))} anak tercatat dengan jenis kelamin berbeda; dipakai yang pertama.")
+    # one row per child (key code = child): sex and birth date as first seen, kelurahan and
+    # posyandu of the latest measurement
+    order = np.lexsort((np.arange(len(idx)), raw_measurements["measure_date"].to_numpy()))
+    by_child = pd.DataFrame({
+        "code": key_codes[order], "sex": raw_measurements["sex"].to_numpy()[order],
+        "birth_date": raw_measurements["birth_date"].to_numpy()[order],
+        "kelurahan_id": raw_measurements["kelurahan_id"].to_numpy(dtype=object)[order],
+        "posyandu_id": raw_measurements["posyandu_id"].to_numpy(dtype=object)[order],
+        "birth_weight_kg": numbers["birth_weight_kg"][idx][order],
+        "birth_length_cm": numbers["birth_length_cm"][idx][order],
+    })
+    grouped = by_child.groupby("code", sort=True)
+    children = grouped.agg(sex=("sex", "first"), birth_date=("birth_date", "first"),
+                           kelurahan_id=("kelurahan_id", "last"), posyandu_id=("posyandu_id", "last"),
+                           birth_weight_kg=("birth_weight_kg", "first"),
+                           birth_length_cm=("birth_length_cm", "first"))
+    sex_kinds = grouped["sex"].agg(["min", "max"])
+    conflicts = int((sex_kinds["min"] != sex_kinds["max"]).sum())
+    if conflicts:
+        messages.append(f"{_n(conflicts)} anak tercatat dengan jenis kelamin berbeda; dipakai yang pertama.")
+    children.insert(0, "child_id", hashed[children.index.to_numpy()])
+    children = children.reset_index(drop=True)
     children["birth_date"] = pd.to_datetime(children["birth_date"]).dt.date
-    for c in ("birth_weight_kg", "birth_length_cm"):
-        values = pd.Series(numbers[c][idx]).groupby(child_id.to_numpy()).first() if c in frame else None
-        children[c] = children["child_id"].map(values) if values is not None else np.nan
+    for c in ("child_id", "kelurahan_id", "posyandu_id"):
+        children[c] = children[c].astype("string")
     if con is not None and len(children):
         children = children[~_in_table(con, "children", "child_id", children["child_id"])].reset_index(drop=True)
     related = {}
@@ -426,7 +482,7 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
     if getattr(config, "store_identity", False) and len(idx):
         ident = pd.DataFrame({"child_id": child_id.to_numpy(dtype=object)})
         for c in ("name", "parent_name", "address", "rt", "rw"):
-            ident[c] = common.clean_text(col(c)).iloc[idx].to_numpy(dtype=object) if c in frame else None
+            ident[c] = common.clean_objects(col(c)).iloc[idx].to_numpy(dtype=object) if c in frame else None
         related["child_identity"] = ident.drop_duplicates("child_id", keep="last").reset_index(drop=True)
 
     rejects_frame = rejects.frame()
