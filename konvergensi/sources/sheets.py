@@ -457,10 +457,12 @@ def _le(a, b):
 
 
 def _row_key(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    """SHA-256 of the row's content (re-importing the same record adds nothing)."""
     if not len(frame):
         return pd.Series([], dtype=object, index=frame.index)
-    text = frame[columns].astype("string").fillna("").agg("|".join, axis=1)
-    return text.map(lambda s: hashlib.sha256(s.encode("utf-8")).hexdigest())
+    parts = [frame[c].astype("string").fillna("") for c in columns]
+    text = parts[0].str.cat(parts[1:], sep="|")
+    return pd.Series([hashlib.sha256(t.encode("utf-8")).hexdigest() for t in text], index=frame.index, dtype=object)
 
 
 # ------------------------------------------------------------------------------------ per kind
@@ -815,7 +817,9 @@ def _drop_examples(table: common.RawTable) -> int:
     mark = np.zeros(len(frame), dtype=bool)
     for col in frame.columns:
         vals = frame[col]
-        mark |= vals.map(lambda v: isinstance(v, str) and bool(EXAMPLE_MARK.match(v))).to_numpy(dtype=bool)
+        if vals.dtype == object or pd.api.types.is_string_dtype(vals.dtype):
+            text = vals.where(vals.map(lambda v: isinstance(v, str)) if vals.dtype == object else vals.notna())
+            mark |= text.astype("string").str.match(EXAMPLE_MARK).fillna(False).to_numpy(dtype=bool)
     if mark.any():
         table.frame = frame.loc[~mark].reset_index(drop=True)
         table.row_numbers = table.row_numbers[~mark]
