@@ -554,7 +554,6 @@ def _stunted_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
 def _calibrate(raw: pd.DataFrame, facts: dict, target: int = CALIBRATION_STUNTED) -> int:
     """Move a few borderline children's lengths in the calibration month (a few millimetres, via
     growth.value_at_z) so that exactly `target` children count as stunted. Returns how many moved."""
-    rng = _rng("calibration")
     col = _month_index(CALIBRATION_MONTH)
     sel = np.flatnonzero((facts["cols"] == col) & ~facts["error"] & raw["lenhei_cm"].notna().to_numpy())
     idx_all = np.flatnonzero(facts["cols"] == col)
@@ -570,20 +569,21 @@ def _calibrate(raw: pd.DataFrame, facts: dict, target: int = CALIBRATION_STUNTED
             return moved
         z, _s = _stunted_rows(raw.iloc[sel])
         zlen = z["zlen"].to_numpy(dtype=float)
-        if diff > 0:
-            cand = sel[(zlen >= -2) & (zlen <= -1.7) & ~used[sel]]
-            goal = -2.10
-        else:
-            cand = sel[(zlen < -2) & (zlen >= -2.3) & ~used[sel]]
-            goal = -1.90
+        if diff > 0:   # make the nearest non-stunted children just stunted
+            cand = sel[(zlen >= -2) & ~used[sel]]
+            goal, rounding = -2.02, np.floor
+        else:          # make the nearest stunted children just not stunted
+            cand = sel[(zlen < -2) & ~used[sel]]
+            goal, rounding = -1.98, np.ceil
         if len(cand) < abs(diff):
             raise RuntimeError("demo calibration: not enough borderline children")
-        pick = np.sort(rng.choice(cand, abs(diff), replace=False))
+        distance = np.abs(z.set_index(pd.Index(sel)).loc[cand, "zlen"].to_numpy(float) + 2)
+        pick = np.sort(cand[np.argsort(distance, kind="stable")[:abs(diff)]])
         zp = z.set_index(pd.Index(sel)).loc[pick]
         adjust = zp["clenhei"].to_numpy(float) - raw["lenhei_cm"].to_numpy(float)[pick]
         age_days = (raw["measure_date"].iloc[pick] - raw["birth_date"].iloc[pick]).dt.days.to_numpy()
         new_clen = growth.value_at_z("lhfa", raw["sex"].to_numpy()[pick], age_days, goal)
-        new_len = np.round(new_clen - adjust, 1)
+        new_len = np.round(rounding(np.round((new_clen - adjust) * 10, 6)) / 10, 1)
         values = raw["lenhei_cm"].to_numpy(dtype=float, copy=True)
         values[pick] = new_len
         raw["lenhei_cm"] = values
@@ -694,7 +694,7 @@ class _Mothers:
 def _pregnant(co: _Cohort, mo: _Mothers) -> pd.DataFrame:
     rng = _rng("pregnant")
     n = len(mo.preg_birth)
-    lmp = mo.preg_birth - np.round(rng.normal(276, 9, n)).astype(np.int64)
+    lmp = mo.preg_birth - np.clip(np.round(rng.normal(276, 9, n)), 252, 293).astype(np.int64)
     first_week = np.where(rng.random(n) < 0.93, rng.uniform(6, 18, n), rng.uniform(20, 30, n))
     first_visit = lmp + np.round(first_week * 7).astype(np.int64)
     adherence = np.where(rng.random(n) < 0.06, 0.0, rng.uniform(0.5, 1.0, n))
