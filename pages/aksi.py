@@ -35,15 +35,17 @@ if flash:
 c1, c2, c3, c4 = st.columns(4)
 with c1:
     layout.kpi("Aksi selesai", f"{summary['Selesai']} dari {summary['total']}",
-               help=f"{fmt.percent(summary['done_share'], 0)} aksi tahun {year} berstatus Selesai.")
+               help=f"Aksi tahun {year} yang berstatus Selesai.")
 with c2:
     layout.kpi("Sedang berjalan", fmt.number(summary["Berjalan"]))
 with c3:
     layout.kpi("Belum mulai", fmt.number(summary["Belum mulai"]),
                help="Termasuk aksi yang belum dicatat sama sekali untuk tahun ini.")
 with c4:
-    last = frame["updated_at"].dropna().max() if "updated_at" in frame and frame["updated_at"].notna().any() else None
-    layout.kpi("Terakhir diperbarui", fmt.date(last) if last is not None else fmt.MISSING)
+    layout.kpi("Persen selesai", fmt.percent(summary["done_share"], 0))
+last = frame["updated_at"].dropna().max() if frame["updated_at"].notna().any() else None
+if last is not None:
+    st.caption(f"Terakhir diperbarui {fmt.date(last)}.")
 
 st.subheader(f"Linimasa aksi {year}")
 st.plotly_chart(charts.aksi_timeline(cv.timeline_frame(frame, year), year), theme=None,

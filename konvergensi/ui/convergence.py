@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from konvergensi import fmt
-from konvergensi.ui import data, tables
+from konvergensi.ui import data
 
 
 def bumil_thresholds() -> dict:
@@ -34,19 +34,53 @@ def public_frame(frame: pd.DataFrame, counts, rates=None, **options) -> pd.DataF
     return data.for_display(frame, [c for c in counts if c in frame.columns], rates or {}, as_text=True, **options)
 
 
+_TEXT = {
+    "count": lambda v: fmt.number(v),
+    "percent": lambda v: fmt.percent(v),
+    "share": lambda v: fmt.share(v),
+    "decimal": lambda v: fmt.number(v, 1),
+    "text": lambda v: str(v),
+}
+
+
+def _as_text(value, kind: str) -> str:
+    if isinstance(value, str):
+        return value
+    return fmt.MISSING if fmt.is_missing(value) else _TEXT[kind](value)
+
+
 def table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], *, counts=(), rates=None,
           colours: dict | None = None, key: str | None = None, height: int | str = "auto", **options) -> None:
-    """Show `frame` as a table: columns maps column -> (Indonesian header, kind for konvergensi.ui.tables:
-    'count', 'percent', 'share', 'decimal', 'text'). Counts (and the rates from them, `rates`: rate ->
-    (numerator, denominator)) are suppressed for role publik first."""
+    """Show `frame` as a table: columns maps column -> (Indonesian header, kind: 'count', 'percent',
+    'share', 'decimal', 'text'). Counts (and the rates from them, `rates`: rate -> (numerator,
+    denominator)) are suppressed for role publik first (they read '<5').
+
+    Numeric columns stay numbers (the table sorts by value; Indonesian formats through the Styler);
+    a column with a missing value becomes text with an en dash, since Streamlit shows a missing cell
+    as "None" whatever the formatter says. `colours` (column -> value -> CSS) see the numbers.
+    """
     shown = public_frame(frame, counts, rates, **options)
     hidden = data.suppressing()
     keep = [c for c in columns if c in shown.columns]
     label = {c: columns[c][0] for c in keep}
-    view = shown[keep].rename(columns=label)
-    kinds = {label[c]: ("text" if hidden and c in counts else columns[c][1]) for c in keep}
-    rules = {label[c]: rule for c, rule in (colours or {}).items() if c in label}
-    st.dataframe(tables.styled(view, kinds, rules), hide_index=True, width="stretch", key=key, height=height)
+    css = pd.DataFrame("", index=shown.index, columns=keep)
+    for c, rule in (colours or {}).items():
+        if c in keep:
+            css[c] = [rule(v) if not isinstance(v, str) or columns[c][1] == "text" else "" for v in shown[c]]
+    view = pd.DataFrame(index=shown.index)
+    formats = {}
+    for c in keep:
+        kind = columns[c][1]
+        values = shown[c]
+        as_text = kind == "text" or values.isna().any() or values.map(lambda v: isinstance(v, str)).any()
+        if as_text:
+            view[label[c]] = [_as_text(v, kind) for v in values]
+        else:
+            view[label[c]] = values
+            formats[label[c]] = _TEXT[kind]
+    css.columns = [label[c] for c in keep]
+    styler = view.style.format(formats).apply(lambda _: css, axis=None).hide(axis="index")
+    st.dataframe(styler, hide_index=True, width="stretch", key=key, height=height)
     note = data.suppression_note() if hidden and counts else None
     if note:
         st.caption(note)
