@@ -232,3 +232,26 @@ def test_import_boundaries_command_replaces_schematic_tiles(tmp_path, capsys, mo
     assert main(["import-boundaries", str(bad), "--db", str(db)]) == 2
     assert "batas.geojson" in capsys.readouterr().err
     assert db.read_bytes() == before
+
+
+def test_uploads_size_limit_and_kecamatan_layers(tmp_path):
+    import io
+
+    regions = kupang_regions()
+    data = GEOJSON.read_bytes()
+    upload = io.BytesIO(data)
+    upload.name = "batas_upload.geojson"  # what Streamlit's UploadedFile carries
+    p = b.preview(upload, regions=regions)
+    assert p.accepted_count == 51 and p.file_name == "batas_upload.geojson"
+    assert p.file_sha256 == __import__("hashlib").sha256(data).hexdigest()
+    assert p.table == "region_boundaries" and p.conflict == "replace"
+    with pytest.raises(b.BoundaryError, match="terlalu besar"):
+        b.preview(data, regions=regions, file_name="besar.geojson", max_mb=len(data) / 1024 / 1024 / 2)
+
+    # a kecamatan layer (BIG: NAMOBJ = WADMKC) must not land on same-named kelurahan (Alak, Oebobo, ...)
+    g = gpd.read_file(GEOJSON).dissolve("kecamatan").reset_index()
+    kec = gpd.GeoDataFrame({"NAMOBJ": g.kecamatan, "WADMKC": g.kecamatan}, geometry=g.geometry, crs=4326)
+    path = tmp_path / "batas_kecamatan.geojson"
+    kec.to_file(path)
+    with pytest.raises(b.BoundaryError, match="batas kecamatan"):
+        b.load(path, regions)

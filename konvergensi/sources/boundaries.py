@@ -33,6 +33,8 @@ import pandas as pd
 import pyogrio
 import shapely
 
+from konvergensi.sources import common
+
 
 KIND = "boundaries"
 
@@ -154,21 +156,12 @@ def read_features(source, file_name: str | None = None) -> tuple[gpd.GeoDataFram
 
 # ---------------------------------------------------------------------------------------- names
 
-_NUMBER_WORDS = {"satu": "1", "dua": "2", "tiga": "3", "empat": "4", "lima": "5",
-                 "i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
-_PREFIXES = re.compile(r"^(kelurahan|kel|desa|ds|kecamatan|kec)\b\.?\s*")
 
 
 def normalise(name) -> str:
-    """A spelling-insensitive key: 'Kel. Naikoten I' == 'NAIKOTEN SATU'; 'Batu Plat' == 'Batuplat'."""
-    text = _text(name).lower()
-    text = re.sub(r"[^a-z0-9 ]+", " ", text).strip()
-    text = _PREFIXES.sub("", text)
-    words = text.split()
-    # number words only as the last word ("Bakunase Dua", "Manulai II"): "Kelapa Lima" keeps its five
-    if len(words) > 1 and words[-1] in _NUMBER_WORDS and words[-1] not in ("lima",):
-        words[-1] = _NUMBER_WORDS[words[-1]]
-    return "".join(words)
+    """A spelling-insensitive key, the same as every importer uses (konvergensi.sources.common):
+    'Kel. Naikoten I' == 'NAIKOTEN SATU'; 'Batu Plat' == 'Batuplat'."""
+    return common.normalise_name(_text(name))
 
 
 def digits(code) -> str:
@@ -313,6 +306,11 @@ def match(frame: gpd.GeoDataFrame, regions: pd.DataFrame, file_name: str) -> Bou
             f"Berkas {file_name}: tidak ada kolom nama atau kode kelurahan/desa. Kolom yang dikenal: "
             "WADMKD, KDEPUM, NAMOBJ, kelurahan, desa, kode; kolom di berkas: "
             + ", ".join(str(c) for c in frame.columns if c != "geometry"))
+    if cols["kelurahan"] is not None and cols["kecamatan"] is not None and len(frame):
+        same = (frame[cols["kelurahan"]].map(normalise) == frame[cols["kecamatan"]].map(normalise)).mean()
+        if same > 0.8:
+            raise BoundaryError(f"Berkas {file_name} tampaknya berisi batas kecamatan ({cols['kelurahan']} sama dengan "
+                                f"{cols['kecamatan']}), bukan batas kelurahan/desa")
     regions = regions.copy()
     for col in ("official_code", "aliases", "parent_id"):
         if col not in regions.columns:
@@ -415,9 +413,23 @@ def file_sha256(source) -> str:
     return h.hexdigest()
 
 
-def preview(source, *, con=None, regions: pd.DataFrame | None = None, file_name: str | None = None):
-    """A `konvergensi.importing.Preview` of kind 'boundaries' (accepted rows for region_boundaries)."""
+def preview(source, *, con=None, regions: pd.DataFrame | None = None, file_name: str | None = None,
+            max_mb: float | None = None):
+    """A `konvergensi.importing.Preview` of kind 'boundaries' (accepted rows for region_boundaries).
+    `source`: a path, bytes or an uploaded file object; `max_mb`: size limit (None: none)."""
     from konvergensi.importing import Preview
+
+    if isinstance(source, io.IOBase) or hasattr(source, "getvalue"):
+        file_name = file_name or Path(getattr(source, "name", "") or "unggahan").name
+        source = source.getvalue() if hasattr(source, "getvalue") else source.read()
+    if max_mb:
+        size = len(source) if isinstance(source, (bytes, bytearray, memoryview)) else (
+            sum(p.stat().st_size for p in Path(source).rglob("*") if p.is_file()) if Path(source).is_dir()
+            else Path(source).stat().st_size if Path(source).exists() else 0)
+        if size > max_mb * 1024 * 1024:
+            name = file_name or (Path(source).name if not isinstance(source, (bytes, bytearray, memoryview)) else "unggahan")
+            raise BoundaryError(f"Berkas {name} terlalu besar ({size / 1024 / 1024:.1f} MB; batas "
+                                f"{max_mb:g} MB)".replace(".", ",", 1))
 
     if regions is None:
         if con is None:
