@@ -108,8 +108,10 @@ def read_bytes(file, *, file_name: str | None = None, max_mb: float | None = Non
 
 
 def _too_large(size: int, max_mb: float) -> str:
-    return (f"terlalu besar ({size / 1024 / 1024:.1f} MB; batas {max_mb:g} MB). "
-            "Pecah menjadi beberapa berkas, misalnya per puskesmas atau per bulan.").replace(".", ",", 1)
+    size_text = f"{size / 1024 / 1024:.1f}".replace(".", ",")
+    limit_text = f"{max_mb:g}".replace(".", ",")
+    return (f"terlalu besar ({size_text} MB; batas {limit_text} MB). "
+            "Pecah menjadi beberapa berkas, misalnya per puskesmas atau per bulan.")
 
 
 def sha256(data: bytes) -> str:
@@ -829,7 +831,7 @@ def pandera_rejects(schema, frame: pd.DataFrame, rejects: Rejects, reasons: Mapp
         rejects.add(mask, col, reason, values=values)
     # a dataframe-wide check is reported once per column by pandera: keep one reject per row and reason
     if rejects.parts:
-        last = pd.concat(rejects.parts, ignore_index=True).drop_duplicates(["_pos", "reason"])
+        last = pd.concat(rejects.parts, ignore_index=True).drop_duplicates(["_pos", "column_name", "reason"])
         rejects.parts = [last]
     return int((rejects.mask & ~before).sum())
 

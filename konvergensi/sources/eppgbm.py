@@ -73,6 +73,10 @@ ALIASES = {
     "kia": ["KIA", "Buku KIA"],
 }
 REQUIRED = ("sex", "birth_date", "measure_date", "kelurahan")
+# recognised (so not reported as unknown) but not needed: never loaded from a CSV
+NOT_USED = frozenset({"province", "kabkota", "kecamatan", "age_text", "cat_bbu_file", "zs_bbu_file", "cat_tbu_file",
+                      "cat_bbtb_file", "zs_bbtb_file", "pmt_kg", "vit_a", "kpsp", "kia"})
+IDENTITY_ONLY = frozenset({"address", "rt", "rw"})  # loaded only when names/addresses may be stored
 PERSONAL = common.PERSONAL_COLUMNS
 
 SEX_WORDS = {"L": 1, "P": 2, "laki-laki": 1, "laki laki": 1, "lakilaki": 1, "perempuan": 2, "pr": 2, "lk": 1,
@@ -266,8 +270,9 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
 
         config = config_module.load()
     limit = common.max_upload_mb(config) if max_mb is None else max_mb
+    wanted = set(ALIASES) - NOT_USED - (set() if getattr(config, "store_identity", False) else IDENTITY_ONLY)
     raw = common.read_table(file, ALIASES, required=REQUIRED, file_name=file_name, max_mb=limit,
-                            what="ekspor e-PPGBM")
+                            what="ekspor e-PPGBM", columns=wanted)
     name = raw.file_name
     if "weight_kg" not in raw.frame and "lenhei_cm" not in raw.frame:
         raise common.ImportFileError("kolom 'Berat' maupun 'Tinggi' tidak ditemukan: tidak ada pengukuran untuk diimpor.", name)
