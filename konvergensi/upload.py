@@ -18,6 +18,7 @@ functions return, so every bad-input case is testable without a browser.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import zipfile
 from dataclasses import dataclass
@@ -116,7 +117,9 @@ def make_preview(kind: str, data: bytes, file_name: str, *, con=None, config=Non
     if too_big:
         return Outcome(error=too_big)
     if not data or not bytes(data).strip():
-        return Outcome(error=f"Berkas '{file_name}' kosong (0 byte). Periksa bahwa berkas yang benar yang diunggah.")
+        return Outcome(error=f"Berkas '{file_name}' kosong (tidak ada isi). Periksa bahwa berkas yang benar yang diunggah.")
+    original = bytes(data)
+    data, note = _utf16_to_utf8(original, file_name)
     from konvergensi.sources import common
 
     known = [common.ImportFileError, zipfile.BadZipFile, UnicodeDecodeError, ValueError, KeyError, OSError]
@@ -147,7 +150,23 @@ def make_preview(kind: str, data: bytes, file_name: str, *, con=None, config=Non
     except Exception as exc:  # noqa: BLE001 - the upload boundary: a bad file must never crash the page
         return Outcome(error=f"Berkas '{file_name}' tidak dapat dibaca sebagai {KINDS[kind].label.lower()} "
                              f"({type(exc).__name__}: {exc}). Periksa format berkas atau gunakan templat.")
+    if note:
+        preview.messages.insert(0, note)
+        preview.file_sha256 = hashlib.sha256(original).hexdigest()   # the file as uploaded (import history)
     return Outcome(preview=preview)
+
+
+def _utf16_to_utf8(data: bytes, file_name: str) -> tuple[bytes, str | None]:
+    """Excel's "Unicode Text" / "CSV UTF-16" saves CSV as UTF-16 with a byte-order mark, which the
+    readers (UTF-8, Windows-1252, Latin-1) cannot read: such a text file is converted to UTF-8 first."""
+    import codecs
+
+    if file_name.lower().endswith((".csv", ".txt", ".tsv")) and data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        try:
+            return data.decode("utf-16").encode("utf-8-sig"), "Berkas CSV berformat UTF-16 dibaca setelah diubah ke UTF-8."
+        except UnicodeDecodeError:
+            return data, None
+    return data, None
 
 
 def can_commit(preview) -> tuple[bool, str | None]:

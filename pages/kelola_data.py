@@ -10,6 +10,7 @@ from konvergensi.ui import data, layout
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATE = "_kelola"        # session key: {"key": (kind, sha, confirmed), "outcome": Outcome, "sha": ...}
 RESULT = "_kelola_result"
+EAGER_ROWS = 5000        # rejected-row lists up to this size are turned into Excel at once
 
 layout.page_header("Kelola data", "Unggah data baru, periksa sebelum disimpan, dan lihat riwayat impor.", "📥")
 if st.session_state.get("role") != "admin":
@@ -44,6 +45,20 @@ if result:
             f"Impor #{summary['import_id']} tersimpan: **{fmt.number(summary['accepted'])}** baris ditambahkan, "
             f"{fmt.number(summary['rejected'])} ditolak, {fmt.number(summary['duplicates'])} duplikat dilewati "
             f"(berkas '{summary['file']}'). Semua halaman memakai data baru mulai sekarang.", icon="✅")
+
+
+def commit_preview(preview) -> None:
+    """Button callback: write the preview atomically; the result is shown at the top of the next run."""
+    with st.spinner("Menyimpan ... (salinan basis data diubah, lalu ditukar sekaligus)"):
+        summary, error = upload.commit(preview, db.db_path(), imported_by=st.session_state.get("user"))
+    st.session_state[RESULT] = (summary, error)
+    st.session_state.pop(STATE, None)
+
+
+def confirm_regions(sha: str, boxes: dict, confirmed: dict) -> None:
+    """Button callback: remember the suggestions the user ticked (for this file only)."""
+    ticked = {name: suggestion for name, (key, suggestion) in boxes.items() if st.session_state.get(key)}
+    st.session_state[f"kelola_confirm_{sha}"] = ticked | {n: v for n, v in confirmed.items() if n not in boxes}
 
 
 def upload_tab() -> None:
@@ -111,18 +126,16 @@ def upload_tab() -> None:
             st.markdown("##### Kelurahan tidak dikenal")
             st.caption("Baris dengan kelurahan ini ditolak. Bila saran di kanan benar, centang untuk memakainya "
                        "(hanya untuk impor ini), lalu periksa ulang.")
-            choices = {}
+            boxes = {}     # unknown name -> (checkbox key, suggestion)
             for i, (name, suggestion) in enumerate(sorted(p.unknown_regions.items())):
                 if suggestion:
-                    choices[name] = st.checkbox(f'"{name}" → {suggestion}', value=name in confirmed,
-                                                key=f"kelola_kel_{sha}_{i}")
+                    boxes[name] = (f"kelola_kel_{sha}_{i}", suggestion)
+                    st.checkbox(f'"{name}" → {suggestion}', value=name in confirmed, key=boxes[name][0])
                 else:
                     st.markdown(f'- "{name}": tidak ada saran; perbaiki di berkas.')
-            if choices and st.button("Periksa ulang dengan kelurahan yang dikonfirmasi"):
-                st.session_state[f"kelola_confirm_{sha}"] = {
-                    n: p.unknown_regions[n] for n, on in choices.items() if on} | {
-                    n: v for n, v in confirmed.items() if n not in choices}
-                st.rerun()
+            if boxes:
+                st.button("Periksa ulang dengan kelurahan yang dikonfirmasi", on_click=confirm_regions,
+                          args=(sha, boxes, confirmed), key="kelola_recheck")
 
         if p.rejected:
             st.markdown("##### Baris ditolak")
@@ -131,8 +144,10 @@ def upload_tab() -> None:
             if len(table) > 500:
                 st.caption(f"Ditampilkan 500 dari {fmt.number(len(table))} masalah; semuanya ada di berkas Excel.")
             stem = p.file_name.rsplit(".", 1)[0]
-            st.download_button("⬇️ Unduh baris ditolak (Excel) untuk puskesmas",
-                               export.to_excel_bytes(table, "Ditolak"), f"ditolak_{stem}.xlsx", XLSX,
+            # small lists are built now; long ones only when clicked (deferred download)
+            excel = export.to_excel_bytes(table, "Ditolak") if len(table) <= EAGER_ROWS else \
+                (lambda: export.to_excel_bytes(table, "Ditolak"))
+            st.download_button("⬇️ Unduh baris ditolak (Excel) untuk puskesmas", excel, f"ditolak_{stem}.xlsx", XLSX,
                                on_click="ignore", key="kelola_rejects_download")
 
         if p.accepted_count:
@@ -144,12 +159,8 @@ def upload_tab() -> None:
         ok, why = upload.can_commit(p)
         if not ok:
             st.warning(why, icon="⚠️")
-        if st.button("💾 Simpan ke basis data", type="primary", disabled=not ok, key="kelola_commit"):
-            with st.spinner("Menyimpan ... (salinan basis data diubah, lalu ditukar sekaligus)"):
-                summary, error = upload.commit(p, db.db_path(), imported_by=st.session_state.get("user"))
-            st.session_state[RESULT] = (summary, error)
-            st.session_state.pop(STATE, None)
-            st.rerun()
+        st.button("💾 Simpan ke basis data", type="primary", disabled=not ok, key="kelola_commit",
+                  on_click=commit_preview, args=(p,))
 
 
 tab_upload, tab_history, tab_templates = st.tabs(["Unggah data", "Riwayat impor", "Templat kosong"])
@@ -175,24 +186,20 @@ with tab_history:
                                 format_func=lambda i: f"#{i} {history.set_index('import_id').file_name[i]}",
                                 key="kelola_history_pick")
             rej = upload.rejects_table(data.query("import_rejects", import_id=int(pick)))
-            st.download_button("⬇️ Unduh baris ditolak (Excel)", export.to_excel_bytes(rej, "Ditolak"),
+            st.download_button("⬇️ Unduh baris ditolak (Excel)",
+                               export.to_excel_bytes(rej, "Ditolak") if len(rej) <= EAGER_ROWS else
+                               (lambda: export.to_excel_bytes(rej, "Ditolak")),
                                f"ditolak_impor_{pick}.xlsx", XLSX, on_click="ignore", key="kelola_history_download")
-
-@st.cache_data(show_spinner=False, max_entries=32)
-def template_bytes(kind: str, identity: str) -> bytes:
-    """The blank template of a kind, with the kelurahan of this database in its drop-down list."""
-    from konvergensi.sources import templates
-
-    return templates.template(kind, data.query("regions_tree"))
-
 
 with tab_templates:
     from konvergensi.sources import templates
 
     st.caption("Templat Excel kosong dengan judul kolom, contoh baris (diawali CONTOH, dilewati saat impor), "
                "daftar pilihan dan lembar petunjuk. Ekspor e-PPGBM dan batas wilayah diunggah apa adanya, tanpa templat.")
+    regions = data.query("regions_tree")     # the kelurahan of this database, for the drop-down lists
     cols = st.columns(3)
     for i, k in enumerate(k for k, s in upload.KINDS.items() if s.template):
         with cols[i % 3]:
-            st.download_button(f"⬇️ {upload.KINDS[k].label}", template_bytes(k, data.identity()),
+            # built only when clicked (deferred download): the tab costs nothing until then
+            st.download_button(f"⬇️ {upload.KINDS[k].label}", lambda k=k: templates.template(k, regions),
                                templates.file_name(k), XLSX, on_click="ignore", key=f"kelola_template_{k}")

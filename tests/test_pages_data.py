@@ -165,8 +165,9 @@ def test_preview_confirm_commit_history(empty_db, monkeypatch):
 
     assert [c.label for c in at.checkbox] == ['"Oebobo Baru" → Oebobo']
     at.checkbox[0].check()
-    at.button[0].click()                                                          # Periksa ulang
-    at.run()
+    at.run()                                                                      # a checkbox reruns the page
+    assert at.button(key="kelola_recheck").label == "Periksa ulang dengan kelurahan yang dikonfirmasi"
+    at.button(key="kelola_recheck").click()
     at.run()
     assert {m.label: m.value for m in at.metric}["Diterima"] == "2"
 
