@@ -205,3 +205,30 @@ def test_templates_command_writes_every_kind(tmp_path):
     book = openpyxl.load_workbook(out / "skdn_templat.xlsx")
     assert [c.value for c in book["Data"][1]][:5] == ["Kode Posyandu", "Nama Posyandu", "Kelurahan", "Bulan", "S"]
     assert json.dumps(sorted(book.sheetnames)) == json.dumps(sorted(["Data", "Petunjuk", "Daftar"]))
+
+
+def test_reimport_of_an_unchanged_sheet_is_reported_as_duplicates(tmp_path):
+    """The same SKDN sheet twice: nothing written the second time; one corrected number: that row replaced."""
+    path = empty_db(tmp_path)
+
+    def run(kind, rows):
+        con = duckdb.connect(str(path), read_only=True)
+        try:
+            p = sheets.preview(kind, fill(kind, rows), con=con, config=kconfig.load(), file_name=f"{kind}.xlsx")
+        finally:
+            con.close()
+        return p, importing.commit(p, path)
+
+    run("posyandu", FILLED["posyandu"])
+    p, first = run("skdn", FILLED["skdn"])
+    assert (first["accepted"], first["duplicates"]) == (2, 0)
+    p, again = run("skdn", FILLED["skdn"])
+    assert (again["accepted"], again["duplicates"]) == (0, 2)
+    assert "2 baris sama persis dengan data yang sudah ada di basis data; dilewati." in p.messages
+    corrected = [dict(FILLED["skdn"][0], N=50), FILLED["skdn"][1]]
+    p, fixed = run("skdn", corrected)
+    assert (fixed["accepted"], fixed["duplicates"]) == (1, 1)
+    assert rows_of(path, "SELECT n FROM posyandu_reports WHERE s = 80").n.tolist() == [50]
+    p, women = run("bumil", FILLED["bumil"])
+    p, women_again = run("bumil", FILLED["bumil"])
+    assert (women["accepted"], women_again["accepted"], women_again["duplicates"]) == (2, 0, 2)

@@ -803,6 +803,39 @@ def read(kind: str, file, *, file_name: str | None = None, config=None, max_mb: 
                              max_mb=(1e9 if max_mb == 0 else max_mb), what=sheet.title.lower())
 
 
+# key columns of each kind's table (as konvergensi.importing.TABLES)
+KEYS = {"posyandu": ("posyandu_id",), "skdn": ("posyandu_id", "period"), "bumil": ("row_key",),
+        "scorecard": ("kelurahan_id", "period", "indicator_no"), "keluarga": ("family_id", "year"),
+        "aksi": ("year", "aksi_no"), "targets": ("target_id",)}
+# columns that change on every import and do not make a row different
+_VOLATILE = {"import_id", "updated_at", "updated_by"}
+
+
+def _already_in_database(con, table: str, accepted: pd.DataFrame, keys: tuple) -> np.ndarray:
+    """True for rows whose key is in `table` with every other value the same (a re-import of the
+    same sheet): they are counted as duplicates instead of being written again."""
+    cur = con.cursor()
+    try:
+        columns = [r[0] for r in cur.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table]).fetchall()]
+        compare = [c for c in accepted.columns if c in columns and c not in _VOLATILE]
+        if not all(k in compare for k in keys):
+            return np.zeros(len(accepted), dtype=bool)
+        if keys == ("row_key",):
+            compare = ["row_key"]
+        incoming = accepted[compare].copy()
+        incoming["_i"] = np.arange(len(incoming))
+        cur.register("_incoming_sheet", incoming)
+        cond = " AND ".join(f't."{c}" IS NOT DISTINCT FROM i."{c}"' for c in compare)
+        hits = cur.execute(f'SELECT i._i FROM _incoming_sheet i JOIN "{table}" t ON {cond}').fetchall()
+        cur.unregister("_incoming_sheet")
+    finally:
+        cur.close()
+    same = np.zeros(len(accepted), dtype=bool)
+    same[[h[0] for h in hits]] = True
+    return same
+
+
 def sheet_of(kind: str) -> Sheet:
     try:
         return SHEETS[kind]
@@ -855,11 +888,19 @@ def preview(kind: str, file, *, con=None, regions: pd.DataFrame | None = None, p
     keep = ~rejects.mask
     accepted = out.loc[keep].reset_index(drop=True)
     duplicates = 0
+    messages = []
     if "row_key" in accepted:
         dup = accepted.duplicated("row_key")
         duplicates = int(dup.sum())
         accepted = accepted.loc[~dup].reset_index(drop=True)
-    messages = []
+        if duplicates:
+            messages.append(f"{duplicates} baris kembar di dalam berkas diabaikan.")
+    if con is not None and len(accepted):
+        same = _already_in_database(con, sheet.table, accepted, KEYS[kind])
+        if same.any():
+            duplicates += int(same.sum())
+            accepted = accepted.loc[~same].reset_index(drop=True)
+            messages.append(f"{int(same.sum())} baris sama persis dengan data yang sudah ada di basis data; dilewati.")
     if examples:
         messages.append(f"{examples} baris contoh (diawali 'CONTOH') dilewati.")
     if table.unmapped:
