@@ -28,14 +28,14 @@ never written here. `targets` and `published_figures` come from the configuratio
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import re
 import zlib
 from statistics import NormalDist
 
+import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from konvergensi import growth, indicators
 from konvergensi.demo_geometry import schematic_boundaries
@@ -122,10 +122,20 @@ def norm_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", s)
 
 
+def _sha256(texts) -> np.ndarray:
+    """Hex SHA-256 of each text (DuckDB does the hashing: no per-row Python)."""
+    con = duckdb.connect()
+    try:
+        con.register("t", pa.table({"s": pa.array(texts, type=pa.string())}))
+        return np.asarray(con.execute("SELECT sha256(s) AS h FROM t").fetchnumpy()["h"], dtype=object)
+    finally:
+        con.close()
+
+
 def _hash_ids(prefix: str, n: int, start: int = 1) -> np.ndarray:
     """Pseudonymous ids for synthetic people: SHA-256 of an obviously synthetic label ('DEMO-ANAK-000123')."""
-    return np.array([hashlib.sha256(f"{prefix}-{i:06d}".encode()).hexdigest() for i in range(start, start + n)],
-                    dtype=object)
+    numbers = np.char.zfill(np.arange(start, start + n).astype(str), 6)
+    return _sha256(np.char.add(f"{prefix}-", numbers).astype(object))
 
 
 def _month_index(month: str | np.datetime64) -> int:
@@ -419,7 +429,6 @@ class _Cohort:
         self.cells, self.rows, self.cols = cells, rows, cols
         self.true_len = true_len
         self.noise_len = noise_len
-        self.haz_latent = haz
 
         # weight: a weight-for-length/height z of its own, on the true length
         wrng = _rng("weight")
@@ -738,8 +747,9 @@ def _pregnant(co: _Cohort, mo: _Mothers) -> pd.DataFrame:
         "anc_visits": anc[r, c].astype(np.int32),
         "import_id": pd.array([pd.NA] * len(r), dtype="Int64"),
     })
-    frame["row_key"] = pd.array([hashlib.sha256(f"demo|{m}|{d}".encode()).hexdigest()
-                                 for m, d in zip(frame["mother_id"], vdate)], dtype="string")
+    label = np.char.add(np.char.add("demo|", mother_ids[mo.preg_family[r]].astype(str)),
+                        np.char.add("|", vdate.astype(str)))
+    frame["row_key"] = pd.array(_sha256(label.astype(object)), dtype="string")
     return frame
 
 
@@ -842,9 +852,10 @@ def _families(co: _Cohort, mo: _Mothers) -> pd.DataFrame:
     target = out[["has_catin", "has_pus", "has_bumil", "has_baduta", "has_balita"]].any(axis=1)
     factor = out[["unsafe_water", "no_latrine", "too_young", "too_old", "too_close", "too_many"]].any(axis=1)
     out["at_risk"] = (target & factor).to_numpy()
-    fam_label = np.where(out["_fam"].to_numpy() < n_fam, out["_fam"].to_numpy(), -1)
-    ids = [hashlib.sha256((f"DEMO-KELUARGA-{f:07d}" if f >= 0 else f"DEMO-KELUARGA-X{x}").encode()).hexdigest()
-           for f, x in zip(fam_label, out["_fam"].to_numpy())]
+    fam = out["_fam"].to_numpy()
+    label = np.where(fam < n_fam, np.char.add("DEMO-KELUARGA-", np.char.zfill(fam.astype(str), 7)),
+                     np.char.add("DEMO-KELUARGA-X", fam.astype(str)))
+    ids = _sha256(label.astype(object))
     out.insert(0, "family_id", pd.array(ids, dtype="string"))
     out.insert(2, "kelurahan_id", pd.array(co.kel["region_id"].to_numpy()[out["kelurahan_i"].to_numpy()],
                                             dtype="string"))
