@@ -79,7 +79,7 @@ columns = {"name": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"), "w
            "anaemia": ("Anemia", "count"), "anaemia_pct": ("Anemia (%)", "percent"),
            "ttd_ok": (f"TTD ≥ {t['ttd_min']}", "count"), "ttd_pct": (f"TTD ≥ {t['ttd_min']} (%)", "percent"),
            "anc_ok": (f"ANC ≥ {t['anc_min']}", "count"), "anc_pct": (f"ANC ≥ {t['anc_min']} (%)", "percent")}
-ucv.table(frame.sort_values("kek_pct", ascending=False, na_position="last"), columns, counts=counts, rates=RATES,
+ucv.table(frame, columns, counts=counts, rates=RATES, sort_by=("kek_pct", False),
           colours={"kek_pct": lambda v: tables.gradient(v, 0, 40, maps.SCALE_BAD_HIGH),
                    "anaemia_pct": lambda v: tables.gradient(v, 0, 60, maps.SCALE_BAD_HIGH)},
           key="bumil_table")

@@ -45,9 +45,8 @@ layout.definition_box("families_at_risk", "stunted")
 
 st.subheader("Faktor risiko")
 if o.at_risk:
-    bars = ucv.public_frame(factors, ["families"], {"share": ("families",)}, secondary=False)
-    bars = bars.assign(families=pd.to_numeric(bars["families"], errors="coerce"))
-    shown = bars.dropna(subset=["families"])
+    bars = ucv.public_numbers(factors, ["families"], {"share": ("families",)}, secondary=False)
+    shown = bars.dropna(subset=["families"]).astype({"families": "float64"})
     st.plotly_chart(charts.ranking(shown, name="label", value="families", label="Keluarga berisiko (keluarga)",
                                    kind="count", colour="#b45309"),
                     theme=None, config={"displayModeBar": False}, key="keluarga_factors")
@@ -61,7 +60,7 @@ table = fam.assign(share=cv.coverage(fam["at_risk"], fam["families"]).to_numpy()
 columns = {"name": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"), "families": ("Keluarga terdata", "count"),
            "at_risk": ("Keluarga berisiko", "count"), "share": ("Berisiko (%)", "percent")}
 columns |= {k: (v.split(" (")[0], "count") for k, v in cv.RISK_FACTORS.items()}
-ucv.table(table.sort_values("at_risk", ascending=False), columns, counts=counts,
+ucv.table(table, columns, counts=counts, sort_by=("at_risk", False),
           rates={"share": ("at_risk", "families")}, key="keluarga_table")
 
 st.subheader(f"Keluarga berisiko dan balita yang terukur stunting ({f.period_label})")
@@ -77,7 +76,7 @@ per_kel = per_kel.assign(stunted_other_family=per_kel["stunted"] - per_kel["stun
                          - per_kel["stunted_not_in_family_data"])
 if o.stunted and not data.suppressing():
     st.plotly_chart(cvcharts.overlap_bars(per_kel), theme=None, config={"displayModeBar": False}, key="keluarga_overlap")
-ucv.table(per_kel.sort_values("stunted", ascending=False),
+ucv.table(per_kel, sort_by=("stunted", False), columns=
           {"name": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"), "stunted": ("Balita stunting", "count"),
            "stunted_in_risk_family": ("… di keluarga berisiko", "count"),
            "stunted_other_family": ("… di keluarga lain", "count"),

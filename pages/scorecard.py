@@ -74,8 +74,7 @@ columns = {"name": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"),
 columns |= {c: (c, "percent") for c in heat.columns}
 colours = {"prevalence": lambda v: tables.gradient(v, 0, 40, SCALE_BAD_HIGH)}
 colours |= {c: (lambda v: tables.gradient(v, 0, 100, COVERAGE_SCALE)) for c in heat.columns}
-ucv.table(table.sort_values("prevalence", ascending=False, na_position="last"), columns,
-          counts=["measured", "stunted"], rates={"prevalence": ("stunted", "measured")}, colours=colours,
+ucv.table(table, columns, sort_by=("prevalence", False), counts=["measured", "stunted"], rates={"prevalence": ("stunted", "measured")}, colours=colours,
           key="scorecard_heat")
 st.caption(f"Sel = cakupan indikator (%) pada laporan {fmt.month(sc_period)}; kosong = tidak dilaporkan. "
            f"Prevalensi stunting pada {f.period_label}, kosong bila balita diukur kurang dari {minimum}.")

@@ -252,6 +252,11 @@ def test_keluarga_public(db_file):
     m = metrics(at)
     assert m["Keluarga berisiko stunting"] == "5" and m["… di keluarga berisiko"] == "<5"
     assert (at.dataframe[0].value["Keluarga terdata"] == "<5").any()
+    # risk factors with 1-4 families are not drawn for the public (zero is: it identifies nobody)
+    bar = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert values(bar["x"]) == [0, 0] and sorted(bar["y"]) == ["Istri di atas 35 tahun (terlalu tua)",
+                                                                "Jarak kelahiran kurang dari 2 tahun (terlalu dekat)"]
+    assert "tidak ditampilkan untuk publik" in texts(at)
 
 
 # --- Kampung KB --------------------------------------------------------------------------------------------------

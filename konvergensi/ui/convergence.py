@@ -49,8 +49,16 @@ def _as_text(value, kind: str) -> str:
     return fmt.MISSING if fmt.is_missing(value) else _TEXT[kind](value)
 
 
+def public_numbers(frame: pd.DataFrame, counts, rates=None, **options) -> pd.DataFrame:
+    """Like public_frame, but hidden counts become missing numbers (for charts)."""
+    if not data.suppressing():
+        return frame
+    return data.for_display(frame, [c for c in counts if c in frame.columns], rates or {}, **options)
+
+
 def table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], *, counts=(), rates=None,
-          colours: dict | None = None, key: str | None = None, height: int | str = "auto", **options) -> None:
+          colours: dict | None = None, key: str | None = None, height: int | str = "auto",
+          sort_by: tuple[str, bool] | None = None, **options) -> None:
     """Show `frame` as a table: columns maps column -> (Indonesian header, kind: 'count', 'percent',
     'share', 'decimal', 'text'). Counts (and the rates from them, `rates`: rate -> (numerator,
     denominator)) are suppressed for role publik first (they read '<5').
@@ -58,9 +66,14 @@ def table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], *, counts=()
     Numeric columns stay numbers (the table sorts by value; Indonesian formats through the Styler);
     a column with a missing value becomes text with an en dash, since Streamlit shows a missing cell
     as "None" whatever the formatter says. `colours` (column -> value -> CSS) see the numbers.
+    sort_by=(column, ascending) sorts after suppression (hidden values last).
     """
     shown = public_frame(frame, counts, rates, **options)
     hidden = data.suppressing()
+    if sort_by:   # after suppression: a hidden value must not give itself away by its rank
+        column, ascending = sort_by
+        order = pd.to_numeric(shown[column], errors="coerce").sort_values(ascending=ascending, na_position="last")
+        shown = shown.loc[order.index]
     keep = [c for c in columns if c in shown.columns]
     label = {c: columns[c][0] for c in keep}
     css = pd.DataFrame("", index=shown.index, columns=keep)

@@ -93,7 +93,8 @@ def association_bars(assoc: pd.DataFrame, names: dict[int, str]) -> go.Figure:
 def coverage_vs_prevalence(frame: pd.DataFrame, x_label: str) -> go.Figure:
     """Scatter of kelurahan: coverage of one indicator (x) against stunting prevalence (y)."""
     fig = go.Figure(go.Scatter(
-        x=frame["coverage"], y=frame["prevalence"], mode="markers+text", text=frame["name"],
+        x=frame["coverage"], y=frame["prevalence"], mode="markers+text" if len(frame) <= 12 else "markers",
+        text=frame["name"],
         textposition="top center", marker={"size": 10, "color": "#1d4ed8", "opacity": 0.8},
         customdata=np.stack([[fmt.percent(v) for v in frame["coverage"]],
                              [fmt.percent(v) for v in frame["prevalence"]]], axis=-1) if len(frame) else None,
