@@ -147,3 +147,56 @@ def test_demo_build(demo_db):
         assert bad == 0
     finally:
         con.close()
+
+
+def test_two_writers_at_once_lose_nothing(tmp_path):
+    import threading
+
+    path = tmp_path / "db.duckdb"
+    build.build(path, source="empty")
+    errors = []
+
+    def write(year):
+        try:
+            with build.atomic_update(path) as con:
+                con.execute("INSERT INTO convergence_actions (year, aksi_no, name, status) "
+                            "VALUES (?, 1, 'Analisis situasi', 'Selesai')", [year])
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(y,)) for y in (2025, 2026)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    con = db.connect(path)
+    try:
+        assert con.execute("SELECT list(year ORDER BY year) FROM convergence_actions").fetchall()[0][0] == [2025, 2026]
+    finally:
+        con.close()
+
+
+def test_build_from_a_folder_logs_each_file_and_its_rejects(tmp_path, capsys):
+    pytest.importorskip("konvergensi.sources.folder")
+    src = tmp_path / "sumber"
+    src.mkdir()
+    (src / "eppgbm_alak.csv").write_text(
+        "NIK,Nama,JK,Tgl Lahir,Desa/Kel,Posyandu,Tanggal Pengukuran,Berat,Tinggi,Cara Ukur\n"
+        '5371010101230001,Anak Satu,L,01/01/2023,Alak,Mawar,15/02/2025,"10,5",80.2,Berdiri\n'
+        "5371010101230002,Anak Dua,P,2022-06-15,Batuplat,Melati,15/02/2025,12,88,Berdiri\n"
+        "5371010101230003,Anak Tiga,P,2022-06-15,Kelurahan Entah,Melati,15/02/2025,12,88,Berdiri\n",
+        encoding="utf-8")
+    path = tmp_path / "db.duckdb"
+    code, out, _ = run_cli("build", "--sources", src, "--db", path, "--quiet", capsys=capsys)
+    assert code == 0, out
+    con = db.connect(path)
+    try:
+        assert db.build_info(con)["source"] == "sources" and not db.build_info(con)["synthetic"]
+        log = con.execute("SELECT kind, file_name, rows_read, accepted, rejected FROM import_log").fetchall()
+        assert log == [("eppgbm", "eppgbm_alak.csv", 3, 2, 1)]
+        assert con.execute("SELECT row_number, value FROM import_rejects").fetchall() == [(4, "Kelurahan Entah")]
+        ids = [r[0] for r in con.execute("SELECT child_id FROM measurements").fetchall()]
+        assert len(ids) == 2 and all(len(i) == 64 and not i.startswith("5371") for i in ids)  # NIK never stored
+    finally:
+        con.close()
