@@ -47,6 +47,13 @@ ROLE_LABELS = {"publik": "Publik", "pimpinan": "Pimpinan", "petugas": "Petugas",
 DEFAULT_USERS = paths.CONFIG / "users.toml"
 EXAMPLE_USERS = paths.CONFIG / "users.example.toml"
 MIN_PASSWORD = 8
+# The demo accounts of config/users.example.toml (synthetic data only; also in docs/access.md).
+DEMO_ACCOUNTS: tuple[tuple[str, str, str], ...] = (
+    ("admin", "demo-admin-2026", "admin: data dan pengguna"),
+    ("pimpinan", "demo-pimpinan-2026", "pimpinan: semua angka agregat"),
+    ("petugas.sikumana", "demo-petugas-2026", "petugas Puskesmas Sikumana"),
+    ("petugas.oebobo", "demo-petugas-2026", "petugas Kelurahan Oebobo dan Fatululi"),
+)
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P, _DKLEN = 2 ** 14, 8, 1, 32

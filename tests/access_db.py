@@ -144,3 +144,52 @@ def build(path: Path, *, identity: bool = True) -> Path:
     con.execute("CHECKPOINT")
     con.close()
     return path
+
+
+# --- tests/mini_db.py, built fast ----------------------------------------------------------------------
+# mini_db inserts row by row (`executemany`), about 35 s on a loaded 2-core machine. The same rows go in
+# as one DataFrame per table here (0.5 s); the tables come out identical (checked once by hand: every
+# table equal, row for row).
+
+class _FastConnection:
+    def __init__(self, con):
+        self._con = con
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+    def executemany(self, sql, rows):
+        import re
+
+        import pandas as pd
+
+        m = re.match(r"\s*INSERT INTO (\w+)\s*\(([^)]*)\)\s*VALUES", sql)
+        rows = list(rows)
+        if not m or len(rows) < 20:
+            return self._con.executemany(sql, rows)
+        cols = [c.strip() for c in m.group(2).split(",")]
+        self._con.register("_fast_rows", pd.DataFrame(rows, columns=cols))
+        try:
+            self._con.execute(f"INSERT INTO {m.group(1)} ({', '.join(cols)}) SELECT {', '.join(cols)} FROM _fast_rows")
+        finally:
+            self._con.unregister("_fast_rows")
+
+
+class _FastDuckdb:
+    def __getattr__(self, name):
+        return getattr(duckdb, name)
+
+    def connect(self, *args, **kwargs):
+        return _FastConnection(duckdb.connect(*args, **kwargs))
+
+
+def build_mini(path: Path) -> Path:
+    """tests/mini_db.build(path) with its row-by-row inserts done as one insert per table."""
+    import mini_db
+
+    original = mini_db.duckdb
+    mini_db.duckdb = _FastDuckdb()
+    try:
+        return mini_db.build(path)
+    finally:
+        mini_db.duckdb = original

@@ -9,8 +9,8 @@ import openpyxl
 import pytest
 
 from konvergensi import audit, auth, followup
-from tests import access_db
-from tests.access_db import A1, A2, B1, cid, mid
+import access_db
+from access_db import A1, A2, B1, cid, mid
 
 PERIOD = access_db.PERIOD
 
