@@ -100,12 +100,12 @@ def test_folder_builds_a_database(tmp_path):
 
     # the posyandu named in the registry and in the e-PPGBM export are the same posyandu
     pos = df(db, "SELECT posyandu_id, name, strata_recorded FROM posyandu ORDER BY name")
-    assert list(pos.name) == ["Mawar", "Melati 1"]
+    assert list(pos.name) == ["Posyandu Mawar", "Posyandu Melati 1"]
     m = df(db, "SELECT m.posyandu_id, m.zlen, p.name FROM measurements m JOIN posyandu p USING (posyandu_id) ORDER BY p.name")
-    assert len(m) == 3 and sorted(set(m.name)) == ["Mawar", "Melati 1"] and m.zlen.notna().all()
+    assert len(m) == 3 and sorted(set(m.name)) == ["Posyandu Mawar", "Posyandu Melati 1"] and m.zlen.notna().all()
     assert df(db, "SELECT count(*) AS n FROM children").n.iloc[0] == 3
     skdn = df(db, "SELECT r.d, p.name FROM posyandu_reports r JOIN posyandu p USING (posyandu_id) ORDER BY p.name")
-    assert skdn.values.tolist() == [[0, "Mawar"], [66, "Melati 1"]]
+    assert skdn.values.tolist() == [[0, "Posyandu Mawar"], [66, "Posyandu Melati 1"]]
     # rows carry the import_log id of their file
     ids = dict(zip(log.kind, log.import_id))
     assert set(df(db, "SELECT DISTINCT import_id FROM posyandu_reports").import_id) == {ids["skdn"]}

@@ -180,7 +180,7 @@ def test_posyandu_registry_choices_and_formula_text_kept_as_text():
         (6, "Nama Posyandu", "posyandu ini sudah ada di baris 5 berkas ini"),
     ]
     a = p.accepted
-    assert list(a.name) == ["=cmd|' /C calc'!A0", "Melati 1"]
+    assert list(a.name) == ["Posyandu =cmd|' /C calc'!A0", "Posyandu Melati 1"]
     assert list(a.strata_recorded) == ["Purnama", "Mandiri"] and list(a.puskesmas_id)[0] == "pkm-oebobo"
     assert a.posyandu_id.iloc[1] == "psy-a" and a.posyandu_id.iloc[0].startswith("psy-53-71-04-1001-")
     assert list(a.dana_sehat_share) == [0.4, 0.1]
@@ -194,11 +194,12 @@ def test_keluarga_aksi_and_targets_checks():
     assert k.accepted.at_risk.tolist() == [True]
     assert "5371040101200001" not in k.accepted.to_csv() + k.rejects.to_csv()
 
-    a = preview("aksi", xlsx([["Tahun", "Aksi", "Status"], [2024, 9, "Selesai"], [2024, 2, "sudah selesai"],
-                              [2024, 3, "entah"]]))
+    a = preview("aksi", xlsx([["Tahun", "Aksi", "Status", "Output"], [2024, 9, "Selesai", None],
+                              [2024, 2, "sudah selesai", "=cmd|' /C calc'!A0"], [2024, 3, "entah", None]]))
     assert reasons(a) == [(2, "Aksi", "nomor aksi harus 1 sampai 8"),
                           (4, "Status", "isi salah satu: Belum mulai, Berjalan, Selesai")]
     assert a.accepted[["aksi_no", "name", "status"]].values.tolist() == [[2, "Rencana kegiatan", "Selesai"]]
+    assert a.accepted.output_note.tolist() == ["=cmd|' /C calc'!A0"]  # kept as typed text, never evaluated
     assert a.messages == ["Peringatan: 1 aksi berstatus Selesai tanpa tanggal selesai (baris 3)."]
 
     t = preview("targets", xlsx([["Wilayah", "Indikator", "Tanggal Awal", "Nilai Awal", "Tanggal Target", "Nilai Target"],

@@ -141,7 +141,7 @@ def test_filled_templates_round_trip_through_the_database(tmp_path):
         assert results[kind]["accepted"] == len(FILLED[kind])
 
     pos = rows_of(path, "SELECT * FROM posyandu ORDER BY name")
-    assert list(pos.name) == ["Mawar", "Melati 1"]
+    assert list(pos.name) == ["Posyandu Mawar", "Posyandu Melati 1"]
     assert list(pos.kelurahan_id) == ["53.71.01.1009", "53.71.04.1001"]  # Batuplat = Batu Plat
     assert list(pos.puskesmas_id) == ["pkm-naioni", "pkm-oebobo"]
     assert list(pos.strata_recorded) == ["Pratama", "Purnama"]
@@ -149,7 +149,7 @@ def test_filled_templates_round_trip_through_the_database(tmp_path):
     assert list(pos.is_ilp) == [True, False]
 
     rep = rows_of(path, "SELECT r.*, p.name FROM posyandu_reports r JOIN posyandu p USING (posyandu_id) ORDER BY p.name")
-    assert list(rep.name) == ["Mawar", "Melati 1"]
+    assert list(rep.name) == ["Posyandu Mawar", "Posyandu Melati 1"]
     assert [str(d)[:10] for d in rep.period] == ["2024-10-01", "2024-10-01"]
     assert list(rep.opened) == [False, True]
     assert rep.iloc[1][["s", "k", "d", "n", "o", "t", "b", "bgm", "t2", "kader_on_duty"]].tolist() == [80, 78, 66, 48, 6, 10, 2, 1, 3, 5]

@@ -493,7 +493,8 @@ def _finish_posyandu(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
         else:
             ids.append(existing.get((k, common.normalise_name(name))) or posyandu_id(k, name))
     out = pd.DataFrame({
-        "posyandu_id": ids, "name": t["posyandu"].astype(object), "kelurahan_id": kel, "puskesmas_id": pkm,
+        "posyandu_id": ids, "name": t["posyandu"].map(posyandu_label, na_action="ignore").astype(object),
+        "kelurahan_id": kel, "puskesmas_id": pkm,
         "strata_recorded": t["strata"], "kader_count": t["kader_count"],
         "has_extra_programmes": t["has_extra_programmes"], "dana_sehat_share": t["dana_sehat_pct"] / 100.0,
         "is_ilp": t["is_ilp"].fillna(False),
@@ -501,6 +502,12 @@ def _finish_posyandu(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
     _reject_in_file_duplicates(ctx, out, ["posyandu_id"], "posyandu ini sudah ada di baris {other} berkas ini",
                                "posyandu")
     return out
+
+
+def posyandu_label(name: str) -> str:
+    """'Melati 1' -> 'Posyandu Melati 1' (as the e-PPGBM importer and the demo name them)."""
+    name = str(name).strip()
+    return name if name.lower().startswith("posyandu") else f"Posyandu {name}"
 
 
 def posyandu_id(kelurahan_id: str, name: str) -> str:
