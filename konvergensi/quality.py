@@ -134,18 +134,30 @@ def z_summary(groups: pd.DataFrame, y: Yardsticks = Yardsticks()) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
-def distribution_problems(m: Moments, flagged_share: float, y: Yardsticks = Yardsticks()) -> list[str]:
-    """Indonesian reasons why a z distribution looks doubtful (empty when fine or too few children)."""
+def distribution_problems(m: Moments, flagged_share: float, y: Yardsticks = Yardsticks(),
+                          small_group: bool = False) -> list[str]:
+    """Indonesian reasons why a z distribution looks doubtful (empty when fine or too few children).
+
+    small_group=True (one posyandu, a few dozen children): a value counts as out of range only when it
+    is outside the yardstick by more than chance in a group of that size explains, i.e. by more than
+    2 standard errors (SD: sd / sqrt(2 (n - 1)); skewness: sqrt(6 / n); kurtosis: sqrt(24 / n); flagged
+    share: 2 sqrt(p (1 - p) / n) with p the yardstick). For a whole kota (thousands of children) the
+    allowance is negligible, so the WHO yardsticks apply as they are."""
     out = []
-    if fmt_ok(flagged_share) and flagged_share > y.flagged_max:
+    n_scored = m.n / (1 - flagged_share) if fmt_ok(flagged_share) and flagged_share < 1 else m.n
+    slack_flag = 2 * math.sqrt(y.flagged_max * (1 - y.flagged_max) / n_scored) if small_group and n_scored else 0.0
+    if fmt_ok(flagged_share) and flagged_share > y.flagged_max + slack_flag:
         out.append(f"z ekstrem (flag) {_pct(flagged_share)} > {_pct(y.flagged_max)}")
     if m.n < y.min_n:
         return out
-    if fmt_ok(m.sd) and not (y.sd_low <= m.sd <= y.sd_high):
+    se_sd = m.sd / math.sqrt(2 * (m.n - 1)) if small_group and fmt_ok(m.sd) else 0.0
+    se_skew = math.sqrt(6 / m.n) if small_group else 0.0
+    se_kurt = math.sqrt(24 / m.n) if small_group else 0.0
+    if fmt_ok(m.sd) and not (y.sd_low - 2 * se_sd <= m.sd <= y.sd_high + 2 * se_sd):
         out.append(f"SD {_num(m.sd)} di luar {_num(y.sd_low, 1)}-{_num(y.sd_high, 1)}")
-    if fmt_ok(m.skewness) and abs(m.skewness) > y.skew_max:
+    if fmt_ok(m.skewness) and abs(m.skewness) > y.skew_max + 2 * se_skew:
         out.append(f"kemencengan {_num(m.skewness)} di luar ±{_num(y.skew_max, 1)}")
-    if fmt_ok(m.kurtosis) and not (y.kurtosis_low <= m.kurtosis <= y.kurtosis_high):
+    if fmt_ok(m.kurtosis) and not (y.kurtosis_low - 2 * se_kurt <= m.kurtosis <= y.kurtosis_high + 2 * se_kurt):
         out.append(f"kurtosis {_num(m.kurtosis)} di luar {_num(y.kurtosis_low, 0)}-{_num(y.kurtosis_high, 0)}")
     return out
 
@@ -294,20 +306,35 @@ def completeness_total(groups: pd.DataFrame) -> pd.DataFrame:
 # Posyandu whose data look suspicious
 
 
+def _int(value) -> int:
+    return 0 if value is None or pd.isna(value) else int(value)
+
+
+def digit_table(digits: pd.DataFrame) -> dict[tuple[str, str], list[int]]:
+    """{(posyandu_id or '', variable): [10 digit counts]} from rows of quality_digits."""
+    if not len(digits):
+        return {}
+    wide = (digits.assign(posyandu_id=digits.posyandu_id.fillna(""))
+            .pivot_table(index=["posyandu_id", "variable"], columns="digit", values="n", aggfunc="sum", fill_value=0)
+            .reindex(columns=range(10), fill_value=0))
+    return {key: [int(v) for v in row] for key, row in zip(wide.index, wide.to_numpy())}
+
+
 def suspicious_posyandu(groups: pd.DataFrame, digits: pd.DataFrame, y: Yardsticks = Yardsticks()) -> pd.DataFrame:
     """Rank posyandu by how many problems their data show, with the reasons in Indonesian.
 
     `groups`: rows of quality_by_posyandu; `digits`: rows of quality_digits (posyandu_id, variable,
-    digit, n). Returns the posyandu with at least one reason: posyandu_id, posyandu, kelurahan,
-    measured, skdn_s, skdn_d, score (number of reasons), reasons; most reasons first, then most children.
+    digit, n). Distribution checks allow for chance in a small group (see distribution_problems).
+    Returns the posyandu with at least one reason: posyandu_id, posyandu, kelurahan, measured,
+    skdn_s, skdn_d, score (number of reasons), reasons; most reasons first, then most children.
     """
     out = []
-    digit_groups = {k: g for k, g in digits.groupby(digits.posyandu_id.fillna(""))} if len(digits) else {}
-    for r in groups.itertuples(index=False):
+    by_digits = digit_table(digits)
+    for r in groups.to_dict("records"):
         reasons = []
-        measured = int(r.measured or 0)
-        s = None if pd.isna(r.skdn_s) else int(r.skdn_s)
-        d = None if pd.isna(r.skdn_d) else int(r.skdn_d)
+        measured = _int(r["measured"])
+        s = None if pd.isna(r["skdn_s"]) else int(r["skdn_s"])
+        d = None if pd.isna(r["skdn_d"]) else int(r["skdn_d"])
         if measured == 0 and d:
             reasons.append(f"SKDN melaporkan D = {d}, tetapi tidak ada data pengukuran")
         if s is not None and measured > s:
@@ -315,34 +342,34 @@ def suspicious_posyandu(groups: pd.DataFrame, digits: pd.DataFrame, y: Yardstick
         if d and 0 < measured < y.measured_vs_d_min * d:
             reasons.append(f"anak diukur ({measured}) kurang dari {_pct(y.measured_vs_d_min, 0)} D ({d})")
         if measured:
-            missing = max(int(r.missing_weight or 0), int(r.missing_lenhei or 0), int(r.missing_birth_date or 0))
+            missing = max(_int(r["missing_weight"]), _int(r["missing_lenhei"]), _int(r["missing_birth_date"]))
             if missing / measured > y.missing_max:
                 reasons.append(f"data kosong {_pct(missing / measured)}")
-            implausible = int(r.implausible_weight or 0) + int(r.implausible_lenhei or 0)
+            implausible = _int(r["implausible_weight"]) + _int(r["implausible_lenhei"])
             if implausible:
                 reasons.append(f"{implausible} nilai tidak masuk akal")
-        lenhei = int(r.young_lenhei or 0) + int(r.old_lenhei or 0)
-        wrong = int(r.young_standing or 0) + int(r.old_lying or 0)
+        lenhei = _int(r["young_lenhei"]) + _int(r["old_lenhei"])
+        wrong = _int(r["young_standing"]) + _int(r["old_lying"])
         if lenhei >= 10 and wrong / lenhei > y.method_mismatch_max:
             reasons.append(f"cara ukur tidak sesuai umur {_pct(wrong / lenhei)}")
         for key, label in Z_INDICATORS.items():
-            scored = int(getattr(r, f"{key}_n") or 0)
-            flagged = int(getattr(r, f"{key}_flagged") or 0)
-            share = flagged / scored if scored else _NAN
-            m = moments_from_sums(scored - flagged, *(float(getattr(r, f"{key}_s{k}") or 0) for k in range(1, 5)))
-            problems = distribution_problems(m, share, y)
+            scored, flagged = _int(r[f"{key}_n"]), _int(r[f"{key}_flagged"])
+            if not scored:
+                continue
+            m = moments_from_sums(scored - flagged, *(float(r[f"{key}_s{k}"] or 0) for k in range(1, 5)))
+            problems = distribution_problems(m, flagged / scored, y, small_group=True)
             if problems:
                 reasons.append(f"{label.split(' ')[0]}: " + ", ".join(problems))
-        pid = "" if pd.isna(r.posyandu_id) else r.posyandu_id
-        dg = digit_groups.get(pid)
-        if dg is not None:
-            for variable, label in (("weight", "berat"), ("lenhei", "panjang/tinggi")):
-                dp = digit_preference(digit_counts(dg, variable))
-                if dp.n >= y.min_n and dp.dps > y.dps_max:
+        pid = "" if r["posyandu_id"] is None or pd.isna(r["posyandu_id"]) else r["posyandu_id"]
+        for variable, label in (("weight", "berat"), ("lenhei", "panjang/tinggi")):
+            counts = by_digits.get((pid, variable))
+            if counts and sum(counts) >= y.min_n:
+                dp = digit_preference(counts)
+                if dp.dps > y.dps_max:
                     reasons.append(f"preferensi angka desimal {label} (DPS {_num(dp.dps, 0)}, "
                                    f"{_pct(dp.whole_share, 0)} berakhir ,0)")
         if reasons:
-            out.append({"posyandu_id": r.posyandu_id, "posyandu": r.posyandu, "kelurahan": r.kelurahan,
+            out.append({"posyandu_id": r["posyandu_id"], "posyandu": r["posyandu"], "kelurahan": r["kelurahan"],
                         "measured": measured, "skdn_s": s, "skdn_d": d, "score": len(reasons),
                         "reasons": "; ".join(reasons)})
     frame = pd.DataFrame(out, columns=["posyandu_id", "posyandu", "kelurahan", "measured", "skdn_s", "skdn_d",
@@ -434,7 +461,9 @@ NOTES = {
         "Data kosong membuat anak tidak dapat dinilai: tanpa tanggal lahir tidak ada umur, tanpa tinggi "
         "tidak ada TB/U, sehingga prevalensi dihitung dari sebagian anak saja dan bisa bias.",
         "Minta puskesmas/posyandu melengkapi isian di e-PPGBM (tanggal lahir dari Buku KIA), lalu unggah "
-        "ulang ekspornya. Nilai di luar rentang wajar biasanya salah ketik (koma, satuan gram).",
+        "ulang ekspornya. Nilai di luar rentang wajar biasanya salah ketik (koma, satuan gram). Di bulan "
+        "penimbangan rutin (selain Februari dan Agustus) panjang/tinggi badan memang tidak selalu diukur; "
+        "nilailah kelengkapannya terutama di bulan penimbangan massal.",
     ),
     "flagged": (
         "Z-score ekstrem (di luar batas WHO) hampir selalu berasal dari salah ukur, salah catat umur atau "

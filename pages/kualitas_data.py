@@ -180,6 +180,8 @@ kurtosis {fmt.number(y.kurtosis_low, 0)}-{fmt.number(y.kurtosis_high, 0)} (kurto
 Patokan dasbor ini (dapat diubah di berkas konfigurasi): isian kosong ≤ {fmt.share(y.missing_max, 0)}; cara ukur tidak
 sesuai ≤ {fmt.share(y.method_mismatch_max, 0)}; rasio penumpukan umur ≤ {fmt.number(y.heaping_max, 2)}; DPS ≤
 {fmt.number(y.dps_max, 0)}; anak di e-PPGBM ≥ {fmt.share(y.measured_vs_d_min, 0)} D; sebaran dan preferensi angka dinilai
-bila ada ≥ {y.min_n} anak. Satu anak dihitung sekali per bulan (pengukuran terakhir). Berat di luar 0,5-40 kg dan
+bila ada ≥ {y.min_n} anak. Untuk satu posyandu (puluhan anak) sebuah nilai baru dianggap menyimpang bila
+melewati patokan lebih dari 2 galat baku (selisih yang masih bisa terjadi karena kebetulan pada kelompok kecil
+tidak dihitung). Satu anak dihitung sekali per bulan (pengukuran terakhir). Berat di luar 0,5-40 kg dan
 panjang/tinggi di luar 35-140 cm ditandai tidak wajar (tetap disimpan).
 """)

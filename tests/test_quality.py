@@ -61,6 +61,22 @@ def test_distribution_problems_use_the_who_yardsticks():
     assert quality.distribution_problems(quality.Moments(100, 0, 0.8, 0.5, 2.0), 0.0) == []   # bounds inclusive
 
 
+def test_small_groups_get_an_allowance_for_chance():
+    # n = 50: SE of SD = 0.7 / sqrt(98) = 0.0707, so the low bound becomes 0.8 - 0.141 = 0.659;
+    # SE of skewness = sqrt(6 / 50) = 0.346 -> |skew| up to 0.5 + 0.693 = 1.193;
+    # SE of kurtosis = sqrt(24 / 50) = 0.693 -> 2 - 1.386 = 0.614 .. 4 + 1.386 = 5.386
+    posyandu = quality.Moments(50, -1.0, 0.7, 0.9, 5.0)
+    assert quality.distribution_problems(posyandu, 0.0, small_group=True) == []
+    assert quality.distribution_problems(posyandu, 0.0) == [
+        "SD 0,70 di luar 0,8-1,2", "kemencengan 0,90 di luar ±0,5", "kurtosis 5,00 di luar 2-4"]
+    worse = quality.Moments(50, -1.0, 0.6, 1.3, 5.5)
+    assert len(quality.distribution_problems(worse, 0.0, small_group=True)) == 3
+    # flags: 1% + 2 sqrt(0.01 * 0.99 / 50) = 3.81%: 1 of 50 (2%) is chance, 2 of 50 (4%) is not
+    assert quality.distribution_problems(quality.Moments(49, 0, 1, 0, 3), 1 / 50, small_group=True) == []
+    assert quality.distribution_problems(quality.Moments(48, 0, 1, 0, 3), 2 / 50, small_group=True) == [
+        "z ekstrem (flag) 4,0% > 1,0%"]
+
+
 def test_yardsticks_from_config_mapping():
     y = quality.Yardsticks.from_mapping({"sd_high": 1.3, "min_n": "50", "unrelated": 1})
     assert y.sd_high == 1.3 and y.min_n == 50 and y.sd_low == 0.8
@@ -211,9 +227,14 @@ def test_suspicious_posyandu_ranked_with_reasons(con):
     assert sus.reasons[0] == "anak diukur (6) kurang dari 50% D (13); data kosong 16,7%; 1 nilai tidak masuk akal"
     assert sus.reasons[1] == ("anak diukur (3) lebih banyak daripada S (2); data kosong 33,3%; "
                               "TB/U: z ekstrem (flag) 100,0% > 1,0%")
-    # with a smaller minimum the shape of PA's HAZ is judged too: SD 2.35 and skewness 1.17 are out of range
+    # with a smaller minimum the shape of PA's 5 HAZ is judged too, but SD 2.35 is within chance for 5
+    # children: 1.2 + 2 * 2.35 / sqrt(2 * 4) = 2.86; skewness 1.17 < 0.5 + 2 * sqrt(6 / 5) = 2.69
     strict = quality.suspicious_posyandu(g, d, quality.Yardsticks(min_n=5))
-    assert "TB/U: SD 2,35 di luar 0,8-1,2, kemencengan 1,17 di luar ±0,5" in strict.reasons[0]
+    # ... while the decimals of PA's 6 weights [4 x ,0, ,5, ,2] give chi2 = 3.4^2/.6 + 2 x .4^2/.6 + 7 x .6 = 24.0,
+    # DPS = 100 sqrt(24 / 54) = 66.7; its 5 lengths [4 x ,0, ,3]: chi2 = 3.5^2/.5 + .5^2/.5 + 8 x .5 = 29, DPS 80.3
+    assert strict.reasons[0] == sus.reasons[0] + ("; preferensi angka desimal berat (DPS 67, 67% berakhir ,0); "
+                                                  "preferensi angka desimal panjang/tinggi (DPS 80, 80% berakhir ,0)")
+    assert "SD" not in strict.reasons[0].replace("DPS", "")
 
 
 def test_overview_lists_every_check(con):
