@@ -158,6 +158,40 @@ def _config_tables(cfg: kconfig.Config) -> dict[str, pd.DataFrame]:
             "scorecard_indicators": indicators.scorecard_items()}
 
 
+IDENTITY_TABLES = ("child_identity", "mother_identity")
+# pseudonymous id columns: never a NIK in clear
+PSEUDONYM_COLUMNS = (("children", "child_id"), ("measurements", "child_id"), ("pregnant_women", "mother_id"),
+                     ("families_at_risk", "family_id"))
+
+
+def _check_pseudonyms(con: duckdb.DuckDBPyConnection) -> None:
+    """Refuse to finish a build that would store a NIK (16 digits) in a pseudonymous id column."""
+    for table, column in PSEUDONYM_COLUMNS:
+        n = con.execute(f"SELECT count(*) FROM \"{table}\" WHERE regexp_full_match(\"{column}\", '[0-9]{{16}}')").fetchall()[0][0]
+        if n:
+            raise BuildError(f"{table}.{column}: {fmt.number(n)} nilai tampak seperti NIK tanpa pseudonim; "
+                             "NIK tidak boleh disimpan (gunakan konvergensi.privacy.pseudonym)")
+
+
+def integrity_warnings(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Rows that point at regions or posyandu the database does not know (shown as build warnings)."""
+    checks = [
+        ("measurements", "kelurahan_id", "regions", "region_id", "kelurahan"),
+        ("children", "kelurahan_id", "regions", "region_id", "kelurahan"),
+        ("posyandu", "kelurahan_id", "regions", "region_id", "kelurahan"),
+        ("pregnant_women", "kelurahan_id", "regions", "region_id", "kelurahan"),
+        ("posyandu_reports", "posyandu_id", "posyandu", "posyandu_id", "posyandu"),
+        ("measurements", "child_id", "children", "child_id", "anak"),
+    ]
+    out = []
+    for table, column, ref, ref_col, what in checks:
+        n = con.execute(f'SELECT count(*) FROM "{table}" t WHERE t."{column}" IS NOT NULL AND NOT EXISTS '
+                        f'(SELECT 1 FROM "{ref}" r WHERE r."{ref_col}" = t."{column}")').fetchall()[0][0]
+        if n:
+            out.append(f"{fmt.number(n)} baris {table} merujuk {what} yang tidak ada di tabel {ref}")
+    return out
+
+
 def _data_end(con: duckdb.DuckDBPyConnection):
     row = con.execute("""
         SELECT max(p) FROM (
@@ -259,6 +293,13 @@ def build(db_path=None, source: str = "demo", sources_dir=None, config=None,
             tables.update({k: v for k, v in (extra_tables or {}).items() if v is not None and k not in RESERVED_TABLES})
             recorded = "tables" if source == "empty" and extra_tables else source
 
+            if not cfg.store_identity:
+                for name in IDENTITY_TABLES:
+                    frame = tables.pop(name, None)
+                    if frame is not None and len(frame):
+                        say(f"{name}: {fmt.number(len(frame))} baris nama/alamat TIDAK disimpan "
+                            "([privacy] store_identity = false di konfigurasi).")
+
             raw = tables.get("measurements")
             if raw is not None and len(raw) and _is_raw_measurements(raw):
                 say(f"Menghitung z-score WHO untuk {fmt.number(len(raw))} pengukuran ...")
@@ -272,6 +313,10 @@ def build(db_path=None, source: str = "demo", sources_dir=None, config=None,
                 insert_frame(con, name, frame)
             if previews:
                 _write_import_logs(con, previews)
+
+            _check_pseudonyms(con)
+            for warning in integrity_warnings(con):
+                say(f"Peringatan: {warning}")
 
             data_end = _data_end(con)
             build_id = uuid.uuid4().hex

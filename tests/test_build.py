@@ -200,3 +200,53 @@ def test_build_from_a_folder_logs_each_file_and_its_rejects(tmp_path, capsys):
         assert len(ids) == 2 and all(len(i) == 64 and not i.startswith("5371") for i in ids)  # NIK never stored
     finally:
         con.close()
+
+
+def test_names_are_not_stored_unless_the_config_allows_it(tmp_path, tiny_config):
+    import tiny_dataset
+
+    identity = pd.DataFrame({"child_id": ["c01"], "name": ["Nama Anak"], "parent_name": ["Nama Ibu"],
+                             "address": ["Jl. Contoh 1"], "rt": ["001"], "rw": ["002"]})
+    cfg = config.load(tiny_config)
+    assert cfg.store_identity is False
+    messages = []
+    path = tmp_path / "db.duckdb"
+    build.build(path, source="empty", config=cfg, progress=messages.append,
+                extra_tables={**tiny_dataset.tables(), "child_identity": identity})
+    con = db.connect(path)
+    try:
+        assert con.execute("SELECT count(*) FROM child_identity").fetchall()[0][0] == 0
+    finally:
+        con.close()
+    assert any("TIDAK disimpan" in m for m in messages)
+    allowed = tmp_path / "boleh.toml"
+    allowed.write_text(tiny_config.read_text().replace("store_identity = false", "store_identity = true"))
+    (tmp_path / "contoh_wilayah.csv").write_text((tiny_config.parent / "contoh_wilayah.csv").read_text())
+    build.build(path, source="empty", config=config.load(allowed),
+                extra_tables={**tiny_dataset.tables(), "child_identity": identity})
+    con = db.connect(path)
+    try:
+        assert con.execute("SELECT name FROM child_identity").fetchall() == [("Nama Anak",)]
+    finally:
+        con.close()
+
+
+def test_a_nik_in_clear_stops_the_build(tmp_path, tiny_config):
+    import tiny_dataset
+
+    tables = tiny_dataset.tables()
+    tables["children"].loc[0, "child_id"] = "5371011234560001"
+    with pytest.raises(build.BuildError, match="NIK"):
+        build.build(tmp_path / "db.duckdb", source="empty", config=config.load(tiny_config), extra_tables=tables)
+    assert not (tmp_path / "db.duckdb").exists()
+
+
+def test_dangling_references_are_reported(tmp_path, tiny_config):
+    import tiny_dataset
+
+    tables = tiny_dataset.tables()
+    tables["posyandu"].loc[0, "kelurahan_id"] = "99.99.99.9999"
+    messages = []
+    build.build(tmp_path / "db.duckdb", source="empty", config=config.load(tiny_config),
+                extra_tables=tables, progress=messages.append)
+    assert any("1 baris posyandu merujuk kelurahan" in m for m in messages)
