@@ -48,8 +48,8 @@ with c4:
     if g is not None and any(ucv.share_text(r.prevalence, r.stunted, r.measured) == fmt.MISSING
                              for r in sums.itertuples()):
         g = None   # role publik: a gap from a small count would give it away
-    layout.kpi("Selisih (Kampung KB − lain)", fmt.points(g),
-               help="Positif: prevalensi di Kampung KB lebih tinggi.")
+    layout.kpi("Selisih (Kampung KB − lain)", fmt.MISSING if g is None else fmt.number(g, 1, signed=True) + " poin",
+               help="Dalam poin persen. Positif: prevalensi di Kampung KB lebih tinggi.")
 layout.definition_box("prevalence_stunting")
 
 if n_kb == 0:

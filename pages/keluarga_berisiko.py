@@ -39,8 +39,8 @@ with c3:
                help=f"dari {ucv.count_text(o.measured)} balita diukur")
 with c4:
     layout.kpi("… di keluarga berisiko", ucv.count_text(o.stunted_in_risk_family),
-               ucv.share_text(o.shares["stunted_in_risk_family"], o.stunted_in_risk_family, o.stunted)
-               + " dari balita stunting", delta_color="off")
+               help=ucv.share_text(o.shares["stunted_in_risk_family"], o.stunted_in_risk_family, o.stunted)
+               + " dari balita stunting bulan itu berasal dari keluarga berisiko")
 layout.definition_box("families_at_risk", "stunted")
 
 st.subheader("Faktor risiko")

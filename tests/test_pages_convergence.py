@@ -267,7 +267,7 @@ def test_kampung_kb_city(db_file):
     # August: Kampung KB (Alfa, Gama) 7 of 20; others 3 of 30
     assert m["Kelurahan Kampung KB"] == "2 dari 5"
     assert m["Prevalensi di Kampung KB"] == "35,0%" and m["Prevalensi di kelurahan lain"] == "10,0%"
-    assert m["Selisih (Kampung KB − lain)"] == "+25,0 poin persen"
+    assert m["Selisih (Kampung KB − lain)"] == "+25,0 poin"
     fig = json.loads(at.get("plotly_chart")[0].proto.spec)
     lines = {t["name"]: values(t["y"]) for t in fig["data"]}
     assert lines["Kampung KB"] == pytest.approx([45.0, 40.0, 35.0])

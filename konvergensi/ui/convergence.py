@@ -70,6 +70,7 @@ def table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], *, counts=()
     """
     shown = public_frame(frame, counts, rates, **options)
     hidden = data.suppressing()
+    masked = any(v is not None for states in shown.attrs.get("suppressed", {}).values() for v in states)
     if sort_by:   # after suppression: a hidden value must not give itself away by its rank
         column, ascending = sort_by
         order = pd.to_numeric(shown[column], errors="coerce").sort_values(ascending=ascending, na_position="last")
@@ -94,7 +95,7 @@ def table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], *, counts=()
     css.columns = [label[c] for c in keep]
     styler = view.style.format(formats).apply(lambda _: css, axis=None).hide(axis="index")
     st.dataframe(styler, hide_index=True, width="stretch", key=key, height=height)
-    note = data.suppression_note() if hidden and counts else None
+    note = data.suppression_note() if hidden and masked else None
     if note:
         st.caption(note)
 
