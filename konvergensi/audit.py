@@ -25,7 +25,6 @@ try:
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-from konvergensi import db
 
 # event names used by the app (Indonesian, stable: reports filter on them)
 EXPORT_FOLLOWUP = "ekspor_tindak_lanjut"
@@ -45,6 +44,8 @@ def log_path(path: str | os.PathLike | None = None) -> Path:
     env = os.environ.get("KONVERGENSI_AUDIT")
     if env:
         return Path(env)
+    from konvergensi import db   # lazily: `python -m konvergensi users` need not load duckdb/pandas
+
     return db.db_path().parent / "audit.log"
 
 

@@ -86,6 +86,8 @@ def run(args) -> int:
                                  replace=args.replace)
             _audit(audit.USER_ADDED, {"username": user.username, "new_role": user.role, "via": "cli"})
             print(f"Pengguna {user.username} ({user.role}) disimpan di {auth.users_path(path)}.")
+            if user.role == "petugas":
+                _check_scope(user)
             return 0
         if args.action == "remove":
             auth.remove_user(args.username, path)
@@ -100,6 +102,28 @@ def run(args) -> int:
     except auth.UsersError as exc:
         raise CliError(str(exc)) from exc
     raise CliError(f"aksi tidak dikenal: {args.action}")
+
+
+def _check_scope(user: auth.User) -> None:
+    """Warn (the account is saved anyway) about scope entries the current database does not know."""
+    from konvergensi import db
+
+    try:
+        con = db.connect(read_only=True)
+    except db.DatabaseMissing:
+        print("catatan: basis data belum ada; wilayah kerja belum dapat diperiksa", file=sys.stderr)
+        return
+    try:
+        unknown = [f"puskesmas {p}" for p in user.puskesmas
+                   if not auth.scope_kelurahan(con, {"puskesmas": [p], "kelurahan": []})]
+        unknown += [f"kelurahan {k}" for k in user.kelurahan
+                    if not auth.scope_kelurahan(con, {"puskesmas": [], "kelurahan": [k]})]
+        total = auth.scope_kelurahan(con, user.scope)
+    finally:
+        con.close()
+    if unknown:
+        print(f"peringatan: tidak dikenal di basis data: {', '.join(unknown)}", file=sys.stderr)
+    print(f"Wilayah kerja: {len(total)} kelurahan.")
 
 
 def _audit(event: str, details: dict) -> None:
