@@ -260,3 +260,25 @@ def test_import_command_json_rejects_kept_and_failed_import_changes_nothing(tmp_
     assert proc.returncode == 2
     assert "skdn_rusak.xlsx" in proc.stderr and "Basis data tidak diubah" in proc.stderr
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+
+
+def test_import_command_refuses_a_file_without_data_rows(tmp_path, capsys):
+    db = empty_db(tmp_path)
+    blank = tmp_path / "skdn_templat.xlsx"
+    blank.write_bytes(fill("skdn", []))
+    before = db.read_bytes()
+    proc = _run(capsys, "import", "skdn", str(blank), db=db)
+    assert proc.returncode == 2
+    assert "skdn_templat.xlsx tidak berisi baris data (hanya judul kolom dan baris contoh)" in proc.stderr
+    assert db.read_bytes() == before
+
+
+def test_bumil_unknown_posyandu_keeps_the_row_without_posyandu():
+    head = ["NIK", "Kelurahan", "Posyandu", "Tanggal Periksa", "LILA"]
+    p = preview("bumil", xlsx([head, ["5371044101950001", "Oebobo", "Melatih", "15/10/2024", 22],
+                               ["5371044101950002", "Oebobo", "Melati 1", "15/10/2024", 24]]))
+    assert p.rejected == 0 and p.accepted_count == 2
+    assert p.accepted.posyandu_id.isna().tolist() == [True, False] and p.accepted.posyandu_id.iloc[1] == "psy-a"
+    assert p.messages == ['Peringatan: posyandu tidak dikenal pada 1 baris (baris 2); baris diterima tanpa posyandu. '
+                          'Contoh: Posyandu "Melatih" tidak ada di daftar posyandu di kelurahan Oebobo; '
+                          'maksud Anda "Posyandu Melati 1"?.']

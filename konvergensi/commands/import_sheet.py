@@ -66,6 +66,10 @@ def run(args) -> int:
         raise CliError(f"{exc} Basis data tidak diubah.") from None
     finally:
         con.close()
+    if preview.rows_read == 0:
+        raise CliError(f"berkas {preview.file_name} tidak berisi baris data (hanya judul kolom"
+                       + (" dan baris contoh" if any("CONTOH" in m for m in preview.messages) else "")
+                       + "). Basis data tidak diubah.")
     try:
         result = importing.commit(preview, path, imported_by=args.user)
     except db.DatabaseMissing as exc:

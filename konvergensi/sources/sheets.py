@@ -571,7 +571,13 @@ def _match_posyandu(ctx: _Ctx, posyandu: pd.DataFrame | None, kel_ids: np.ndarra
         reasons[i] = _unknown_reason("Posyandu", name, keyed[best[0]] if best else None).replace(
             " tidak dikenal", f" tidak ada di daftar posyandu{where}")
     bad = np.array([r is not None for r in reasons], dtype=bool) & ~ctx.rejects.mask
-    if bad.any():
+    if bad.any() and not required:
+        # an optional posyandu (pregnant women): keep the row, without a posyandu, and say so
+        rows = ", ".join(str(r) for r in ctx.table.row_numbers[bad][:10])
+        ctx.messages.append(f"Peringatan: posyandu tidak dikenal pada {int(bad.sum())} baris (baris {rows}"
+                            f"{', ...' if bad.sum() > 10 else ''}); baris diterima tanpa posyandu. "
+                            f"Contoh: {reasons[np.flatnonzero(bad)[0]]}.")
+    elif bad.any():
         ctx.rejects.add(bad, "posyandu", reasons)
         if posyandu is None or not len(posyandu):
             ctx.messages.append("Daftar posyandu kosong: impor daftar posyandu (templat 'posyandu') lebih dulu.")
