@@ -255,3 +255,23 @@ def test_uploads_size_limit_and_kecamatan_layers(tmp_path):
     kec.to_file(path)
     with pytest.raises(b.BoundaryError, match="batas kecamatan"):
         b.load(path, regions)
+
+
+def test_old_codes_of_renumbered_kelurahan_are_overruled_by_the_name():
+    """An older edition coded Oesapa Barat as 53.71.03.1010 (today Oesapa's code): the name decides;
+    a code with a name that fits no other kelurahan keeps the code."""
+    regions = kupang_regions()
+    g = gpd.read_file(GEOJSON)
+    pick = g[g.kelurahan.isin(["Oesapa", "Oesapa Barat", "Lasiana"])].copy()
+    pick["kode"] = pick.kelurahan.map({"Oesapa": "53.71.03.1002", "Oesapa Barat": "53.71.03.1010",
+                                       "Lasiana": "53.71.03.1011"})
+    pick.loc[pick.kelurahan == "Lasiana", "kelurahan"] = "Lasiana Indah"
+    result = b.match(pick, regions, "lama.geojson")
+    got = dict(zip(result.accepted.region_id, result.accepted.region_id))
+    assert set(got) == {"53.71.03.1010", "53.71.03.1014", "53.71.03.1011"}
+    oesapa_barat = shapely.from_geojson(result.accepted.set_index("region_id").geometry_json["53.71.03.1014"])
+    ref = g.set_index("kelurahan").geometry["Oesapa Barat"]
+    assert oesapa_barat.symmetric_difference(ref).area / ref.area < 0.01
+    assert any("dicocokkan dengan nama ke Oesapa Barat" in m for m in result.messages)
+    assert any('kode 53.71.03.1011 adalah kelurahan Lasiana, tetapi nama di berkas "Lasiana Indah"; dipakai kodenya.' in m
+               for m in result.messages)

@@ -282,3 +282,13 @@ def test_bumil_unknown_posyandu_keeps_the_row_without_posyandu():
     assert p.messages == ['Peringatan: posyandu tidak dikenal pada 1 baris (baris 2); baris diterima tanpa posyandu. '
                           'Contoh: Posyandu "Melatih" tidak ada di daftar posyandu di kelurahan Oebobo; '
                           'maksud Anda "Posyandu Melati 1"?.']
+
+
+def test_periods_months_and_quarters():
+    values = pd.Series(["2024-10", "10/2024", "Oktober 2024", "okt-24", "Triwulan III 2024", "TW 4 2024", "Q1 2025",
+                        "15/10/2024", 45580, "13/2024", "tahun lalu", None], dtype=object)
+    got, bad = sheets._period(values)
+    assert [None if pd.isna(d) else str(d)[:10] for d in got] == [
+        "2024-10-01", "2024-10-01", "2024-10-01", "2024-10-01", "2024-09-01", "2024-12-01", "2025-03-01",
+        "2024-10-01", "2024-10-01", None, None, None]  # Excel serial 45580 = 15/10/2024
+    assert bad.tolist() == [False] * 9 + [True, True, False]

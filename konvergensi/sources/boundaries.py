@@ -357,8 +357,15 @@ def match(frame: gpd.GeoDataFrame, regions: pd.DataFrame, file_name: str) -> Bou
                             "value": label, "reason": reason, "raw_json": json.dumps(raw, ensure_ascii=False)})
             continue
         if how == "code" and kel_name and not index.name_fits(region_id, kel_name):
-            messages.append(f'Fitur {pos + 1}: kode {code} adalah kelurahan {index.name_of(region_id)}, '
-                            f'tetapi nama di berkas "{kel_name}"; dipakai kodenya.')
+            by_name, how_name = index.match_kelurahan(name=kel_name, kecamatan=kec_name)
+            if by_name is not None and by_name != region_id:
+                # codes are renumbered between editions (kelurahan split or merged): the name decides
+                messages.append(f'Fitur {pos + 1}: kode {code} sekarang milik kelurahan {index.name_of(region_id)}, '
+                                f'tetapi namanya "{kel_name}"; dicocokkan dengan nama ke {index.name_of(by_name)}.')
+                region_id = by_name
+            else:
+                messages.append(f'Fitur {pos + 1}: kode {code} adalah kelurahan {index.name_of(region_id)}, '
+                                f'tetapi nama di berkas "{kel_name}"; dipakai kodenya.')
         matched.setdefault(region_id, []).append(pos)
 
     rows = []

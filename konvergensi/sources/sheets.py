@@ -191,7 +191,7 @@ _register(Sheet(
     (
         KELURAHAN,
         Col("period", "Periode", "month", True, ("Bulan", "Bulan Laporan", "Periode Laporan", "Tanggal"),
-            "Bulan laporan (mis. 2024-09 untuk laporan triwulan III).", "2024-09"),
+            "Bulan laporan (mis. 2024-09), atau triwulan (Triwulan III 2024 = 2024-09).", "2024-09"),
         Col("indicator_no", "No Indikator", "int", True, ("Indikator", "No", "Nomor Indikator", "No. Indikator"),
             "Nomor indikator 1-18 (lihat lembar Indikator).", 1),
         Col("indicator_name", "Nama Indikator", "text", False, ("Uraian Indikator",),
@@ -284,7 +284,8 @@ class SheetError(ValueError):
 
 
 def _period(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """First day of the month: '2024-10', '10/2024', 'Oktober 2024', 'Okt-24', dates, Excel serials."""
+    """First day of the month: '2024-10', '10/2024', 'Oktober 2024', 'Okt-24', dates, Excel serials;
+    a quarter ('Triwulan III 2024', 'TW 3 2024', 'Q3 2024') means its last month (2024-09)."""
     out = pd.Series(pd.NaT, index=values.index, dtype="datetime64[s]")
     text = values.map(lambda v: v if not isinstance(v, str) else v.strip())
     bad = np.zeros(len(values), dtype=bool)
@@ -293,6 +294,12 @@ def _period(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     for i in np.flatnonzero(is_text):
         t = str(text.iloc[i]).lower()
         m = (re.fullmatch(r"(\d{4})[-/.](\d{1,2})", t) or re.fullmatch(r"(\d{1,2})[-/.](\d{4})", t))
+        q = re.fullmatch(r"(?:triwulan|tw|kuartal|q)\s*[-.]?\s*(iv|iii|ii|i|[1-4])[\s\-/.,]+(\d{4})", t)
+        if q:  # a quarterly report: the quarter's last month ('Triwulan III 2024' -> 2024-09)
+            quarter = {"i": 1, "ii": 2, "iii": 3, "iv": 4}.get(q.group(1)) or int(q.group(1))
+            month_only[i] = True
+            out.iloc[i] = pd.Timestamp(int(q.group(2)), quarter * 3, 1)
+            continue
         if m:
             a, b = m.groups()
             year, month = (int(a), int(b)) if len(a) == 4 else (int(b), int(a))
