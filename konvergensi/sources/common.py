@@ -334,10 +334,9 @@ def _decode(data: bytes) -> tuple[str, str]:
 
 def _read_csv(data: bytes, name: str, aliases, required, columns=None) -> RawTable:
     # encoding: decided on the whole file (a cp1252 byte may sit in row 900,000)
-    try:
-        data.decode("utf-8")
+    if _decodes(data, "utf-8"):
         encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
-    except UnicodeDecodeError:
+    else:
         encoding = next(e for e in ENCODINGS[1:] if _decodes(data, e))
     top_text = data[:65536].decode(encoding, errors="replace")
     top_lines = top_text.splitlines()[:HEADER_SCAN_ROWS]
@@ -354,10 +353,10 @@ def _read_csv(data: bytes, name: str, aliases, required, columns=None) -> RawTab
     mapped, unmapped = match_headers(header, aliases)
     if columns is not None:
         mapped = {p: c for p, c in mapped.items() if c in columns}
-    frame = None
-    if not _has_blank_lines(data):  # fast path: pyarrow (row numbers are exact without blank lines)
-        frame = _read_csv_arrow(data, delimiter, index + 1, len(header), mapped, encoding)
-    if frame is None:  # blank lines, ragged rows: pandas keeps the line count exact or names the line
+    # fast path: pyarrow; it refuses blank lines (row numbers stay exact) and ragged rows, and then
+    # pandas reads the file, counting blank lines and naming a line with too many fields
+    frame = _read_csv_arrow(data, delimiter, index + 1, len(header), mapped, encoding)
+    if frame is None:
         try:
             frame = pd.read_csv(
                 io.BytesIO(data), sep=delimiter, header=None, skiprows=index + 1, names=list(range(len(header))),
@@ -380,10 +379,6 @@ def _read_csv(data: bytes, name: str, aliases, required, columns=None) -> RawTab
                     unmapped=unmapped, encoding=encoding, delimiter=delimiter)
 
 
-def _has_blank_lines(data: bytes) -> bool:
-    return b"\n\n" in data or b"\n\r\n" in data
-
-
 def _read_csv_arrow(data: bytes, delimiter: str, skip: int, width: int, mapped: dict, encoding: str):
     """Only the recognised columns, as text, with pyarrow; None when pyarrow refuses the file
     (ragged rows): the caller then uses pandas, which names the bad line."""
@@ -397,7 +392,8 @@ def _read_csv_arrow(data: bytes, delimiter: str, skip: int, width: int, mapped: 
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(skip_rows=skip, column_names=names, block_size=1 << 24,
                                            encoding="utf8" if encoding.startswith("utf-8") else encoding),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', newlines_in_values=False),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', newlines_in_values=False,
+                                             ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in wanted}, include_columns=wanted,
                                                  strings_can_be_null=True, null_values=[""]),
         )
@@ -408,9 +404,14 @@ def _read_csv_arrow(data: bytes, delimiter: str, skip: int, width: int, mapped: 
     return frame
 
 
-def _decodes(data: bytes, encoding: str) -> bool:
+def _decodes(data: bytes, encoding: str, chunk: int = 1 << 24) -> bool:
+    """Whether `data` decodes with `encoding`, checked in chunks (no copy of a large file)."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder(encoding)()
     try:
-        data.decode(encoding)
+        for start in range(0, len(data), chunk):
+            decoder.decode(data[start:start + chunk], final=start + chunk >= len(data))
         return True
     except UnicodeDecodeError:
         return False
@@ -753,7 +754,9 @@ class Rejects:
             return 0
         pos = np.flatnonzero(mask)
         if values is None and column is not None and column in self.raw:
-            vals = self.raw[column].to_numpy(dtype=object)[pos]
+            vals = self.raw[column].iloc[pos].to_numpy(dtype=object)
+        elif isinstance(values, pd.Series):
+            vals = values.iloc[pos].to_numpy(dtype=object)
         elif values is not None:
             vals = np.asarray(values, dtype=object)[pos] if np.ndim(values) else np.full(len(pos), values, dtype=object)
         else:
@@ -826,8 +829,8 @@ def pandera_rejects(schema, frame: pd.DataFrame, rejects: Rejects, reasons: Mapp
         reason = reasons.get(key_check, key_check)
         col = None if column is None or (isinstance(column, float) and np.isnan(column)) else str(column)
         source = value_frame if value_frame is not None and col in value_frame else None
-        values = source[col].to_numpy(dtype=object) if source is not None else (
-            frame[col].to_numpy(dtype=object) if col in frame else None)
+        values = source[col].reset_index(drop=True) if source is not None else (
+            frame[col].reset_index(drop=True) if col in frame else None)
         rejects.add(mask, col, reason, values=values)
     # a dataframe-wide check is reported once per column by pandera: keep one reject per row and reason
     if rejects.parts:

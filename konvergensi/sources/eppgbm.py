@@ -161,7 +161,7 @@ def _schema(today: pd.Timestamp) -> pa.DataFrameSchema:
             ], nullable=True),
             "weight_kg": optional_positive("berat"),
             "lenhei_cm": optional_positive("tinggi/panjang badan"),
-            "kelurahan_id": pa.Column(object, nullable=False),
+            "kelurahan_id": pa.Column(float, nullable=False),
             "identity": pa.Column(bool, pa.Check(lambda s: s, error="NIK dan nama anak kosong: anak tidak dapat dikenali")),
         },
         checks=[pa.Check(lambda d: d["weight_kg"].notna() | d["lenhei_cm"].notna(),
@@ -174,7 +174,26 @@ _NIK_JUNK = str.maketrans("", "", " .-'\t")
 
 
 def _nik(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
-    """(16-digit NIK or missing, mask present-but-unusable, mask blank); per distinct value."""
+    """(16-digit NIK as a string Series or missing, mask present-but-unusable, mask blank). Text
+    that already is 16 digits is taken as it is (vectorised); the rest per distinct value."""
+    values = values.reset_index(drop=True)
+    if pd.api.types.is_string_dtype(values.dtype) and values.dtype != object:
+        ok = values.str.fullmatch(r"\d{16}").fillna(False).to_numpy(dtype=bool)
+        nik = values.where(ok).astype("string")
+        rest = np.flatnonzero(~ok)
+        if len(rest):
+            sub, unusable, blank = _nik_slow(values.iloc[rest])
+            nik.iloc[rest] = sub.to_numpy(dtype=object)
+            bad = np.zeros(len(values), dtype=bool)
+            empty = np.zeros(len(values), dtype=bool)
+            bad[rest], empty[rest] = unusable, blank
+            return nik, bad, empty
+        return nik, np.zeros(len(values), dtype=bool), np.zeros(len(values), dtype=bool)
+    nik, unusable, blank = _nik_slow(values)
+    return nik.astype("string"), unusable, blank
+
+
+def _nik_slow(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     clean, state = [], []  # state: 0 ok, 1 unusable, 2 blank
     for u in uniques:
@@ -193,6 +212,14 @@ def _nik(values: pd.Series) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     nik = pd.Series(np.array(clean + [None], dtype=object)[take], index=values.index, dtype=object)
     st = np.array(state + [2], dtype=np.int8)[take]
     return nik, st == 1, st == 2
+
+
+def _as_string(values) -> pd.Series:
+    """An object array/Series of text or None as a pandas string Series, via its distinct values
+    (much cheaper than converting a million Python strings one by one)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    arr = pd.array(list(uniques), dtype="string")
+    return pd.Series(arr.take(codes, allow_fill=True))
 
 
 def _name_key(values: pd.Series) -> pd.Series:
@@ -257,13 +284,17 @@ def _posyandu(kel_ids: np.ndarray, names: pd.Series | None, pkm_names: pd.Series
 
 
 def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: str | None = None,
-            config=None, max_mb: float | None = None, today: datetime.date | None = None) -> Preview:
+            config=None, max_mb: float | None = None, today: datetime.date | None = None,
+            posyandu: pd.DataFrame | None = None, puskesmas: pd.DataFrame | None = None) -> Preview:
     """Read and validate an e-PPGBM export; nothing is written (see the module docstring).
 
     `con`: a connection to the dashboard database (regions, posyandu, puskesmas and existing
     measurements come from it); without it, `regions` (or the configuration's regions) is used and
     duplicates against the database are found at commit. `max_mb`: size limit in MB (None: the
     config threshold `max_upload_mb`, as for uploads in the app; 0: no limit).
+    `posyandu` / `puskesmas` (columns as the tables): known ones, e.g. a registry read in the same
+    build, used instead of the database's. `today`: measurement
+    dates after it are rejected (default: today).
     Raises common.ImportFileError when the file cannot be read at all."""
     if config is None:
         from konvergensi import config as config_module
@@ -279,6 +310,10 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
     if "nik" not in raw.frame and "name" not in raw.frame:
         raise common.ImportFileError("kolom 'NIK' maupun 'Nama' tidak ditemukan: anak tidak dapat dikenali.", name)
     regions, posyandu_db, puskesmas_db, pkk_db = _load_context(con, regions, config)
+    if posyandu is not None:
+        posyandu_db = posyandu
+    if puskesmas is not None:
+        puskesmas_db = puskesmas
     today_ts = pd.Timestamp(today or datetime.date.today())
 
     frame = raw.frame
@@ -340,7 +375,7 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
 
     # ---- identity
     nik, nik_unusable, nik_blank = (_nik(col("nik")) if "nik" in frame
-                                    else (pd.Series([None] * n, dtype=object), np.zeros(n, bool), np.ones(n, bool)))
+                                    else (pd.Series([pd.NA] * n, dtype="string"), np.zeros(n, bool), np.ones(n, bool)))
     has_nik = nik.notna().to_numpy()
     # names are only needed (and only normalised) where there is no usable NIK
     need_name = np.flatnonzero(~has_nik)
@@ -355,16 +390,15 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
         "sex": pd.array(np.where(pd.isna(sex), np.nan, sex).astype("float64")),
         "birth_date": birth.to_numpy(), "measure_date": measured.to_numpy(), "age_days": age,
         "weight_kg": numbers["weight_kg"], "lenhei_cm": numbers["lenhei_cm"],
-        "kelurahan_id": np.where(unknown_mask, "?", kel_ids).astype(object),
+        # 0 = known (or already rejected as unknown), NaN = blank
+        "kelurahan_id": np.where(pd.isna(kel_ids) & ~unknown_mask, np.nan, 0.0),
         "identity": identity_ok,
     })
     typed["sex"] = typed["sex"].astype("float64")
-    value_frame = pd.DataFrame({"sex": col("sex").to_numpy(dtype=object), "birth_date": col("birth_date").to_numpy(dtype=object),
-                                "measure_date": col("measure_date").to_numpy(dtype=object),
-                                "weight_kg": col("weight_kg").to_numpy(dtype=object),
-                                "lenhei_cm": col("lenhei_cm").to_numpy(dtype=object),
-                                "kelurahan_id": col("kelurahan").to_numpy(dtype=object),
-                                "age_days": col("birth_date").to_numpy(dtype=object)})
+    # the values shown in a reject: as written in the file
+    value_frame = {"sex": col("sex"), "birth_date": col("birth_date"), "measure_date": col("measure_date"),
+                   "weight_kg": col("weight_kg"), "lenhei_cm": col("lenhei_cm"), "kelurahan_id": col("kelurahan"),
+                   "age_days": col("birth_date")}
     measure_column = "weight_kg" if "weight_kg" in frame else "lenhei_cm"
     common.pandera_rejects(_schema(today_ts), typed, rejects, reasons={"not_nullable": "wajib diisi"},
                            value_frame=value_frame, frame_check_column=measure_column)
@@ -372,6 +406,8 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
     _rename_columns(rejects, {"kelurahan_id": "kelurahan", "age_days": "birth_date",
                               "identity": "nik" if "nik" in frame else "name"})
     ok = ~rejects.mask
+    del typed, value_frame
+    rejects_frame = rejects.frame()  # raw_json needs the rows as read; built now so they can be freed
 
     # ---- warnings on accepted rows
     w, h = numbers["weight_kg"], numbers["lenhei_cm"]
@@ -394,28 +430,32 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
     from konvergensi import privacy
 
     idx = np.flatnonzero(ok)
+    later = {c: frame[c].iloc[idx].reset_index(drop=True)
+             for c in ("posyandu", "puskesmas", "zs_tbu_file", "name", "parent_name", "address", "rt", "rw") if c in frame}
+    rows_no_key = np.flatnonzero(nik.iloc[idx].isna().to_numpy())
+    parent_rows = (_name_key(frame["parent_name"].iloc[idx[rows_no_key]]) if "parent_name" in frame and len(rows_no_key)
+                   else pd.Series([""] * len(rows_no_key), dtype=object))
+    raw.frame = rejects.raw = frame = None  # the text as read is no longer needed
     birth_ok = birth.iloc[idx].reset_index(drop=True)
     key_text = nik.iloc[idx].reset_index(drop=True)
-    no_key = np.flatnonzero(key_text.isna().to_numpy())
+    no_key = rows_no_key
     if len(no_key):  # no usable NIK: name + birth date + parent name
         rows = idx[no_key]
-        parent = _name_key(col("parent_name").iloc[rows]) if "parent_name" in frame else pd.Series([""] * len(rows))
         fallback = ("nama:" + child_name.iloc[rows].fillna("").to_numpy(dtype=object) + "|"
                     + birth.iloc[rows].dt.strftime("%Y-%m-%d").fillna("").to_numpy(dtype=object) + "|"
-                    + parent.fillna("").to_numpy(dtype=object))
+                    + parent_rows.fillna("").to_numpy(dtype=object))
         key_text.iloc[no_key] = fallback
-    # each distinct key is hashed once
+    # each distinct key is hashed once; the ids stay an Arrow string column (no Python strings per row)
     key_codes, key_uniques = pd.factorize(key_text)
-    hashed = privacy.pseudonym(pd.Series(key_uniques, dtype="string"), kind="child").to_numpy(dtype=object)
-    child_id = pd.Series(hashed[key_codes], dtype=object)
+    hashed_series = privacy.pseudonym(pd.Series(key_uniques, dtype="string"), kind="child")
+    hashed = hashed_series.to_numpy(dtype=object)
+    child_id = pd.Series(hashed_series.array.take(key_codes))
 
-    pos_ids, new_posyandu = _posyandu(
-        kel_ids[idx], col("posyandu").iloc[idx].reset_index(drop=True) if "posyandu" in frame else None,
-        col("puskesmas").iloc[idx].reset_index(drop=True) if "puskesmas" in frame else None,
-        posyandu_db, puskesmas_db, pkk_db)
+    pos_ids, new_posyandu = _posyandu(kel_ids[idx], later.get("posyandu"), later.get("puskesmas"),
+                                      posyandu_db, puskesmas_db, pkk_db)
 
     raw_measurements = pd.DataFrame({
-        "child_id": child_id.to_numpy(dtype=object),
+        "child_id": child_id,
         "sex": np.asarray(sex[idx], dtype="int64") if len(idx) else np.array([], dtype="int64"),
         "birth_date": birth_ok.to_numpy(),
         "measure_date": measured.iloc[idx].to_numpy(),
@@ -424,8 +464,8 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
         "muac_cm": numbers["muac_cm"][idx],
         "oedema": np.asarray(oedema[idx], dtype=bool),
         "weight_up": pd.array(weight_up[idx], dtype="boolean"),
-        "kelurahan_id": pd.Series(kel_ids[idx], dtype=object),
-        "posyandu_id": pd.Series(pos_ids, dtype=object),
+        "kelurahan_id": _as_string(kel_ids[idx]),
+        "posyandu_id": _as_string(pos_ids),
     })
     table = measurements_module.to_table(raw_measurements, first_row=2)
     in_file_duplicates = int(table.attrs.get("duplicates", 0))
@@ -439,11 +479,12 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
     table = table.drop(columns=["measurement_id"])  # numbered at commit
 
     # z-scores are recomputed; the file's own ZS TB/U is only compared
-    if "zs_tbu_file" in frame and len(idx):
-        file_z, _ = common.parse_numbers(col("zs_tbu_file"))
-        ours = _recomputed_zlen(raw_measurements)
+    file_z = common.parse_numbers(later["zs_tbu_file"])[0] if "zs_tbu_file" in later else np.array([])
+    given = np.flatnonzero(~np.isnan(file_z))
+    if len(given):
+        ours = _recomputed_zlen(raw_measurements.iloc[given])
         with np.errstate(invalid="ignore"):
-            differ = np.abs(file_z[idx] - ours) > ZS_DIFFERENCE
+            differ = np.abs(file_z[given] - ours) > ZS_DIFFERENCE
         if differ.any():
             limit_text = f"{ZS_DIFFERENCE:g}".replace(".", ",")
             messages.append(f"{_n(int(differ.sum()))} baris: ZS TB/U di berkas berbeda lebih dari {limit_text} "
@@ -456,8 +497,8 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
     by_child = pd.DataFrame({
         "code": key_codes[order], "sex": raw_measurements["sex"].to_numpy()[order],
         "birth_date": raw_measurements["birth_date"].to_numpy()[order],
-        "kelurahan_id": raw_measurements["kelurahan_id"].to_numpy(dtype=object)[order],
-        "posyandu_id": raw_measurements["posyandu_id"].to_numpy(dtype=object)[order],
+        "kelurahan_id": raw_measurements["kelurahan_id"].take(order).to_numpy(),
+        "posyandu_id": raw_measurements["posyandu_id"].take(order).to_numpy(),
         "birth_weight_kg": numbers["birth_weight_kg"][idx][order],
         "birth_length_cm": numbers["birth_length_cm"][idx][order],
     })
@@ -487,10 +528,9 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
     if getattr(config, "store_identity", False) and len(idx):
         ident = pd.DataFrame({"child_id": child_id.to_numpy(dtype=object)})
         for c in ("name", "parent_name", "address", "rt", "rw"):
-            ident[c] = common.clean_objects(col(c)).iloc[idx].to_numpy(dtype=object) if c in frame else None
+            ident[c] = common.clean_objects(later[c]).to_numpy(dtype=object) if c in later else None
         related["child_identity"] = ident.drop_duplicates("child_id", keep="last").reset_index(drop=True)
 
-    rejects_frame = rejects.frame()
     if len(rejects_frame):
         messages.insert(0, f"{_n(int(rejects_frame['row_number'].nunique()))} baris ditolak (lihat alasan per baris).")
     return Preview(
