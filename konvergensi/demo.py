@@ -520,6 +520,14 @@ def _measurements(co: _Cohort, progress=None) -> tuple[pd.DataFrame, dict]:
 
     lenhei = np.where(has_len, lenhei, np.nan)
     measure = np.where(has_len, np.where(lying, "l", "h"), None)
+    # age heaping: now and then the birth date is entered from an estimated age in whole years
+    # ("umurnya 3 tahun"), so that row's age is exactly 12, 24, 36 or 48 months
+    mdate = co.mdate.ravel()[cells]
+    row_birth = co.birth[rows].copy()
+    years = np.round(age / 365.25)
+    heaped = (rng.random(m) < 0.01) & (years >= 1) & (years <= 4) & ~error
+    row_birth[heaped] = mdate[heaped] - np.ceil(years[heaped] * 365.25).astype(np.int64)
+    age = mdate - row_birth
     muac_grid = co.has_muac.ravel()[cells]
     months = age / growth.DAYS_PER_MONTH
     muac = np.round(13.8 + 0.03 * np.minimum(months, 59) + 0.9 * whz[cells] + rng.normal(0, 0.4, m), 1)
@@ -535,8 +543,8 @@ def _measurements(co: _Cohort, progress=None) -> tuple[pd.DataFrame, dict]:
     raw = pd.DataFrame({
         "child_id": pd.array(co.child_id[rows], dtype="string"),
         "sex": co.sex[rows],
-        "birth_date": _dates(co.birth[rows]),
-        "measure_date": _dates(co.mdate.ravel()[cells]),
+        "birth_date": _dates(row_birth),
+        "measure_date": _dates(mdate),
         "weight_kg": weight,
         "lenhei_cm": lenhei,
         "measure": pd.array(measure, dtype="string"),
@@ -547,7 +555,7 @@ def _measurements(co: _Cohort, progress=None) -> tuple[pd.DataFrame, dict]:
         "posyandu_id": pd.array(co.posy["posyandu_id"].to_numpy()[pos], dtype="string"),
     })
     facts = {"cells": cells, "rows": rows, "cols": cols, "pos": pos, "error": error, "up": up,
-             "has_prev": has_prev, "weight": weight, "age": age}
+             "has_prev": has_prev, "weight": weight, "age": age, "heaped": heaped}
     _say(progress, f"demo: {m:,} pengukuran".replace(",", "."))
     return raw, facts
 
@@ -814,7 +822,7 @@ def _families(co: _Cohort, mo: _Mothers) -> pd.DataFrame:
             "poor": u["poor"][f] < p(0.2),
         })
         # children of the family alive (0-59 months) this year
-        members = np.flatnonzero(alive)
+        members = np.flatnonzero(alive & co.seen)    # only children in the register
         members = members[np.argsort(co.family[members], kind="stable")]
         fam_of = co.family[members]
         uniq, starts = np.unique(fam_of, return_index=True)
@@ -985,6 +993,8 @@ def generate(config, progress=None) -> dict[str, pd.DataFrame]:
     co.attach_mothers(mo.kek_child)
     co.grow(progress)
     raw, facts = _measurements(co, progress)
+    co.seen = np.zeros(co.n, dtype=bool)   # children weighed at least once in the output: the register
+    co.seen[facts["rows"]] = True
     moved = _calibrate(raw, facts)
     _say(progress, f"demo: kalibrasi Oktober 2024 ({moved} anak di batas -2 SD disesuaikan)")
     reports = _skdn(co, raw, facts)
@@ -1006,10 +1016,7 @@ def generate(config, progress=None) -> dict[str, pd.DataFrame]:
     unknown = brng.random(co.n) < 0.12
     children["birth_weight_kg"] = np.where(unknown, np.nan, np.round(bw, 2))
     children["birth_length_cm"] = np.where(unknown | (brng.random(co.n) < 0.1), np.nan, np.round(bl, 1))
-    # only children that were ever weighed in the output window are in the register
-    seen = np.zeros(co.n, dtype=bool)
-    seen[facts["rows"]] = True
-    children = children[seen].reset_index(drop=True)
+    children = children[co.seen].reset_index(drop=True)
 
     posyandu = posy[[c for c in posy.columns if not c.startswith("_")]].copy()
     _say(progress, "demo: selesai")

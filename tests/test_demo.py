@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from konvergensi import config, demo, growth, measurements, posyandu, summary
+from konvergensi import config, demo, growth, measurements, posyandu, quality, summary
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
@@ -228,9 +228,13 @@ def test_a_few_implausible_values_for_the_quality_page(tables, scored):
     lh = scored[scored["lenhei_cm"].notna()]
     whole = (lh["lenhei_cm"] == np.round(lh["lenhei_cm"])).groupby(lh["posyandu_id"]).mean()
     assert (whole > 0.4).sum() >= 2 and whole.median() < 0.15
-    # light age heaping: birth dates on the first of the month more often than 1 in 30
+    # light age heaping: birth dates on the first of the month more often than 1 in 30, and now and
+    # then a birth date entered from an estimated age in whole years (12, 24, 36, 48 months)
     first = (tables["children"]["birth_date"].dt.day == 1).mean()
     assert 0.045 < first < 0.12
+    oct_ = scored[scored["period"] == _month("2024-10")]
+    months = (oct_["age_days"] // growth.DAYS_PER_MONTH).astype(int).value_counts()
+    assert 1.04 < quality.age_heaping(months) < 1.4
     assert scored["oedema"].sum() >= 1
 
 
@@ -352,8 +356,8 @@ def test_families_at_risk_follow_the_bkkbn_rule_and_link_stunted_children(tables
     factor = f[["unsafe_water", "no_latrine", "too_young", "too_old", "too_close", "too_many"]].any(axis=1)
     assert (f["at_risk"] == (target & factor)).all()
     assert 0.2 < f["at_risk"].mean() < 0.7
+    assert set(f["child_ids"].explode().dropna()) <= set(tables["children"]["child_id"])
     members = f[f["year"] == 2024].explode("child_ids").dropna(subset=["child_ids"])
-    assert set(members["child_ids"]) <= set(tables["children"]["child_id"])
     v = _valid_haz(scored[scored["period"] == _month("2024-10")])
     risk = members.groupby("child_ids")["at_risk"].any()
     stunted = set(v.loc[v["zlen"] < -2, "child_id"])
