@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from konvergensi import config as kconfig
-from konvergensi import importing, privacy
+from konvergensi import privacy
 from konvergensi.sources import common, sheets
 
 from test_templates import empty_db, fill
