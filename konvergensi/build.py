@@ -61,6 +61,13 @@ def _remove(path: Path) -> None:
             p.unlink()
 
 
+def _remove_stale(target: Path) -> None:
+    """Temporary files of this database left by a killed writer (none can be running: we hold the lock)."""
+    for p in target.parent.glob(f".build-????????????-{target.name}*"):
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
+
+
 @contextlib.contextmanager
 def _writer_lock(target: Path):
     """Exclusive lock for writers of one database (a lock file beside it)."""
@@ -69,6 +76,7 @@ def _writer_lock(target: Path):
     fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        _remove_stale(target)
         yield
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)

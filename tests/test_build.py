@@ -250,3 +250,14 @@ def test_dangling_references_are_reported(tmp_path, tiny_config):
     build.build(tmp_path / "db.duckdb", source="empty", config=config.load(tiny_config),
                 extra_tables=tables, progress=messages.append)
     assert any("1 baris posyandu merujuk kelurahan" in m for m in messages)
+
+
+def test_leftovers_of_a_killed_build_are_cleaned_up(tmp_path):
+    path = tmp_path / "db.duckdb"
+    stale = tmp_path / ".build-0123456789ab-db.duckdb"
+    stale.write_bytes(b"half a database")
+    (tmp_path / ".build-0123456789ab-db.duckdb.wal").write_bytes(b"log")
+    other = tmp_path / ".build-0123456789ab-lain.duckdb"   # another database's: not ours to remove
+    other.write_bytes(b"x")
+    build.build(path, source="empty")
+    assert _files(tmp_path) == [".build-0123456789ab-lain.duckdb", "db.duckdb"]
