@@ -38,8 +38,13 @@ def voronoi_cells(lon: np.ndarray, lat: np.ndarray, margin: float = MARGIN_DEG) 
 def schematic_boundaries(kelurahan: pd.DataFrame) -> pd.DataFrame:
     """Rows of `region_boundaries` for the kelurahan rows of `regions` (region_id, point_lat,
     point_lon): one schematic cell per kelurahan (kecamatan are drawn as the union of theirs)."""
-    geoms = voronoi_cells(kelurahan["point_lon"].to_numpy(), kelurahan["point_lat"].to_numpy())
-    ids = list(kelurahan["region_id"])
+    lon = pd.to_numeric(kelurahan["point_lon"], errors="coerce").to_numpy(dtype=float)
+    lat = pd.to_numeric(kelurahan["point_lat"], errors="coerce").to_numpy(dtype=float)
+    if len(lon) < 2 or np.isnan(lon).any() or np.isnan(lat).any():
+        geoms, ids = [], []   # no point for some kelurahan: no schematic map (official boundaries can be imported)
+    else:
+        geoms = voronoi_cells(lon, lat)
+        ids = list(kelurahan["region_id"])
     return pd.DataFrame({
         "region_id": pd.array(ids, dtype="string"),
         "geometry_json": pd.array([shapely.to_geojson(g, indent=None) for g in geoms], dtype="string"),

@@ -437,3 +437,17 @@ def test_same_call_gives_the_same_data_as_the_session_build(tables, demo_con):
     mine = set(measurements.row_keys(raw))
     theirs = set(demo_con.execute("SELECT row_key FROM measurements").df()["row_key"])
     assert len(mine) == len(raw) and mine == theirs
+
+
+def test_no_schematic_map_without_points():
+    from konvergensi.demo_geometry import schematic_boundaries
+
+    kel = pd.DataFrame({"region_id": ["a", "b", "c"], "point_lat": [-10.1, None, -10.2],
+                        "point_lon": [123.5, 123.6, 123.7]})
+    out = schematic_boundaries(kel)
+    assert len(out) == 0 and list(out.columns) == ["region_id", "geometry_json", "schematic", "source"]
+    kel["point_lat"] = [-10.1, -10.15, -10.2]
+    out = schematic_boundaries(kel)
+    assert list(out["region_id"]) == ["a", "b", "c"]
+    cells = [shapely.from_geojson(g) for g in out["geometry_json"]]
+    assert shapely.union_all(cells).area == pytest.approx(sum(c.area for c in cells), rel=1e-6)
