@@ -41,6 +41,24 @@ RENDERED = """() => {
 
 
 @pytest.fixture(scope="module")
+def one_kelurahan(demo_db) -> tuple[str, str, float, float]:
+    """(region_id, name, lon, lat of a point inside it) of one kelurahan with enough children."""
+    import json
+
+    from shapely.geometry import shape
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        rid, name, geometry = con.execute(
+            "SELECT r.region_id, r.name, b.geometry_json FROM regions r JOIN region_boundaries b USING (region_id) "
+            "WHERE r.level = 'kelurahan' ORDER BY r.region_id LIMIT 1").fetchone()
+    finally:
+        con.close()
+    point = shape(json.loads(geometry)).representative_point()
+    return rid, name, point.x, point.y
+
+
+@pytest.fixture(scope="module")
 def kelurahan_count(demo_db) -> int:
     con = duckdb.connect(str(demo_db), read_only=True)
     try:
@@ -50,7 +68,7 @@ def kelurahan_count(demo_db) -> int:
         con.close()
 
 
-def test_map_page_draws_one_shape_per_kelurahan_offline(demo_db, kelurahan_count):
+def test_map_page_draws_one_shape_per_kelurahan_offline(demo_db, kelurahan_count, one_kelurahan):
     if not os.path.exists(streamlit_server.CHROMIUM):
         pytest.skip("Debian chromium is not installed (scripts/install-system-packages.sh installs it)")
     assert kelurahan_count > 0
@@ -81,3 +99,23 @@ def test_map_page_draws_one_shape_per_kelurahan_offline(demo_db, kelurahan_count
                    if urlparse(u).scheme not in LOCAL_SCHEMES and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
         assert outside == []
         assert any("/app/static/glyphs/" in u for u in requests)
+
+        # hovering a kelurahan shows its figures with the Wilson interval; clicking it drills down
+        rid, name, lon, lat = one_kelurahan
+        page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+        x, y = page.evaluate("""([lon, lat]) => {
+            const map = document.querySelector('.js-plotly-plot')._fullLayout.map._subplot.map;
+            const p = map.project([lon, lat]); const r = map.getCanvas().getBoundingClientRect();
+            return [r.left + p.x, r.top + p.y]; }""", [lon, lat])
+        page.mouse.move(x - 40, y - 40)
+        page.mouse.move(x, y, steps=8)
+        page.wait_for_selector(".hoverlayer .hovertext", timeout=10000)
+        hover = page.evaluate("() => document.querySelector('.hoverlayer').textContent")
+        assert name in hover and ("IK 95% (Wilson)" in hover or "kurang dari" in hover)
+        page.mouse.click(x, y)
+        page.wait_for_url(f"**wilayah={rid}**", timeout=30000)
+        page.wait_for_selector(f"h3:has-text('Kelurahan {name}')", timeout=60000)
+        outside = [u for u in requests
+                   if urlparse(u).scheme not in LOCAL_SCHEMES and urlparse(u).hostname not in ("127.0.0.1", "localhost")]
+        assert outside == []

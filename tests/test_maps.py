@@ -9,6 +9,8 @@ import pytest
 
 from konvergensi.ui import maps
 
+ROOT = __import__("pathlib").Path(maps.__file__).resolve().parents[2]
+
 
 def square(x0, y0, d=0.02):
     return json.dumps({"type": "Polygon", "coordinates": [[[x0, y0], [x0 + d, y0], [x0 + d, y0 + d], [x0, y0 + d], [x0, y0]]]})
@@ -52,11 +54,15 @@ def test_choropleth_draws_each_kelurahan_once_with_data_kurang_and_labels():
     assert sorted(loc for t in traces for loc in t.locations) == ["a", "b", "c"]
     grey = next(t for t in traces if t.name == maps.INSUFFICIENT_LABEL)
     assert list(grey.locations) == ["c"] and "data kurang" in grey.hovertext[0]
-    style = fig.layout.map.style
+    assert fig.layout.map.style == maps.STYLE_URL
+    style = json.loads((ROOT / "static" / "map" / "white-bg.json").read_text())
     assert style["glyphs"] == maps.GLYPHS_URL and style["sources"] == {}
+    assert style["layers"] == [{"id": "white-bg", "type": "background", "paint": {"background-color": "#ffffff"}}]
+    assert (ROOT / "static" / "glyphs" / maps.LABEL_FONT / "0-255.pbf").stat().st_size > 10_000
     labels = next(t for t in fig.data if t.name == "Nama kecamatan")
     assert sorted(labels.text) == ["Dua", "Satu"]
-    assert maps.choropleth(FRAME, geo, layer, enough=FRAME.measured >= 10, glyphs=None).layout.map.style == "white-bg"
+    plain = maps.choropleth(FRAME, geo, layer, enough=FRAME.measured >= 10, labels=False)
+    assert plain.layout.map.style == "white-bg" and not [t for t in plain.data if t.name == "Nama kecamatan"]
 
 
 def test_hidden_value_is_labelled_not_as_data_kurang():

@@ -188,9 +188,7 @@ def _choropleth_traces(spec: dict) -> list[dict]:
 def test_map_draws_every_kelurahan_once_offline(use_db):
     at = open_page("pages/peta.py", role="petugas")
     spec = plotly_specs(at)[0]
-    style = spec["layout"]["map"]["style"]                                  # white-bg: no tiles, no CDN
-    assert style["sources"] == {} and style["layers"][0]["type"] == "background"
-    assert style["glyphs"].startswith("/app/static/glyphs/")               # labels from local glyphs
+    assert spec["layout"]["map"]["style"] == "/app/static/map/white-bg.json"  # white-bg + local glyphs
     labels = next(t for t in spec["data"] if t.get("name") == "Nama kecamatan")
     assert labels["mode"] == "text" and sorted(labels["text"]) == ["Bukit", "Pantai"]
     traces = _choropleth_traces(spec)

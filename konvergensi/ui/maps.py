@@ -5,9 +5,9 @@ tiles, no CDN. (Plotly's geo trace fetches a world topojson from a CDN and silen
 MapLibre does not centre itself: `view()` computes centre and zoom from the polygons' bounds.
 
 Map text (the kecamatan labels) needs signed-distance-field glyph files, which plotly's built-in
-styles fetch from fonts.openmaptiles.org. The map style here is plotly's "white-bg" written out as a
-style object (`offline_style()`: one white background layer, no sources) whose `glyphs` point at
-/app/static/glyphs/ (made by scripts/make_glyphs.py), so labels draw with no internet too.
+styles fetch from fonts.openmaptiles.org. The map style here is plotly's "white-bg" as a style file
+served by this server (static/map/white-bg.json: one white background layer, no sources) whose
+`glyphs` point at /app/static/glyphs/ (made by scripts/make_glyphs.py), so labels draw offline too.
 
 The figure builders take plain frames and return plotly figures (no Streamlit), so the meeting pack
 can reuse them. Colour scales and template are explicit (importing Streamlit changes plotly's
@@ -33,16 +33,19 @@ INSUFFICIENT_COLOUR = "#d4d4d4"
 NO_DATA_COLOUR = "#f1f1f1"
 OUTLINE_COLOUR = "#1f2933"
 GLYPHS_URL = "/app/static/glyphs/{fontstack}/{range}.pbf"
+STYLE_URL = "/app/static/map/white-bg.json"   # plotly's "white-bg" + local glyphs (static/map/white-bg.json)
 LABEL_FONT = "Open Sans Bold"      # a name plotly accepts; static/glyphs/ serves DejaVu Sans Bold under it
 
 
-def offline_style(glyphs: str | None = GLYPHS_URL) -> dict | str:
-    """plotly's "white-bg" map style as a style object, with glyphs served locally (None: plain
-    "white-bg", e.g. for a static export where the labels are left out)."""
-    if glyphs is None:
-        return "white-bg"
-    return {"version": 8, "name": "white-bg (lokal)", "sources": {}, "glyphs": glyphs,
-            "layers": [{"id": "white-bg", "type": "background", "paint": {"background-color": "#ffffff"}}]}
+def offline_style(local: bool = True) -> str:
+    """The map style: plotly's "white-bg" (no tiles, no sources) served from this server with glyphs
+    for the kecamatan labels; local=False gives the built-in "white-bg" (static exports: no labels).
+
+    Given as a URL, not as a style object: with a style object the plotly.js bundled in Streamlit
+    1.67 stops firing hover and click events on the map (seen in Chromium), which the hover
+    interval and the drill-down need."""
+    return STYLE_URL if local else "white-bg"
+
 
 # Explicit colour scales (low -> high value).
 SCALE_BAD_HIGH = ["#fff7bc", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#8c2d04"]    # prevalence, counts
@@ -162,7 +165,7 @@ def value_text(value, kind: str) -> str:
 def choropleth(frame: pd.DataFrame, geojson: dict, layer: MapLayer, *, enough: pd.Series,
                hover_extra: list[str] | None = None, outlines: pd.DataFrame | None = None,
                highlight: str | None = None, height: int = 560, width_hint: int = 760,
-               colour_range: tuple[float, float] | None = None, glyphs: str | None = GLYPHS_URL) -> go.Figure:
+               colour_range: tuple[float, float] | None = None, labels: bool = True) -> go.Figure:
     """Kelurahan choropleth. `frame` has region_id, name, kecamatan and layer.column; rows where
     `enough` is False are drawn grey as "data kurang"; `hover_extra` adds a line per row (e.g. the
     95% interval). Every kelurahan in `geojson` is drawn exactly once."""
@@ -212,7 +215,7 @@ def choropleth(frame: pd.DataFrame, geojson: dict, layer: MapLayer, *, enough: p
                 lon=row.lon, lat=row.lat, mode="lines", line={"color": OUTLINE_COLOUR, "width": 2},
                 name=f"Kec. {row.kecamatan}", hoverinfo="skip", showlegend=False,
             ))
-        if glyphs is not None and "label_lon" in outlines.columns:
+        if labels and "label_lon" in outlines.columns:
             fig.add_trace(go.Scattermap(
                 lon=outlines.label_lon, lat=outlines.label_lat, mode="text", text=outlines.kecamatan,
                 textfont={"family": LABEL_FONT, "size": 13, "color": OUTLINE_COLOUR},
@@ -228,7 +231,7 @@ def choropleth(frame: pd.DataFrame, geojson: dict, layer: MapLayer, *, enough: p
     centre, zoom = view(bounds(geojson), width_px=width_hint, height_px=height)
     fig.update_layout(
         template="plotly", height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        map={"style": offline_style(glyphs), "center": centre, "zoom": zoom},
+        map={"style": offline_style(labels), "center": centre, "zoom": zoom},
         legend={"orientation": "h", "yanchor": "bottom", "y": 0.01, "xanchor": "left", "x": 0.01,
                 "bgcolor": "rgba(255,255,255,0.8)"},
         clickmode="event+select",
