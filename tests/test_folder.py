@@ -10,8 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
-import pandas as pd
 import pytest
 
 from konvergensi import config as kconfig
@@ -19,6 +17,7 @@ from konvergensi.build import BuildError, build
 from konvergensi.sources import folder
 
 from test_templates import FILLED, fill
+from test_templates import rows_of as df
 
 ROOT = Path(__file__).resolve().parents[1]
 GEOJSON = ROOT.parent / "shared" / "reference" / "geo" / "kota_kupang_kelurahan.geojson"
@@ -53,14 +52,6 @@ def make_folder(base: Path) -> Path:
     (src / "catatan.txt").write_text("bukan data", encoding="utf-8")
     (src / "~$skdn_2024.xlsx").write_bytes(b"lock file of an open workbook")
     return src
-
-
-def df(path: Path, sql: str) -> pd.DataFrame:
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).df()
-    finally:
-        con.close()
 
 
 def test_classify_by_name(tmp_path):

@@ -10,11 +10,7 @@ Written atomically through konvergensi.importing.commit.
 
 from __future__ import annotations
 
-import json
-import time
 from pathlib import Path
-
-from konvergensi.cli import CliError
 
 
 def register(subparsers) -> None:
@@ -35,34 +31,8 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from konvergensi import db, importing
-    from konvergensi.commands.import_sheet import SHOW_REJECTS, print_summary
+    from konvergensi.commands.import_sheet import run_import
     from konvergensi.sources import boundaries
 
-    started = time.perf_counter()
-    path = db.db_path(args.db)
-    if not path.is_file():
-        raise CliError(f"basis data tidak ditemukan: {path}. Buat dulu dengan `python -m konvergensi build` "
-                       "atau `python -m konvergensi build --empty`.")
-    try:
-        con = db.connect(path, read_only=True)
-    except db.DatabaseMissing as exc:
-        raise CliError(str(exc)) from None
-    try:
-        preview = boundaries.preview(args.file, con=con)
-    except boundaries.BoundaryError as exc:
-        raise CliError(f"{exc}. Basis data tidak diubah.") from None
-    finally:
-        con.close()
-    try:
-        result = importing.commit(preview, path, imported_by=args.user)
-    except db.DatabaseMissing as exc:
-        raise CliError(str(exc)) from None
-    result["seconds"] = round(time.perf_counter() - started, 2)
-    result["rejects"] = importing.rejects_json(preview.rejects, SHOW_REJECTS)
-    result["unmatched_regions"] = list(getattr(preview, "unmatched_regions", []))
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False, default=str))
-    else:
-        print_summary(result, "Impor batas wilayah")
-    return 0
+    return run_import(args, lambda con: boundaries.preview(args.file, con=con), "Impor batas wilayah",
+                      (boundaries.BoundaryError,))

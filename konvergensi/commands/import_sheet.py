@@ -44,8 +44,21 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from konvergensi import config as config_module
-    from konvergensi import db, importing
     from konvergensi.sources import common, sheets
+
+    try:
+        cfg = config_module.load(args.config)
+    except config_module.ConfigError as exc:
+        raise CliError(str(exc)) from None
+    return run_import(args, lambda con: sheets.preview(args.kind, args.file, con=con, config=cfg, max_mb=0),
+                      f"Impor {sheets.SHEETS[args.kind].title}", (common.ImportFileError,))
+
+
+def run_import(args, make_preview, title: str, read_errors: tuple) -> int:
+    """The steps every import command shares: check the database, read the file into a preview on a
+    read-only connection (`make_preview(con)`), refuse a file without data rows, commit atomically,
+    print the summary or one JSON object. Anything wrong: CliError (exit 2), the database unchanged."""
+    from konvergensi import db, importing
 
     started = time.perf_counter()
     path = db.db_path(args.db)
@@ -53,17 +66,13 @@ def run(args) -> int:
         raise CliError(f"basis data tidak ditemukan: {path}. Buat dulu dengan `python -m konvergensi build` "
                        "atau `python -m konvergensi build --empty`.")
     try:
-        cfg = config_module.load(args.config)
-    except config_module.ConfigError as exc:
-        raise CliError(str(exc)) from None
-    try:
         con = db.connect(path, read_only=True)
     except db.DatabaseMissing as exc:
         raise CliError(str(exc)) from None
     try:
-        preview = sheets.preview(args.kind, args.file, con=con, config=cfg, max_mb=0)
-    except common.ImportFileError as exc:
-        raise CliError(f"{exc} Basis data tidak diubah.") from None
+        preview = make_preview(con)
+    except read_errors as exc:
+        raise CliError(f"{str(exc).rstrip('.')}. Basis data tidak diubah.") from None
     finally:
         con.close()
     if preview.rows_read == 0:
@@ -76,10 +85,12 @@ def run(args) -> int:
         raise CliError(str(exc)) from None
     result["seconds"] = round(time.perf_counter() - started, 2)
     result["rejects"] = importing.rejects_json(preview.rejects, SHOW_REJECTS)
+    if hasattr(preview, "unmatched_regions"):
+        result["unmatched_regions"] = list(preview.unmatched_regions)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, default=str))
     else:
-        print_summary(result, f"Impor {sheets.SHEETS[args.kind].title}")
+        print_summary(result, title)
     return 0
 
 
