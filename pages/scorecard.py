@@ -46,7 +46,7 @@ st.subheader(f"Cakupan per paket layanan · {f.area_name}, {fmt.month(sc_period)
 total_cov = cv.coverage(rows["met"].sum(), rows["eligible"].sum()).iloc[0]
 cols = st.columns(len(by_package) + 1)
 with cols[0]:
-    layout.kpi("Semua indikator", fmt.percent(total_cov),
+    layout.kpi("18 indikator", fmt.percent(total_cov),
                help="Jumlah rumah tangga yang memenuhi / jumlah sasaran, dijumlahkan atas 18 indikator.")
 for col, r in zip(cols[1:], by_package.itertuples(index=False)):
     with col:

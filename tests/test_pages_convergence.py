@@ -154,7 +154,7 @@ def test_scorecard_city(db_file):
     at = run("scorecard", role="pimpinan")
     m = metrics(at)
     # all indicators, June 2025: met 467 of 890 eligible; KIA (1, 2, 3, 9, 10, 11): 177 of 310; PAUD 13 of 30
-    assert m["Semua indikator"] == "52,5%" and m["KIA"] == "57,1%" and m["PAUD"] == "43,3%"
+    assert m["18 indikator"] == "52,5%" and m["KIA"] == "57,1%" and m["PAUD"] == "43,3%"
     heat = at.dataframe[0].value
     assert heat["Kelurahan"].tolist() == ["Alfa", "Gama", "Delta", "Beta", "Epsilon"]   # by prevalence, highest first
     assert heat.filter(like="Stunting").iloc[:, 0].tolist() == pytest.approx([40.0, 30.0, 20.0, 10.0, 0.0])
@@ -171,7 +171,7 @@ def test_scorecard_city(db_file):
 def test_scorecard_kelurahan_view_and_earlier_report(db_file):
     at = run("scorecard", role="pimpinan", wilayah=fx.ID["alfa"], scorecard="2025-03")
     m = metrics(at)
-    assert m["Semua indikator"] == "10,0%"        # March: indicator 1 only, 1 of 10
+    assert m["18 indikator"] == "10,0%"        # March: indicator 1 only, 1 of 10
     assert m["Prevalensi stunting"] == "40,0%"    # Alfa, August: 4 of 10
     assert any("Perlu sedikitnya 5 kelurahan" in i.value for i in at.info)
 
@@ -287,3 +287,4 @@ def test_kampung_kb_kecamatan_and_public(db_file):
     assert m["Prevalensi di Kampung KB"] == "35,0%"              # 7 stunted: shown
     assert m["Prevalensi di kelurahan lain"] == "–"              # 3 stunted: hidden
     assert m["Selisih (Kampung KB − lain)"] == "–"
+
