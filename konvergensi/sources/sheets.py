@@ -341,7 +341,7 @@ class _Ctx:
 TYPE_REASON = {
     "int": "bukan bilangan bulat", "num": "bukan angka", "percent": "bukan angka persen",
     "date": "tanggal tidak dapat dibaca (pakai dd/mm/yyyy)", "month": "bulan tidak dapat dibaca (pakai 2024-10 atau Oktober 2024)",
-    "bool": "isi Ya atau Tidak", "choice": "nilai tidak dikenal",
+    "bool": "isi Ya atau Tidak",
 }
 
 
@@ -381,9 +381,7 @@ def _typed(sheet: Sheet, table: common.RawTable, rejects: common.Rejects) -> pd.
         else:  # pragma: no cover - description error
             raise SheetError(f"unknown column type {c.type}")
         if np.any(bad):
-            reason = TYPE_REASON[c.type]
-            if c.type == "choice":
-                reason = "isi salah satu: " + ", ".join(c.choices)
+            reason = "isi salah satu: " + ", ".join(c.choices) if c.type == "choice" else TYPE_REASON[c.type]
             rejects.add(bad, c.name, reason)
     frame = pd.DataFrame(out)
     frame.index = pd.RangeIndex(n)
@@ -394,11 +392,10 @@ CHOICE_WORDS = {
     "status": {"belum": "Belum mulai", "belummulai": "Belum mulai", "belumdilaksanakan": "Belum mulai",
                "sedangberjalan": "Berjalan", "proses": "Berjalan", "dalamproses": "Berjalan", "berlangsung": "Berjalan",
                "sudah": "Selesai", "sudahselesai": "Selesai", "done": "Selesai", "terlaksana": "Selesai"},
-    "indicator": {"stunted": "stunted", "jumlah": "stunted", "jumlahstunting": "stunted", "jumlahbalitastunting": "stunted",
-                  "balitastunting": "stunted", "jumlahbalitastunting": "stunted",
+    # the template's own words (TARGET_INDICATORS) are added below; matching ignores case, spaces, '(%)'
+    "indicator": {"stunted": "stunted", "jumlah": "stunted", "jumlahstunting": "stunted", "balitastunting": "stunted",
                   "prevalence_stunting": "prevalence_stunting", "prevalensi": "prevalence_stunting",
-                  "prevalensistunting": "prevalence_stunting", "prevalensistuntingpersen": "prevalence_stunting",
-                  "persen": "prevalence_stunting", "jumlahbalitastunting ": "stunted"},
+                  "prevalensistunting": "prevalence_stunting", "persen": "prevalence_stunting"},
 }
 CHOICE_WORDS["indicator"].update({TARGET_INDICATORS["stunted"]: "stunted",
                                   TARGET_INDICATORS["prevalence_stunting"]: "prevalence_stunting"})
