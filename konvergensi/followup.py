@@ -118,10 +118,20 @@ def _z(value) -> str:
     return "" if fmt.is_missing(value) else fmt.number(value, 2)
 
 
+IDENTITY_COLUMNS = ("Nama orang tua", "Alamat", "RT/RW")
+
+
+def _drop_empty_identity(table: pd.DataFrame) -> pd.DataFrame:
+    """Leave out identity columns that are empty for everyone (identities not stored)."""
+    empty = [c for c in IDENTITY_COLUMNS if c in table.columns and not any(table[c])]
+    return table.drop(columns=empty)
+
+
 def display_children(frame: pd.DataFrame) -> pd.DataFrame:
-    """The list as kader read it (Indonesian headers, no pseudonym column)."""
+    """The list as kader read it (Indonesian headers, no pseudonym column; address columns only when
+    identities are stored)."""
     rtrw = [" / ".join(x for x in (rt, rw) if isinstance(x, str) and x) for rt, rw in zip(frame["rt"], frame["rw"])]
-    return pd.DataFrame({
+    return _drop_empty_identity(pd.DataFrame({
         "Kelurahan": frame["kelurahan"],
         "Posyandu": frame["posyandu"],
         "Nama / kode anak": frame["display_name"],
@@ -137,11 +147,11 @@ def display_children(frame: pd.DataFrame) -> pd.DataFrame:
         "TB/PB (cm)": frame["lenhei_cm"],
         "TB/U (z)": [_z(v) for v in frame["zlen"]],
         "BB/TB (z)": [_z(v) for v in frame["zwfl"]],
-    })
+    }))
 
 
 def display_mothers(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
+    return _drop_empty_identity(pd.DataFrame({
         "Kelurahan": frame["kelurahan"],
         "Posyandu": frame["posyandu"],
         "Nama / kode ibu": frame["display_name"],
@@ -152,7 +162,7 @@ def display_mothers(frame: pd.DataFrame) -> pd.DataFrame:
         "Hb (g/dL)": frame["hb_g_dl"],
         "TTD (tablet)": frame["ttd_tablets"],
         "Kunjungan ANC": frame["anc_visits"],
-    })
+    }))
 
 
 def export_bytes(table: pd.DataFrame, file_format: str, *, user: str | None, role: str | None, kind: str,

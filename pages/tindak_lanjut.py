@@ -1,7 +1,8 @@
 """Daftar tindak lanjut: children and pregnant women to visit, per posyandu, for petugas and admin only.
 
-By-name data (UU 27/2022): limited to the petugas' own puskesmas/kelurahan, never cached across
-sessions, and every download is written to the audit log before the file is produced.
+By-name data (UU 27/2022): limited to the petugas' own puskesmas/kelurahan (results are cached per
+scope, so one scope's list is never served to another), and every download is written to the audit
+log before the file is produced.
 """
 
 import datetime
@@ -51,8 +52,10 @@ with cols[2]:
     reasons = st.multiselect("Alasan", list(followup.REASON_SHORT), key="tl_reasons",
                              format_func=followup.REASON_SHORT.get, placeholder="Semua alasan")
 
-kids = followup.children(con, period, kelurahan_ids)
-moms = followup.mothers(con, period, kelurahan_ids, data.kek_muac())
+# Cached per database file, month and scope (never across scopes): changing a filter is instant.
+scope_key = tuple(kelurahan_ids) if kelurahan_ids is not None else None
+kids = data.cached(followup.children, period, scope_key)
+moms = data.cached(followup.mothers, period, scope_key, data.kek_muac())
 if chosen:
     kids = kids[kids.posyandu_id.isin(chosen)]
     moms = moms[moms.posyandu_id.isin(chosen)]

@@ -6,10 +6,17 @@
 -- Children on the list: measured at least once in the 12 months up to the period and under 60 months
 -- (1826 days) on the first day of the period; listed under the posyandu/kelurahan of their latest
 -- measurement (else those registered in `children`).
-WITH recent AS (   -- the 12 months up to and including the period
+WITH window_measurements AS (   -- the 12 months up to and including the period
     SELECT m.*
     FROM measurements AS m
     WHERE m.period <= $period AND m.period > ($period - INTERVAL 12 MONTH)
+),
+recent AS (        -- ... of children measured in the scope at least once in that window (a cheap
+                   -- pre-filter: the final scope test uses where the child was measured last)
+    SELECT * FROM window_measurements
+    WHERE $kelurahan_ids::VARCHAR[] IS NULL
+       OR child_id IN (SELECT child_id FROM window_measurements
+                       WHERE list_contains($kelurahan_ids::VARCHAR[], kelurahan_id))
 ),
 latest AS (        -- each child's latest measurement
     SELECT * FROM recent

@@ -165,3 +165,6 @@ def test_identity_absent_gives_codes_only(tmp_path):
         kids = followup.children(c, PERIOD)
         assert set(kids.display_name) == {f"Anak-{cid(n)[:8]}" for n in (1, 2, 3, 4, 5, 6, 12)}
         assert followup.mothers(c, PERIOD).display_name.tolist() == [f"Ibu-{mid(4)[:8]}", f"Ibu-{mid(1)[:8]}"]
+        # no identities stored: no empty name/address columns in the list or the download
+        assert not set(followup.IDENTITY_COLUMNS) & set(followup.display_children(kids).columns)
+        assert "Alamat" not in followup.display_mothers(followup.mothers(c, PERIOD)).columns

@@ -439,3 +439,43 @@ def test_demo_accounts_only_for_synthetic_data(monkeypatch, tmp_path):
     assert any("Akun demo" in e.label for e in at.expander)
     _login(at, "pimpinan", "demo-pimpinan-2026")
     assert at.session_state["role"] == "pimpinan"
+
+
+# --- the demo database (built once per test session by tests/conftest.py) ------------------------------
+
+DEMO_PUBLIK_PAGES = ["pages/peta.py", "pages/posyandu.py", "pages/ibu_hamil.py", "pages/keluarga_berisiko.py"]
+
+
+def test_demo_publik_pages_hold_no_pseudonyms(demo_db, monkeypatch, media):
+    """On the full demo (41,000 children): no child, mother or family pseudonym (64 hex characters) and
+    no short code reaches a publik page or its downloads, even with ?role=admin in the URL."""
+    monkeypatch.setenv("KONVERGENSI_DB", str(demo_db))
+    con = duckdb.connect(str(demo_db), read_only=True)
+    secret = {r[0].encode() for r in con.execute(
+        "SELECT child_id FROM children UNION ALL SELECT mother_id FROM pregnant_women "
+        "UNION ALL SELECT family_id FROM families_at_risk").fetchall()}
+    con.close()
+    assert len(secret) > 10_000
+    pages = [p for p in DEMO_PUBLIK_PAGES if (ROOT / p).exists()]
+    for page in pages:
+        at = open_page(page, params={"role": "admin"})
+        blob = everything(at, media)
+        assert not {h for h in re.findall(rb"[0-9a-f]{64}", blob)} & secret, page
+        assert not re.search(rb"(?:Anak|Ibu)-[0-9a-f]{8}", blob), page
+
+
+def test_demo_petugas_account_sees_its_puskesmas_only(demo_db, monkeypatch):
+    """The documented demo account petugas.sikumana (config/users.example.toml, used because the demo is
+    synthetic) logs in and gets the children of the 6 kelurahan of Puskesmas Sikumana only."""
+    monkeypatch.setenv("KONVERGENSI_DB", str(demo_db))
+    monkeypatch.delenv("KONVERGENSI_USERS")
+    if auth.DEFAULT_USERS.exists():
+        pytest.skip("a real config/users.toml exists on this machine")
+    at = open_page("pages/masuk.py")
+    _login(at, "petugas.sikumana", "demo-petugas-2026")
+    assert at.session_state["role"] == "petugas"
+    at.switch_page("pages/tindak_lanjut.py").run()
+    assert not at.exception and not at.error
+    kids = at.dataframe[1].value
+    assert len(kids) > 0
+    assert set(kids["Kelurahan"]) <= {"Sikumana", "Fatukoa", "Bello", "Kolhua", "Oepura", "Naikolan"}
