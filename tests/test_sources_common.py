@@ -60,6 +60,20 @@ def test_xlsx_header_below_title_rows_with_odd_spellings(tmp_path):
     assert len(table.file_sha256) == 64
 
 
+def test_row_numbers_when_the_sheet_starts_below_row_one(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.cell(row=3, column=2, value="NIK")
+    sheet.cell(row=3, column=3, value="Nama")
+    sheet.cell(row=4, column=2, value="1")
+    sheet.cell(row=4, column=3, value="A")
+    sheet.cell(row=6, column=3, value="B")
+    book.save(tmp_path / "geser.xlsx")
+    table = common.read_table(tmp_path / "geser.xlsx", ALIASES)
+    assert table.header_row == 3 and table.row_numbers.tolist() == [4, 6]
+    assert table.frame["name"].tolist() == ["A", "B"]
+
+
 def test_formula_text_is_kept_as_plain_text_never_evaluated(tmp_path):
     # openpyxl stores a string starting with "=" as a formula: the worst case
     path = write_xlsx(tmp_path / "f.xlsx", [

@@ -305,7 +305,7 @@ def _read_xlsx(data: bytes, name: str, aliases, required, columns=None) -> RawTa
     try:
         best = None
         for sheet in book.worksheets:
-            top = [list(r) for r in sheet.iter_rows(max_row=HEADER_SCAN_ROWS, values_only=True)]
+            top = [list(r) for r in sheet.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, values_only=True)]
             index, score = _find_header(top, aliases, required)
             if index >= 0 and (best is None or score > best[2]):
                 best = (sheet, index, score)
@@ -313,14 +313,13 @@ def _read_xlsx(data: bytes, name: str, aliases, required, columns=None) -> RawTa
             raise _no_header(name, aliases)
         sheet, index, _ = best
         try:
-            rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+            rows = [list(r) for r in sheet.iter_rows(min_row=1, values_only=True)]
         except Exception as exc:
             raise ImportFileError(f"lembar '{sheet.title}' rusak dan tidak dapat dibaca ({type(exc).__name__}).", name) from exc
     finally:
         book.close()
-    # iter_rows starts at the sheet's first used row, which is row 1 unless the top rows are empty
-    first = getattr(sheet, "min_row", 1) or 1
-    return _table_from_rows(rows, index, first, aliases, name, columns, file_format="xlsx", sheet_name=sheet.title)
+    # iter_rows starts at row 1 (min_row defaults to 1), empty rows included: rows[i] is row i + 1
+    return _table_from_rows(rows, index, 1, aliases, name, columns, file_format="xlsx", sheet_name=sheet.title)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
