@@ -22,6 +22,7 @@ mother, family and child ids are keyed hashes (konvergensi.privacy.pseudonym).
 from __future__ import annotations
 
 import datetime
+import difflib
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
@@ -424,13 +425,12 @@ def _unknown_reason(what: str, text, suggestion) -> str:
     return reason + (f'; maksud Anda "{suggestion}"?' if suggestion else "")
 
 
-def _validate(ctx: _Ctx, checks: list[tuple[str, str, object]], columns: dict | None = None) -> None:
+def _validate(ctx: _Ctx, checks: list[tuple[str, str, object]]) -> None:
     """Row checks through pandera: (column to blame, Indonesian reason, function frame -> bool Series
     that is True where the row is fine). A row whose blamed value is missing passes (blanks are the
     business of the required-column check)."""
     assert len({reason for _, reason, _ in checks}) == len(checks), "check reasons must be unique"
     schema = pa.DataFrameSchema(
-        columns or {},
         checks=[pa.Check(lambda df, f=f, col=col: (f(df).fillna(True).astype(bool) | df[col].isna()), error=reason,
                          name=f"{col}:{i}")
                 for i, (col, reason, f) in enumerate(checks)],
@@ -568,7 +568,6 @@ def _match_posyandu(ctx: _Ctx, posyandu: pd.DataFrame | None, kel_ids: np.ndarra
             reasons[i] = f'Posyandu "{name}" ada di beberapa kelurahan; isi kolom Kelurahan'
             continue
         pool = names_by_kel.get(k, list(pos.name)) if k is not None else list(pos.name)
-        import difflib
         keyed = {common.normalise_name(n): n for n in pool}
         best = difflib.get_close_matches(key, list(keyed), n=1, cutoff=0.6)
         where = f" di kelurahan {ctx.table.frame['kelurahan'].iloc[i]}" if k is not None and "kelurahan" in ctx.table.frame else ""
