@@ -145,3 +145,19 @@ def test_build_command_with_sources(tmp_path):
                           env={**__import__("os").environ, "KONVERGENSI_SECRET_KEY": "kunci-uji-folder"})
     assert proc.returncode == 0, proc.stderr
     assert df(db, "SELECT count(*) AS n FROM measurements").n.iloc[0] == 3
+
+
+def test_posyandu_with_their_own_code_are_matched_in_e_ppgbm_exports(tmp_path):
+    src = tmp_path / "sumber"
+    src.mkdir()
+    (src / "posyandu.xlsx").write_bytes(fill("posyandu", [
+        {"Kode Posyandu": "P-001", "Nama Posyandu": "Melati 1", "Kelurahan": "Oebobo", "Strata": "Purnama"}]))
+    (src / "eppgbm.csv").write_text(EPPGBM_CSV, encoding="utf-8")
+    db = tmp_path / "k.duckdb"
+    build(db, source="sources", sources_dir=src, config=kconfig.load())
+    pos = df(db, "SELECT posyandu_id, name, strata_recorded FROM posyandu ORDER BY posyandu_id")
+    # Melati 1 is the registry's P-001 (no second copy); Mawar, only in the export, is created by it
+    assert pos.posyandu_id.tolist()[0] == "P-001" and len(pos) == 2
+    assert pos.name.tolist() == ["Posyandu Melati 1", "Posyandu Mawar"]
+    used = df(db, "SELECT DISTINCT posyandu_id FROM measurements ORDER BY 1").posyandu_id.tolist()
+    assert used[0] == "P-001" and used[1].startswith("psy-")

@@ -29,10 +29,12 @@ schematic on the map, until a boundary file is imported.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 from typing import Callable
 
+import duckdb
 import pandas as pd
 
 from konvergensi.build import BuildError
@@ -139,7 +141,10 @@ def load_folder(folder, config, progress: Callable[[str], None] | None = None):
             if kind == "boundaries":
                 preview = boundaries_mod.preview(path, regions=regions)
             elif kind == "eppgbm":
-                preview = eppgbm.preview(path, regions=regions, config=config, max_mb=0)
+                # through a small in-memory database holding the posyandu read so far, so that the
+                # export's posyandu are matched to the registry's (also those with their own code)
+                with _context_db(regions, config, posyandu_known) as con:
+                    preview = eppgbm.preview(path, con=con, regions=regions, config=config, max_mb=0)
             else:
                 preview = sheets.preview(kind, path, regions=regions, posyandu=posyandu_known, puskesmas=puskesmas,
                                          config=config, max_mb=0)
@@ -191,6 +196,25 @@ def load_folder(folder, config, progress: Callable[[str], None] | None = None):
     tables["region_boundaries"] = _with_schematic(tables.get("region_boundaries"), config, say)
     tables = {k: v for k, v in tables.items() if v is not None and len(v)}
     return tables, previews
+
+
+@contextlib.contextmanager
+def _context_db(regions: pd.DataFrame, config, posyandu: pd.DataFrame):
+    """An in-memory database with the schema, the config's regions and puskesmas, and `posyandu`."""
+    from konvergensi import paths
+    from konvergensi.build import insert_frame
+
+    con = duckdb.connect()
+    try:
+        con.execute(paths.SCHEMA.read_text(encoding="utf-8"))
+        pk, pkk = config.puskesmas_tables()
+        insert_frame(con, "regions", regions)
+        insert_frame(con, "puskesmas", pk)
+        insert_frame(con, "puskesmas_kelurahan", pkk)
+        insert_frame(con, "posyandu", posyandu.drop_duplicates("posyandu_id"))
+        yield con
+    finally:
+        con.close()
 
 
 _KEYS = {
