@@ -54,8 +54,11 @@ with c3:
     layout.kpi("Rasio laki-laki : perempuan", fmt.number(boys / girls, 2) if girls else fmt.MISSING,
                help="Pada populasi balita rasionya sekitar 1,0-1,05.")
 shown = over.assign(status=over.ok.map(lambda v: STATUS[None if v is None or v != v else bool(v)]))
-st.dataframe(shown[["label", "value", "yardstick", "status"]], hide_index=True,
-             column_config={"label": "Pemeriksaan", "value": "Hasil", "yardstick": "Patokan", "status": "Status"})
+st.dataframe(shown[["label", "value", "yardstick", "status"]], hide_index=True, width="stretch",
+             column_config={"label": st.column_config.TextColumn("Pemeriksaan", width="medium"),
+                            "value": st.column_config.TextColumn("Hasil", width="medium"),
+                            "yardstick": st.column_config.TextColumn("Patokan", width="medium"),
+                            "status": st.column_config.TextColumn("Status", width="small")})
 
 # --- Completeness ---
 st.subheader("Kelengkapan data")
@@ -83,8 +86,8 @@ st.dataframe(
                   {"scored": "count", "flagged": "count", "flagged_share": "share", "n": "count"},
                   {"flagged_share": lambda v: tables.threshold_colour(v, y.flagged_max, higher_is_better=False, fair_margin=0.5),
                    "problems": lambda v: f"background-color: {tables.POOR}" if v else ""})
-    .format({"mean": lambda v: fmt.number(v, 2), "sd": lambda v: fmt.number(v, 2),
-             "skewness": lambda v: fmt.number(v, 2), "kurtosis": lambda v: fmt.number(v, 2)}),
+    .format(lambda v: fmt.number(v, 2), subset=["mean", "sd", "skewness", "kurtosis"], na_rep=fmt.MISSING)
+    .format(lambda v: fmt.share(v, 2), subset=["flagged_share"], na_rep=fmt.MISSING),
     hide_index=True,
     column_config={"label": "Indikator", "scored": "Anak dengan z", "flagged": "Z ekstrem (flag)",
                    "flagged_share": "% flag", "n": "Z dinilai (tanpa flag)", "mean": "Rata-rata", "sd": "SD",
@@ -133,7 +136,8 @@ mm = quality.method_mismatch(groups)
 st.dataframe(
     tables.styled(mm[["band", "expected", "measured", "wrong", "wrong_share", "unknown", "unknown_share"]],
                   {"measured": "count", "wrong": "count", "wrong_share": "share", "unknown": "count", "unknown_share": "share"},
-                  {"wrong_share": lambda v: tables.threshold_colour(v, y.method_mismatch_max, higher_is_better=False, fair_margin=0.5)}),
+                  {"wrong_share": lambda v: tables.threshold_colour(v, y.method_mismatch_max, higher_is_better=False, fair_margin=0.5)})
+    .format(lambda v: fmt.share(v), subset=["wrong_share", "unknown_share"], na_rep=fmt.MISSING),
     hide_index=True,
     column_config={"band": "Kelompok umur", "expected": "Seharusnya", "measured": "Anak diukur panjang/tinggi",
                    "wrong": "Cara ukur lain", "wrong_share": "% cara ukur lain", "unknown": "Cara ukur kosong",
@@ -147,7 +151,8 @@ cov = cov.assign(of_d=cov.measured / cov.skdn_d.where(cov.skdn_d > 0), of_s=cov.
 st.dataframe(
     tables.styled(cov, {"measured": "count", "skdn_d": "count", "skdn_s": "count", "of_d": "share", "of_s": "share"},
                   {"of_d": lambda v: tables.threshold_colour(v, y.measured_vs_d_min),
-                   "of_s": lambda v: f"background-color: {tables.POOR}" if fmt.is_finite(v) and v > 1 else ""}),
+                   "of_s": lambda v: f"background-color: {tables.POOR}" if fmt.is_finite(v) and v > 1 else ""})
+    .format(lambda v: fmt.share(v), subset=["of_d", "of_s"], na_rep=fmt.MISSING),
     hide_index=True, height=min(38 + 35 * len(cov), 420),
     column_config={"kelurahan": "Kelurahan", "posyandu": "Posyandu", "measured": "Anak di e-PPGBM",
                    "skdn_d": "D (ditimbang, SKDN)", "skdn_s": "S (semua balita, SKDN)", "of_d": "e-PPGBM / D",
