@@ -292,3 +292,19 @@ def test_periods_months_and_quarters():
         "2024-10-01", "2024-10-01", "2024-10-01", "2024-10-01", "2024-09-01", "2024-12-01", "2025-03-01",
         "2024-10-01", "2024-10-01", None, None, None]  # Excel serial 45580 = 15/10/2024
     assert bad.tolist() == [False] * 9 + [True, True, False]
+
+
+def test_wide_scorecard_one_row_per_kelurahan():
+    head = ["Kelurahan", "Periode", "Sasaran 1", "Terpenuhi 1", "Sasaran 2", "Terpenuhi 2", "Indikator 18 Sasaran",
+            "Indikator 18 Terpenuhi"]
+    rows = [["Oebobo", "Triwulan III 2024", 40, 31, 40, 40, 12, 10],      # row 3
+            ["Liliba", "Triwulan III 2024", 20, 25, None, None, 8, 8]]    # row 4: met > eligible on 1; 2 blank
+    p = preview("scorecard", xlsx([head, *rows], [["SCORECARD KONVERGENSI 2024"]]))
+    assert p.rows_read == 5  # 3 indicators for Oebobo, 2 for Liliba (indicator 2 left blank)
+    assert reasons(p) == [(4, "Terpenuhi 1", "Terpenuhi lebih besar dari Sasaran")]
+    assert p.accepted[["kelurahan_id", "indicator_no", "eligible", "met"]].values.tolist() == [
+        ["53.71.04.1001", 1, 40, 31], ["53.71.04.1001", 2, 40, 40], ["53.71.04.1001", 18, 12, 10],
+        ["53.71.04.1010", 18, 8, 8]]
+    assert {str(d) for d in p.accepted.period} == {"2024-09-01"}
+    with pytest.raises(common.ImportFileError, match="satu baris per indikator"):
+        preview("scorecard", xlsx([["Kelurahan", "Periode", "Catatan"], ["Oebobo", "2024-09", "x"]]))

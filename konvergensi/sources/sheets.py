@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field, replace
 
@@ -812,11 +813,74 @@ def _table(con, name: str) -> pd.DataFrame | None:
 
 def read(kind: str, file, *, file_name: str | None = None, config=None, max_mb: float | None = None) -> common.RawTable:
     """The file as read (header row found, columns named canonically); ImportFileError if unreadable.
-    max_mb: size limit (None: the config's `max_upload_mb`; 0: no limit)."""
+    max_mb: size limit (None: the config's `max_upload_mb`; 0: no limit). A scorecard may also come
+    wide (one row per kelurahan and period, columns 'Sasaran 1', 'Terpenuhi 1', ... 'Terpenuhi 18'):
+    it is turned into one row per indicator, each keeping the spreadsheet row it came from."""
     sheet = sheet_of(kind)
     required = [c.name for c in sheet.columns if c.required and c.name != "posyandu"]
-    return common.read_table(file, sheet.aliases(), required=required, file_name=file_name, config=config,
-                             max_mb=(1e9 if max_mb == 0 else max_mb), what=sheet.title.lower())
+    aliases = sheet.aliases()
+    if kind == "scorecard":
+        aliases.update(_WIDE_SCORECARD)
+        required = ["kelurahan", "period"]
+    table = common.read_table(file, aliases, required=required, file_name=file_name, config=config,
+                              max_mb=(1e9 if max_mb == 0 else max_mb), what=sheet.title.lower())
+    if kind == "scorecard":
+        table = _long_scorecard(table, sheet)
+    return table
+
+
+_WIDE_SCORECARD = {
+    f"{part}_{no}": [pattern.format(word=word, no=no) for word in words
+                     for pattern in ("{word} {no}", "{no} {word}", "Indikator {no} {word}", "Ind {no} {word}",
+                                     "{word} Indikator {no}", "I{no} {word}")]
+    for part, words in (("eligible", ("Sasaran", "Jumlah Sasaran")), ("met", ("Terpenuhi", "Memenuhi", "Terlayani")))
+    for no in range(1, 19)
+}
+
+
+def _long_scorecard(table: common.RawTable, sheet: Sheet) -> common.RawTable:
+    frame = table.frame
+    wide = [no for no in range(1, 19) if f"eligible_{no}" in frame or f"met_{no}" in frame]
+    if "indicator_no" in frame or not wide:
+        missing = [c.name for c in sheet.columns if c.required and c.name not in frame]
+        if missing:
+            names = ", ".join(f"'{sheet.col(c).header}'" for c in missing)
+            raise common.ImportFileError(
+                f"kolom wajib tidak ditemukan pada baris judul (baris {table.header_row}): {names}. Scorecard "
+                "diisi satu baris per indikator (No Indikator, Sasaran, Terpenuhi) atau satu baris per kelurahan "
+                "dengan kolom 'Sasaran 1', 'Terpenuhi 1', ... 'Terpenuhi 18'.", table.file_name)
+        return table
+    base = [c for c in frame.columns if not c.startswith(("eligible_", "met_"))]
+    parts, numbers = [], []
+    for no in wide:
+        part = frame[base].copy()
+        part["indicator_no"] = no
+        part["eligible"] = frame[f"eligible_{no}"] if f"eligible_{no}" in frame else None
+        part["met"] = frame[f"met_{no}"] if f"met_{no}" in frame else None
+        blank = part[["eligible", "met"]].map(lambda v: v is None or (isinstance(v, str) and not v.strip())
+                                              or (isinstance(v, float) and np.isnan(v))).all(axis=1).to_numpy()
+        parts.append(part.loc[~blank])
+        numbers.append(table.row_numbers[~blank])
+    long = pd.concat(parts, ignore_index=True)
+    order = np.argsort(np.concatenate(numbers), kind="stable")  # rows in spreadsheet order, indicators within
+    table.frame = long.iloc[order].reset_index(drop=True)
+    table.row_numbers = np.concatenate(numbers)[order]
+    table.columns = {**{c: table.columns.get(c, c) for c in base}, "indicator_no": "No Indikator",
+                     "eligible": "Sasaran", "met": "Terpenuhi"}
+    table.wide = True  # rejects then name the indicator's own column ('Terpenuhi 3')
+    return table
+
+
+def _wide_reject_columns(rejects: pd.DataFrame) -> pd.DataFrame:
+    """In a wide scorecard, 'Sasaran'/'Terpenuhi' of a reject becomes 'Sasaran 3'/'Terpenuhi 3'."""
+    if not len(rejects):
+        return rejects
+    numbers = rejects["raw_json"].map(lambda r: json.loads(r).get("No Indikator") if r else None)
+    generic = rejects["column_name"].isin(["Sasaran", "Terpenuhi"]) & numbers.notna()
+    rejects = rejects.copy()
+    rejects.loc[generic, "column_name"] = (rejects.loc[generic, "column_name"] + " "
+                                           + numbers[generic].astype(int).astype(str))
+    return rejects
 
 
 # key columns of each kind's table (as konvergensi.importing.TABLES)
@@ -925,6 +989,8 @@ def preview(kind: str, file, *, con=None, regions: pd.DataFrame | None = None, p
     if not len(table.frame):
         messages.append("Berkas hanya berisi baris judul, tanpa data.")
     return Preview(kind=kind, file_name=table.file_name, file_sha256=table.file_sha256, rows_read=len(table.frame),
-                   accepted=accepted, rejects=rejects.frame(), duplicates=duplicates, unknown_regions=ctx.unknown,
+                   accepted=accepted, rejects=(_wide_reject_columns(rejects.frame()) if getattr(table, "wide", False)
+                                               else rejects.frame()),
+                   duplicates=duplicates, unknown_regions=ctx.unknown,
                    messages=messages, related=ctx.related, conflict=CONFLICT.get(kind, "replace"),
                    unmapped_columns=list(table.unmapped))
