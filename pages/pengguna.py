@@ -6,8 +6,9 @@ import streamlit as st
 from konvergensi import audit, auth
 from konvergensi.ui import access, data, layout
 
-role = access.require("admin")
+# page_header first: on a fresh server's first request it hands the URL back to app.py's navigation.
 layout.page_header("Pengguna", "Akun pimpinan, petugas dan admin; log audit.", "👥")
+role = access.require("admin")
 
 _FLASH = "_pengguna_pesan"
 if st.session_state.get(_FLASH):

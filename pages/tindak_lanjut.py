@@ -12,10 +12,10 @@ import streamlit as st
 from konvergensi import fmt, followup
 from konvergensi.ui import access, data, filters, layout
 
-role = access.require("petugas", "admin")      # publik and pimpinan stop here, whatever the URL says
-
+# page_header first: on a fresh server's first request it hands the URL back to app.py's navigation.
 layout.page_header("Daftar tindak lanjut",
                    "Anak dan ibu hamil yang perlu dikunjungi kader, per posyandu.", "📋")
+role = access.require("petugas", "admin")      # publik and pimpinan stop here, whatever the URL says
 st.info("Daftar ini berisi **data pribadi** (UU 27/2022). Gunakan hanya untuk kunjungan dan pelayanan; "
         "jangan dibagikan. Setiap unduhan dicatat (siapa, kapan, berapa baris).", icon="🔐")
 
