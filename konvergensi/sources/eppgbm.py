@@ -129,16 +129,7 @@ def _load_context(con, regions, config):
 
 def _existing_keys(con, keys: pd.Series) -> np.ndarray:
     """Mask of `keys` already in measurements.row_key."""
-    if con is None or not len(keys):
-        return np.zeros(len(keys), dtype=bool)
-    cur = con.cursor()
-    try:
-        cur.register("_keys", pd.DataFrame({"row_key": keys.to_numpy(dtype=object)}))
-        found = cur.execute("SELECT k.row_key FROM _keys k SEMI JOIN measurements m ON m.row_key = k.row_key").df()
-        cur.unregister("_keys")
-    finally:
-        cur.close()
-    return keys.isin(set(found["row_key"])).to_numpy()
+    return _in_table(con, "measurements", "row_key", keys)
 
 
 def _schema(today: pd.Timestamp) -> pa.DataFrameSchema:
@@ -494,26 +485,23 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
     # one row per child (key code = child): sex and birth date as first seen, kelurahan and
     # posyandu of the latest measurement
     order = np.lexsort((np.arange(len(idx)), raw_measurements["measure_date"].to_numpy()))
-    by_child = pd.DataFrame({
-        "code": key_codes[order], "sex": raw_measurements["sex"].to_numpy()[order],
-        "birth_date": raw_measurements["birth_date"].to_numpy()[order],
-        "kelurahan_id": raw_measurements["kelurahan_id"].take(order).to_numpy(),
-        "posyandu_id": raw_measurements["posyandu_id"].take(order).to_numpy(),
-        "birth_weight_kg": numbers["birth_weight_kg"][idx][order],
-        "birth_length_cm": numbers["birth_length_cm"][idx][order],
+    grouped = pd.DataFrame({"code": key_codes[order], "pos": order,
+                            "sex": raw_measurements["sex"].to_numpy()[order]}).groupby("code", sort=True)
+    first_pos = grouped["pos"].first().to_numpy(dtype=np.int64)
+    last_pos = grouped["pos"].last().to_numpy(dtype=np.int64)
+    children = pd.DataFrame({
+        "child_id": hashed_series.reset_index(drop=True),  # code k is the k-th distinct key
+        "sex": raw_measurements["sex"].to_numpy()[first_pos],
+        "birth_date": raw_measurements["birth_date"].to_numpy()[first_pos],
+        "kelurahan_id": raw_measurements["kelurahan_id"].take(last_pos).reset_index(drop=True),
+        "posyandu_id": raw_measurements["posyandu_id"].take(last_pos).reset_index(drop=True),
+        "birth_weight_kg": numbers["birth_weight_kg"][idx][first_pos],
+        "birth_length_cm": numbers["birth_length_cm"][idx][first_pos],
     })
-    grouped = by_child.groupby("code", sort=True)
-    children = grouped.agg(sex=("sex", "first"), birth_date=("birth_date", "first"),
-                           kelurahan_id=("kelurahan_id", "last"), posyandu_id=("posyandu_id", "last"),
-                           birth_weight_kg=("birth_weight_kg", "first"),
-                           birth_length_cm=("birth_length_cm", "first"))
-    sex_kinds = grouped["sex"].agg(["min", "max"])
-    conflicts = int((sex_kinds["min"] != sex_kinds["max"]).sum())
+    sex_range = grouped["sex"].agg(["min", "max"])
+    conflicts = int((sex_range["min"] != sex_range["max"]).sum())
     if conflicts:
         messages.append(f"{_n(conflicts)} anak tercatat dengan jenis kelamin berbeda; dipakai yang pertama.")
-    children.insert(0, "child_id", hashed[children.index.to_numpy()])
-    children = children.reset_index(drop=True)
-    children["birth_date"] = pd.to_datetime(children["birth_date"]).dt.date
     for c in ("child_id", "kelurahan_id", "posyandu_id"):
         children[c] = children[c].astype("string")
     if con is not None and len(children):
@@ -554,14 +542,20 @@ def _recomputed_zlen(raw_measurements: pd.DataFrame) -> np.ndarray:
 
 
 def _in_table(con, table: str, column: str, values: pd.Series) -> np.ndarray:
+    """Mask of `values` already present in table.column (one semi join in DuckDB)."""
+    mask = np.zeros(len(values), dtype=bool)
+    if con is None or not len(values):
+        return mask
     cur = con.cursor()
     try:
-        cur.register("_vals", pd.DataFrame({"v": values.to_numpy(dtype=object)}))
-        found = cur.execute(f'SELECT v FROM _vals SEMI JOIN "{table}" t ON t."{column}" = _vals.v').df()
+        cur.register("_vals", pd.DataFrame({"i": np.arange(len(values), dtype=np.int64),
+                                            "v": values.reset_index(drop=True)}))
+        found = cur.execute(f'SELECT i FROM _vals SEMI JOIN "{table}" t ON t."{column}" = _vals.v').fetchnumpy()["i"]
         cur.unregister("_vals")
     finally:
         cur.close()
-    return values.isin(set(found["v"])).to_numpy()
+    mask[np.asarray(found, dtype=np.int64)] = True
+    return mask
 
 
 def _rename_columns(rejects: common.Rejects, names: dict) -> None:
