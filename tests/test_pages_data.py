@@ -187,3 +187,43 @@ def test_preview_confirm_commit_history(empty_db, monkeypatch):
     labels = [b.proto.label for b in at.get("download_button")]
     assert "⬇️ Unduh baris ditolak (Excel)" in labels
     assert sum(label.startswith("⬇️ ") and "Excel" not in label for label in labels) == 7      # the 7 templates
+
+
+SHARED_GEOJSON = ROOT.parent / "shared" / "reference" / "geo" / "kota_kupang_kelurahan.geojson"
+
+
+@pytest.mark.skipif(not SHARED_GEOJSON.exists(), reason="shared reference boundaries not available")
+def test_boundaries_upload_replaces_schematic_tiles(empty_db):
+    at = open_page("pages/kelola_data.py", kelola_kind="boundaries")
+    at.file_uploader(key="kelola_file_boundaries").upload("batas_kelurahan.geojson", SHARED_GEOJSON.read_bytes(),
+                                                          "application/geo+json")
+    at.run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Diterima"] == "51"
+    at.button(key="kelola_commit").click()
+    at.run()
+    assert any("51** baris ditambahkan" in s.value for s in at.success)
+    assert count(empty_db, "SELECT count(*) FROM region_boundaries WHERE NOT schematic") == 51
+
+
+def test_blank_template_filled_in_and_uploaded(empty_db):
+    """The posyandu template the page hands out, filled in by a user, is accepted (its CONTOH row skipped)."""
+    from konvergensi import db, upload
+    from konvergensi.sources import templates
+
+    con = db.connect(empty_db)
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(templates.template("posyandu", con.execute(
+            "SELECT region_id, level, name FROM regions").df())))
+        sheet = book.active
+        header = [c.value for c in sheet[1]]
+        row = {"Nama Posyandu": "Kenanga", "Kelurahan": "Oebobo", "Strata": "Madya", "Jumlah Kader": 5}
+        sheet.append([row.get(h) for h in header])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        out = upload.make_preview("posyandu", buffer.getvalue(), "posyandu_diisi.xlsx", con=con)
+    finally:
+        con.close()
+    assert out.ok and out.preview.accepted_count == 1 and out.preview.rejected == 0
+    assert "1 baris contoh (diawali 'CONTOH') dilewati." in out.preview.messages
+    assert out.preview.accepted.strata_recorded.tolist() == ["Madya"]
