@@ -68,6 +68,7 @@ PREVALENCE_ANCHORS = {
 FOCUS_KECAMATAN = "maulafa"
 FOCUS_GAIN = 0.12
 FOCUS_FROM, FOCUS_FULL = np.datetime64("2024-11", "M"), np.datetime64("2025-08", "M")
+KAMPUNG_KB_GAIN = 0.08   # Kampung KB kelurahan (many agencies together) improve a little faster after that
 
 # October 2024 prevalence range by puskesmas working area (domain.md: Sikumana, Penfui highest; Alak lowest)
 PUSKESMAS_PREVALENCE = {
@@ -193,6 +194,7 @@ def _regions(config) -> tuple[pd.DataFrame, pd.DataFrame]:
         "kecamatan": [kec_name[p] for p in kel["parent_id"]],
         "area_km2": kel["area_km2"].astype(float).fillna(1.0).to_numpy(),
         "point_lat": kel["point_lat"].astype(float).to_numpy(), "point_lon": kel["point_lon"].astype(float).to_numpy(),
+        "kampung_kb": kel["is_kampung_kb"].fillna(False).astype(bool).to_numpy(),
     })
     kel["key"] = kel["name"].map(norm_name)
     return regions, kel
@@ -397,7 +399,12 @@ class _Cohort:
         focus = (self.kel["kecamatan"].map(norm_name).to_numpy() == FOCUS_KECAMATAN).astype(float)
         ramp = np.clip((np.arange(N_MONTHS) - _month_index(FOCUS_FROM))
                        / max(_month_index(FOCUS_FULL) - _month_index(FOCUS_FROM), 1), 0, 1) * FOCUS_GAIN
-        v = z0 + mu[kel_c] + focus[kel_c] * ramp[cols]
+        # after the target: the focus kecamatan and the Kampung KB kelurahan a little faster, and every
+        # kelurahan its own pace (some improve, some stall), reached over two years
+        krng = _rng("kelurahan-trend")
+        pace = krng.normal(0, 0.08, len(self.kel)) + KAMPUNG_KB_GAIN * self.kel["kampung_kb"].to_numpy(float)
+        months_after = np.clip((np.arange(N_MONTHS) - _month_index(FOCUS_FROM)) / 24, 0, 1)
+        v = z0 + mu[kel_c] + focus[kel_c] * ramp[cols] + pace[kel_c] * months_after[cols]
 
         target = _prevalence_curve()
         order = np.argsort(cols, kind="stable")
