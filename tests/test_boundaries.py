@@ -275,3 +275,23 @@ def test_old_codes_of_renumbered_kelurahan_are_overruled_by_the_name():
     assert any("dicocokkan dengan nama ke Oesapa Barat" in m for m in result.messages)
     assert any('kode 53.71.03.1011 adalah kelurahan Lasiana, tetapi nama di berkas "Lasiana Indah"; dipakai kodenya.' in m
                for m in result.messages)
+
+
+def test_zip_with_several_layers_picks_the_kelurahan_one(tmp_path):
+    g = gpd.read_file(GEOJSON)
+    kec = g.dissolve("kecamatan").reset_index()[["kecamatan", "geometry"]].rename(columns={"kecamatan": "WADMKC"})
+    a, k = tmp_path / "a_kecamatan", tmp_path / "z_desa"
+    a.mkdir(), k.mkdir()
+    kec.to_file(a / "kecamatan.shp", engine="pyogrio")
+    big_style(tmp_path).to_file(k / "desa.shp", engine="pyogrio")
+    archive = tmp_path / "batas.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for folder in (a, k):
+            for f in folder.iterdir():
+                zf.write(f, f"{folder.name}/{f.name}")
+    result = b.load(archive, kupang_regions())
+    assert result.columns["kelurahan"] == "WADMKD" and len(result.accepted) == 48
+    with pytest.raises(b.BoundaryError) as err:
+        b.load(b"{ rusak", kupang_regions(), file_name="batas.geojson")
+    assert str(err.value) == ("Berkas batas.geojson tidak dapat dibaca sebagai data spasial (GeoJSON, Shapefile atau "
+                              "GeoPackage): berkasnya rusak atau formatnya lain")

@@ -125,7 +125,9 @@ def read_features(source, file_name: str | None = None) -> tuple[gpd.GeoDataFram
                 raise BoundaryError(f"Berkas {name} bukan arsip zip yang utuh") from exc
             if not inner:
                 raise BoundaryError(f"Arsip {name} tidak berisi .shp, .gpkg atau .geojson")
-            target = f"/vsizip/{path.resolve()}/{inner[0]}"
+            candidates = [f"/vsizip/{path.resolve()}/{n}" for n in inner]
+            # several layers in one archive (desa and kecamatan, say): the one that looks like kelurahan
+            target = max(candidates, key=lambda t: _layer_score(t, None)) if len(candidates) > 1 else candidates[0]
         else:
             target = str(path)
         layer = _pick_layer(target)
@@ -133,8 +135,9 @@ def read_features(source, file_name: str | None = None) -> tuple[gpd.GeoDataFram
     except BoundaryError:
         raise
     except Exception as exc:  # pyogrio.errors.DataSourceError, DataLayerError, ...
-        raise BoundaryError(f"Berkas {name} tidak dapat dibaca sebagai data spasial "
-                            f"(GeoJSON, Shapefile atau GeoPackage): {exc}") from exc
+        # GDAL's own text (English, with temporary paths) helps nobody here
+        raise BoundaryError(f"Berkas {name} tidak dapat dibaca sebagai data spasial (GeoJSON, Shapefile atau "
+                            "GeoPackage): berkasnya rusak atau formatnya lain") from exc
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.isna().all():
         raise BoundaryError(f"Berkas {name} tidak berisi geometri")
     frame = frame[frame.geometry.notna() & ~frame.geometry.is_empty]
