@@ -53,6 +53,12 @@ def db_path(tmp_path_factory) -> Path:
     assert len(kids) >= 3
     con.execute("UPDATE measurements SET flen = 0, zlen = CASE WHEN list_contains(?, child_id) THEN -2.5 "
                 "ELSE 0.5 END WHERE kelurahan_id = ? AND period = DATE '2024-10-01'", [kids[:2], SMALL])
+    # Oesina, October 2024: exactly 3 of its measured children stunted (a small count in a big kelurahan)
+    kids = [r[0] for r in con.execute("SELECT DISTINCT child_id FROM measurements WHERE kelurahan_id = ? "
+                                      "AND period = DATE '2024-10-01' ORDER BY child_id", [OESINA]).fetchall()]
+    assert len(kids) >= 20
+    con.execute("UPDATE measurements SET flen = 0, zlen = CASE WHEN list_contains(?, child_id) THEN -2.5 "
+                "ELSE 0.5 END WHERE kelurahan_id = ? AND period = DATE '2024-10-01'", [kids[:3], OESINA])
     con.execute("CHECKPOINT")
     con.close()
     return path
@@ -337,6 +343,21 @@ def test_small_counts_suppressed_for_publik_only(db_path):
     assert publik["Balita stunting"] == "<5"
     assert pimpinan["Balita stunting"] == "2"
     assert "%" not in publik["Prevalensi stunting"] and "%" in pimpinan["Prevalensi stunting"]
+
+
+def test_small_count_not_revealed_on_the_map_for_publik(db_path):
+    """Oesina (hand-set above): 3 stunted of n measured in October 2024. Its prevalence 3/n appears on
+    the Peta page for pimpinan and nowhere on the page for publik (map, hover, table)."""
+    from konvergensi import fmt
+
+    con = duckdb.connect(str(db_path), read_only=True)
+    (n,), = con.execute("SELECT count(DISTINCT child_id) FROM measurements WHERE kelurahan_id = ? "
+                        "AND period = DATE '2024-10-01'", [OESINA]).fetchall()
+    con.close()
+    shown = fmt.percent(3 / n * 100).encode()                # e.g. '8,3%'
+    params = {"wilayah": "53.99.01", "periode": "2024-10"}
+    assert shown in everything(open_page("pages/peta.py", params=params, session=session_for("bappeda")))
+    assert shown not in everything(open_page("pages/peta.py", params=params))
 
 
 # --- petugas: own scope only; admin: everything ---------------------------------------------------------
