@@ -288,3 +288,21 @@ def test_kampung_kb_kecamatan_and_public(db_file):
     assert m["Prevalensi di kelurahan lain"] == "–"              # 3 stunted: hidden
     assert m["Selisih (Kampung KB − lain)"] == "–"
 
+
+
+def test_pages_on_an_empty_database(tmp_path, monkeypatch):
+    """A database with regions and no data (`build --empty`): every page says what is missing, no traceback."""
+    from konvergensi import build
+
+    path = tmp_path / "kosong.duckdb"
+    build.build(path, source="empty")
+    monkeypatch.setenv("KONVERGENSI_DB", str(path))
+    expected = {"scorecard": "Belum ada data scorecard", "ibu_hamil": "Belum ada catatan ibu hamil",
+                "keluarga_berisiko": "Belum ada data keluarga berisiko", "kampung_kb": "Belum ada pengukuran balita"}
+    for page, message in expected.items():
+        st.cache_data.clear()
+        at = run(page, role="pimpinan")
+        assert any(message in i.value for i in at.info), page
+    at = run("aksi", role="admin", user="admin")
+    assert metrics(at)["Aksi selesai"] == "0 dari 8" and metrics(at)["Belum mulai"] == "8"
+    assert any(str(b.label) == "Simpan perubahan" for b in at.button)   # staff can record the first aksi
