@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from konvergensi import growth, indicators
+from konvergensi import fmt, growth, indicators
 from konvergensi.demo_geometry import schematic_boundaries
 
 SEED = 20241031
@@ -318,7 +318,7 @@ class _Cohort:
         self.id_label = np.arange(1, n + 1)
         self.child_id = _hash_ids("DEMO-ANAK", n)
         self.prevalence = prevalence
-        _say(progress, f"demo: {n:,} anak sintetis".replace(",", "."))
+        _say(progress, f"Data contoh: {fmt.number(n)} anak sintetis")
 
         # ---- the grid: measurement day of each child's posyandu, age, presence
         grng = _rng("grid")
@@ -451,7 +451,7 @@ class _Cohort:
         weight[gap] = growth.value_at_z("wfa", sex_c[gap], day[gap], 0.6 * haz[gap] + 0.4 * whz[gap])
         self.true_weight = weight
         self.whz_latent = whz
-        _say(progress, "demo: pertumbuhan anak disimulasikan")
+        _say(progress, "Data contoh: pertumbuhan anak disimulasikan")
 
 
 # --------------------------------------------------------------------------- measurements
@@ -563,7 +563,7 @@ def _measurements(co: _Cohort, progress=None) -> tuple[pd.DataFrame, dict]:
     })
     facts = {"cells": cells, "rows": rows, "cols": cols, "pos": pos, "error": error, "up": up,
              "has_prev": has_prev, "weight": weight, "age": age, "heaped": heaped}
-    _say(progress, f"demo: {m:,} pengukuran".replace(",", "."))
+    _say(progress, f"Data contoh: {fmt.number(m)} pengukuran")
     return raw, facts
 
 
@@ -988,7 +988,7 @@ def _identity(co: _Cohort, mo: _Mothers, store: bool) -> tuple[pd.DataFrame, pd.
 def generate(config, progress=None) -> dict[str, pd.DataFrame]:
     """All demo tables (schema names -> frames); `measurements` in raw form for measurements.to_table.
     Deterministic: the same configuration gives identical frames. ALL DATA IS SYNTHETIC."""
-    _say(progress, "demo: wilayah dan layanan")
+    _say(progress, "Data contoh: wilayah, puskesmas dan posyandu")
     regions, kel = _regions(config)
     pusk, pusk_kel, (kel_pusk, pusk_key) = _puskesmas(config, kel)
     weight, prevalence = _kelurahan_levels(kel, pusk_key)
@@ -1003,7 +1003,7 @@ def generate(config, progress=None) -> dict[str, pd.DataFrame]:
     co.seen = np.zeros(co.n, dtype=bool)   # children weighed at least once in the output: the register
     co.seen[facts["rows"]] = True
     moved = _calibrate(raw, facts)
-    _say(progress, f"demo: kalibrasi Oktober 2024 ({moved} anak di batas -2 SD disesuaikan)")
+    _say(progress, f"Data contoh: kalibrasi Oktober 2024 ({moved} anak di batas -2 SD disesuaikan)")
     reports = _skdn(co, raw, facts)
     pregnant = _pregnant(co, mo)
     families = _families(co, mo)
@@ -1026,7 +1026,7 @@ def generate(config, progress=None) -> dict[str, pd.DataFrame]:
     children = children[co.seen].reset_index(drop=True)
 
     posyandu = posy[[c for c in posy.columns if not c.startswith("_")]].copy()
-    _say(progress, "demo: selesai")
+    _say(progress, "Data contoh: selesai")
     return {
         "regions": regions,
         "region_boundaries": boundaries,
