@@ -138,6 +138,10 @@ def test_demo_build(demo_db):
         for table in ("measurements", "children", "posyandu", "posyandu_reports", "pregnant_women",
                       "region_boundaries", "families_at_risk", "scorecard", "convergence_actions"):
             assert con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0] > 0, table
+        # the demo is consistent with the configuration and with itself
+        ids = {r[0] for r in con.execute("SELECT region_id FROM regions").fetchall()}
+        assert ids == set(config.load().regions().region_id)
+        assert build.integrity_warnings(con) == []
         # the brief's fixed point: exactly 4,086 stunted children in October 2024, city-wide
         h = summary.headline(con, "2024-10", None, None, None, config.load())
         assert h["stunted"] == 4086
