@@ -35,6 +35,7 @@ USER_ADDED = "pengguna_ditambah"
 USER_REMOVED = "pengguna_dihapus"
 PASSWORD_CHANGED = "kata_sandi_diganti"
 DATA_EDIT = "ubah_data"
+DATA_IMPORT = "impor_data"
 
 
 def log_path(path: str | os.PathLike | None = None) -> Path:

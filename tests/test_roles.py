@@ -500,3 +500,20 @@ def test_demo_petugas_account_sees_its_puskesmas_only(demo_db, monkeypatch):
     kids = at.dataframe[1].value
     assert len(kids) > 0
     assert set(kids["Kelurahan"]) <= {"Sikumana", "Fatukoa", "Bello", "Kolhua", "Oepura", "Naikolan"}
+
+
+def _sidebar_script():
+    from konvergensi.ui import access
+
+    access.sidebar_status()
+
+
+def test_sidebar_status_line():
+    at = AppTest.from_function(_sidebar_script, default_timeout=30)
+    at.run()
+    assert [c.value for c in at.sidebar.caption] == ["👤 Publik (belum masuk) · angka kecil disembunyikan"]
+    at = AppTest.from_function(_sidebar_script, default_timeout=30)
+    for key, value in session_for("ani").items():
+        at.session_state[key] = value
+    at.run()
+    assert [c.value for c in at.sidebar.caption] == ["👤 **ani** · Petugas"]

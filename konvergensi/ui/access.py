@@ -113,3 +113,13 @@ def require(*roles: str) -> str:
                  "**Masuk / keluar**.", icon="🔒")
         st.stop()
     return role
+
+
+def sidebar_status() -> None:
+    """One line at the top of the sidebar: who is logged in (with the role), or 'Publik'. For app.py."""
+    role = current_role()
+    with st.sidebar:
+        if user():
+            st.caption(f"👤 **{st.session_state.get('user_name') or user()}** · {auth.ROLE_LABELS.get(role, role)}")
+        else:
+            st.caption("👤 Publik (belum masuk) · angka kecil disembunyikan")
