@@ -6,8 +6,8 @@ SYNTHETIC: no real child, mother or family is in it. The regions (names, Kemenda
 and the puskesmas working areas are real reference data from the configuration; everything else is
 drawn from models tuned to look like the city's published e-PPGBM figures (see docs/demo.md):
 
-- about 24,500 balita live in the city at any month (about 43,000 different children from January
-  2023 to October 2026, as children are born and turn five); most are weighed every month at their
+- about 24,000 balita live in the city at any month (about 41,000 different children in the register
+  from January 2023 to October 2026, as children are born and turn five); most are weighed every month at their
   posyandu; length/height is measured for most of them in every month and for nearly all of them in
   the mass-measurement months (February, August) and in the city-wide measurement of October 2024;
 - every child follows a persistent length-for-age z (a child trait + a slow AR(1) drift + an age
@@ -15,12 +15,14 @@ drawn from models tuned to look like the city's published e-PPGBM figures (see d
   `growth.value_at_z`; weight follows a weight-for-length z in the same way; lengths never shrink;
 - the kelurahan levels give Oct 2024 prevalences of about 8% (puskesmas Alak area) to 35%
   (puskesmas Sikumana and Penfui areas); the city trend passes the published figures (19.2% in
-  August 2023, 18.4% in October 2024, about 3,350 stunted in August 2025) and after the six-month
-  target (2,000 stunted by April 2025) declines without reaching it;
+  August 2023, 18.4% in October 2024, about 3,400 stunted in August 2025) and after the six-month
+  target (2,000 stunted by April 2025) declines without reaching it, faster in Maulafa and in the
+  Kampung KB kelurahan, each kelurahan at its own pace;
 - after scoring, a few borderline children's lengths in October 2024 are moved by a few millimetres
   (with `growth.value_at_z`) so that the city counts EXACTLY 4,086 stunted children that month;
 - a few data-entry errors are planted (decimal slips, transposed digits, wrong position, whole-cm
-  rounding at a few posyandu, birth dates heaped on the 1st), so the data-quality page has work.
+  rounding at a few posyandu, birth dates heaped on the 1st or entered from an estimated age in whole
+  years), so the data-quality page has work.
 
 `measurements` comes in the RAW form that `konvergensi.measurements.to_table` takes; z-scores are
 never written here. `targets` and `published_figures` come from the configuration (build), not here.
@@ -38,6 +40,7 @@ import pandas as pd
 import pyarrow as pa
 
 from konvergensi import fmt, growth, indicators
+from konvergensi.config import name_key
 from konvergensi.demo_geometry import schematic_boundaries
 
 SEED = 20241031
@@ -115,14 +118,6 @@ def _rng(name: str) -> np.random.Generator:
     return np.random.default_rng([SEED, zlib.crc32(name.encode())])
 
 
-def norm_name(name: str) -> str:
-    """Name key for matching: lower case, letters and digits only, Roman/Indonesian numerals as digits."""
-    s = str(name).lower().strip()
-    s = re.sub(r"\b(satu|i)\b", "1", s)
-    s = re.sub(r"\b(dua|ii)\b", "2", s)
-    return re.sub(r"[^a-z0-9]", "", s)
-
-
 def _sha256(texts) -> np.ndarray:
     """Hex SHA-256 of each text (DuckDB does the hashing: no per-row Python)."""
     con = duckdb.connect()
@@ -196,7 +191,7 @@ def _regions(config) -> tuple[pd.DataFrame, pd.DataFrame]:
         "point_lat": kel["point_lat"].astype(float).to_numpy(), "point_lon": kel["point_lon"].astype(float).to_numpy(),
         "kampung_kb": kel["is_kampung_kb"].fillna(False).astype(bool).to_numpy(),
     })
-    kel["key"] = kel["name"].map(norm_name)
+    kel["key"] = kel["name"].map(name_key)
     return regions, kel
 
 
@@ -210,7 +205,7 @@ def _puskesmas(config, kel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, n
         first_of_kec.setdefault(kec_id, pid)
     kel_pusk = np.array([served.get(k) or first_of_kec.get(p) for k, p in zip(kel["region_id"], kel["parent_id"])],
                         dtype=object)
-    key_of = {pid: norm_name(re.sub(r"(?i)^puskesmas\s+", "", n)) for pid, n in zip(pusk["puskesmas_id"], pusk["name"])}
+    key_of = {pid: name_key(re.sub(r"(?i)^puskesmas\s+", "", n)) for pid, n in zip(pusk["puskesmas_id"], pusk["name"])}
     pusk_key = np.array([key_of.get(p, "") for p in kel_pusk], dtype=object)
     return pusk, link, np.stack([kel_pusk, pusk_key])
 
@@ -218,7 +213,7 @@ def _puskesmas(config, kel: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, n
 def _kelurahan_levels(kel: pd.DataFrame, pusk_key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(share of the city's balita, October 2024 stunting prevalence) per kelurahan."""
     rng = _rng("kelurahan")
-    kec_key = kel["kecamatan"].map(norm_name).to_numpy()
+    kec_key = kel["kecamatan"].map(name_key).to_numpy()
     shares = np.array([KECAMATAN_SHARE.get(k, 1.0) for k in kec_key], dtype=float)
     noise = rng.lognormal(0, 0.35, len(kel)) * np.sqrt(kel["area_km2"].to_numpy() + 0.5)
     weight = np.zeros(len(kel))
@@ -396,7 +391,7 @@ class _Cohort:
             sel = at_ref & (kel_c == k)
             if sel.any():
                 mu[k] = -2 - np.quantile(z0[sel], self.prevalence[k])
-        focus = (self.kel["kecamatan"].map(norm_name).to_numpy() == FOCUS_KECAMATAN).astype(float)
+        focus = (self.kel["kecamatan"].map(name_key).to_numpy() == FOCUS_KECAMATAN).astype(float)
         ramp = np.clip((np.arange(N_MONTHS) - _month_index(FOCUS_FROM))
                        / max(_month_index(FOCUS_FULL) - _month_index(FOCUS_FROM), 1), 0, 1) * FOCUS_GAIN
         # after the target: the focus kecamatan and the Kampung KB kelurahan a little faster, and every
