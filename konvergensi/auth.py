@@ -346,9 +346,20 @@ _per_user: dict[str, dict] = {}
 _per_user_lock = threading.Lock()
 
 
+_PER_USER_MAX = 10_000
+
+
 def user_throttle_state(username: str) -> dict:
+    """The process-wide throttle state of one user name (made-up names cannot grow it without bound:
+    past 10,000 names, those neither locked nor failing within the last window are dropped)."""
+    key = (username or "").strip().lower()[:64]
     with _per_user_lock:
-        return _per_user.setdefault((username or "").strip().lower(), {})
+        if key not in _per_user and len(_per_user) >= _PER_USER_MAX:
+            now = time.time()
+            for name in [n for n, st in _per_user.items()
+                         if st.get("locked_until", 0) < now and not any(now - t < 900 for t in st.get("failures", []))]:
+                del _per_user[name]
+        return _per_user.setdefault(key, {})
 
 
 # --- scope -------------------------------------------------------------------------------------------
