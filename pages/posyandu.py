@@ -93,7 +93,7 @@ download = download.rename(columns={c: h for c, (h, _) in COLUMNS.items()})
 name = f"posyandu_{f.area_name.replace(' ', '_')}_{fmt.period_key(f.period)}"
 d1, d2, _ = st.columns([1, 1, 4])
 with d1:
-    st.download_button("⬇️ Unduh Excel", export.to_excel_bytes(download, "Posyandu"), f"{name}.xlsx",
+    st.download_button("⬇️ Unduh Excel", lambda: export.to_excel_bytes(download, "Posyandu"), f"{name}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 with d2:
     st.download_button("⬇️ Unduh CSV", export.to_csv_bytes(download), f"{name}.csv", "text/csv", on_click="ignore")

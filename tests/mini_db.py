@@ -37,6 +37,14 @@ def _square(col: int, row: int) -> str:
     return json.dumps({"type": "Polygon", "coordinates": [ring]})
 
 
+def _insert(con, table: str, columns: list[str], rows: list[tuple]) -> None:
+    """Bulk insert through a DataFrame (DuckDB's executemany is row by row: seconds for a few thousand)."""
+    frame = pd.DataFrame(rows, columns=columns)
+    con.register("_rows", frame)
+    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _rows")
+    con.unregister("_rows")
+
+
 def build(path: Path) -> Path:
     """Write the mini database to `path` (which must not exist yet) and return the path."""
     rng = np.random.default_rng(20241024)
@@ -82,11 +90,9 @@ def build(path: Path) -> Path:
                 mid += 1
                 rows.append((mid, cid, day, period, kel, pos, age, zlen, flen, zwei, 0, zwfl, 0,
                              bool(rng.random() < 0.7), f"r{mid}"))
-    con.executemany("INSERT INTO children (child_id, sex, birth_date, kelurahan_id, posyandu_id) "
-                    "VALUES (?, ?, ?, ?, ?)", children)
-    con.executemany("INSERT INTO measurements (measurement_id, child_id, measure_date, period, kelurahan_id, "
-                    "posyandu_id, age_days, zlen, flen, zwei, fwei, zwfl, fwfl, weight_up, row_key) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    _insert(con, "children", ["child_id", "sex", "birth_date", "kelurahan_id", "posyandu_id"], children)
+    _insert(con, "measurements", ["measurement_id", "child_id", "measure_date", "period", "kelurahan_id", "posyandu_id",
+                                  "age_days", "zlen", "flen", "zwei", "fwei", "zwfl", "fwfl", "weight_up", "row_key"], rows)
 
     reports = []
     for p in posyandu:
@@ -96,8 +102,8 @@ def build(path: Path) -> Path:
             d = int(rng.integers(15, 29)) if opened else 0
             reports.append((p[0], period, opened, s, s - 2, d, int(d * 0.7), int(rng.integers(0, 3)),
                             int(rng.integers(0, 2)), p[4] if opened else 0, 0.4 + 0.1 * (int(p[0][1]) % 3)))
-    con.executemany("INSERT INTO posyandu_reports (posyandu_id, period, opened, s, k, d, n, bgm, t2, "
-                    "kader_on_duty, main_service_coverage) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", reports)
+    _insert(con, "posyandu_reports", ["posyandu_id", "period", "opened", "s", "k", "d", "n", "bgm", "t2", "kader_on_duty",
+                                      "main_service_coverage"], reports)
 
     women, rid = [], 0
     for kel in KELURAHAN:
@@ -106,8 +112,7 @@ def build(path: Path) -> Path:
             for period in PERIODS[w % 3::3]:
                 rid += 1
                 women.append((rid, f"{kel}-m{w}", kel, period, muac, f"w{rid}"))
-    con.executemany("INSERT INTO pregnant_women (record_id, mother_id, kelurahan_id, period, muac_cm, row_key) "
-                    "VALUES (?, ?, ?, ?, ?, ?)", women)
+    _insert(con, "pregnant_women", ["record_id", "mother_id", "kelurahan_id", "period", "muac_cm", "row_key"], women)
 
     con.execute("INSERT INTO targets VALUES ('kota-stunted', ?, 'stunted', ?, 60, '2024-12-01', 30, 'uji'), "
                 "('kota-prev', ?, 'prevalence_stunting', ?, 30.0, '2024-12-01', 15.0, 'uji')",
