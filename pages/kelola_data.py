@@ -86,12 +86,15 @@ def upload_tab() -> None:
         saved = st.session_state.get(STATE)
         if not saved or saved["key"] != key:
             bar = st.progress(0.05, text=f"Membaca '{file.name}' ...")
-            con = data.connection()
-            bar.progress(0.3, text="Mencocokkan kolom, wilayah dan posyandu; memeriksa setiap baris ...")
-            outcome = upload.make_preview(kind, content, file.name, con=con, config=config_or_none(),
-                                          confirmed=confirmed, max_mb=limit)
-            bar.progress(0.9, text="Mencari impor sebelumnya ...")
-            earlier = upload.previous_imports(con, sha)
+            con = data.connection().cursor()   # own cursor: the shared connection serves other sessions too
+            try:
+                bar.progress(0.3, text="Mencocokkan kolom, wilayah dan posyandu; memeriksa setiap baris ...")
+                outcome = upload.make_preview(kind, content, file.name, con=con, config=config_or_none(),
+                                              confirmed=confirmed, max_mb=limit)
+                bar.progress(0.9, text="Mencari impor sebelumnya ...")
+                earlier = upload.previous_imports(con, sha)
+            finally:
+                con.close()
             bar.progress(1.0, text="Pemeriksaan selesai.")
             saved = {"key": key, "outcome": outcome, "earlier": earlier}
             st.session_state[STATE] = saved
