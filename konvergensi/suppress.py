@@ -200,6 +200,11 @@ def suppress_frame(frame: pd.DataFrame, count_columns: Sequence[str],
         raise KeyError(f"count columns not in frame: {missing}")
     mask = suppression_mask(frame, count_columns, threshold, secondary=secondary, total_row=total_row,
                             row_totals=row_totals)
+    prior = frame.attrs.get("suppressed") or {}
+    for c in count_columns:   # a frame suppressed before keeps its marks (its hidden cells are <NA> now)
+        states = prior.get(c)
+        if states is not None and len(states) == len(frame):
+            mask[c] = [old if old is not None else new for old, new in zip(states, mask[c])]
     out = frame.copy()
     blanked: dict[str, np.ndarray] = {}
     for c in count_columns:

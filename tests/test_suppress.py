@@ -170,3 +170,22 @@ def test_applies_threshold_and_note():
 def test_module_doctest():
     result = doctest.testmod(suppress)
     assert result.attempted >= 2 and result.failed == 0
+
+
+def test_suppressing_twice_keeps_the_marks():
+    frame = pd.DataFrame({"n": [3, 7, 0, 20]})
+    once = suppress_frame(frame, ["n"])
+    twice = suppress_frame(once, ["n"])
+    assert twice.attrs["suppressed"]["n"] == [PRIMARY, SECONDARY, None, None]
+    assert twice.n.isna().tolist() == [True, True, False, False]
+    assert suppress_frame(once, ["n"], as_text=True).n.tolist() == ["<5", "*", "0", "20"]
+
+
+def test_nullable_counts_and_empty_frame():
+    frame = pd.DataFrame({"n": pd.array([2, None, 30], dtype="Int64"), "m": [40, 50, 60]})
+    out = suppress_frame(frame, ["n", "m"], {"r": ("n", "m")})
+    # 2 primary; the missing cell is not a count; 30 is the only other positive cell -> secondary
+    assert out.attrs["suppressed"]["n"] == [PRIMARY, None, SECONDARY]
+    assert out.m.tolist() == [40, 50, 60]
+    empty = suppress_frame(frame.iloc[0:0], ["n", "m"], ["prevalence"])
+    assert empty.empty and list(empty.columns) == ["n", "m"]
