@@ -265,29 +265,30 @@ def _no_header(name: str, aliases, what: str = "data") -> ImportFileError:
         f"(diharapkan kolom seperti {examples}). Pastikan ini berkas {what} yang benar.", name)
 
 
-def _table_from_rows(rows: list, header_index: int, first_row_number: int, aliases, name, columns=None,
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, str) and v.strip() == "")
+
+
+def _table_from_rows(rows: Iterable, header: list, header_row: int, aliases, name, columns=None,
                      **info) -> RawTable:
-    headers = list(rows[header_index])
-    mapped, unmapped = match_headers(headers, aliases)
+    """RawTable from the rows below the header (an iterable of tuples; the first one is spreadsheet
+    row header_row + 1). Only the recognised columns are kept; rows empty in every cell are dropped."""
+    mapped, unmapped = match_headers(header, aliases)
     if columns is not None:
         mapped = {p: c for p, c in mapped.items() if c in columns}
-    body = rows[header_index + 1:]
-    width = len(headers)
     positions = sorted(mapped)
-    columns = {}
-    for pos in positions:
-        columns[mapped[pos]] = [r[pos] if pos < len(r) else None for r in body]
-    frame = pd.DataFrame(columns, dtype=object) if body else pd.DataFrame({mapped[p]: pd.Series([], dtype=object) for p in positions})
-    row_numbers = np.arange(len(body), dtype=np.int64) + first_row_number + header_index + 1
-    # drop rows that are empty in every column of the sheet (not only the recognised ones)
-    if body:
-        empty = np.array([all(v is None or (isinstance(v, str) and v.strip() == "") for v in r[:max(width, 1)]) for r in body])
-        if empty.any():
-            frame = frame.loc[~empty].reset_index(drop=True)
-            row_numbers = row_numbers[~empty]
-    return RawTable(frame=frame, row_numbers=row_numbers, file_name=name, file_sha256="",
-                    header_row=first_row_number + header_index,
-                    columns={mapped[p]: str(headers[p]).strip() for p in positions},
+    values: dict[int, list] = {p: [] for p in positions}
+    numbers: list[int] = []
+    for number, r in enumerate(rows, start=header_row + 1):
+        if all(_blank(v) for v in r):
+            continue
+        numbers.append(number)
+        width = len(r)
+        for p in positions:
+            values[p].append(r[p] if p < width else None)
+    frame = pd.DataFrame({mapped[p]: pd.Series(values[p], dtype=object) for p in positions})
+    return RawTable(frame=frame, row_numbers=np.array(numbers, dtype=np.int64), file_name=name, file_sha256="",
+                    header_row=header_row, columns={mapped[p]: str(header[p]).strip() for p in positions},
                     unmapped=unmapped, **info)
 
 
@@ -312,23 +313,18 @@ def _read_xlsx(data: bytes, name: str, aliases, required, columns=None) -> RawTa
         if best is None:
             raise _no_header(name, aliases)
         sheet, index, _ = best
+        # iter_rows(min_row=1) yields every row from row 1, empty ones included: the header is row
+        # index + 1; the body is read once, keeping only the recognised columns
+        header = list(next(iter(sheet.iter_rows(min_row=index + 1, max_row=index + 1, values_only=True)), ()))
         try:
-            rows = [list(r) for r in sheet.iter_rows(min_row=1, values_only=True)]
+            return _table_from_rows(sheet.iter_rows(min_row=index + 2, values_only=True), header, index + 1,
+                                    aliases, name, columns, file_format="xlsx", sheet_name=sheet.title)
+        except ImportFileError:
+            raise
         except Exception as exc:
             raise ImportFileError(f"lembar '{sheet.title}' rusak dan tidak dapat dibaca ({type(exc).__name__}).", name) from exc
     finally:
         book.close()
-    # iter_rows starts at row 1 (min_row defaults to 1), empty rows included: rows[i] is row i + 1
-    return _table_from_rows(rows, index, 1, aliases, name, columns, file_format="xlsx", sheet_name=sheet.title)
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise AssertionError("latin-1 decodes everything")
 
 
 def _read_csv(data: bytes, name: str, aliases, required, columns=None) -> RawTable:
@@ -408,9 +404,10 @@ def _decodes(data: bytes, encoding: str, chunk: int = 1 << 24) -> bool:
     import codecs
 
     decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
     try:
         for start in range(0, len(data), chunk):
-            decoder.decode(data[start:start + chunk], final=start + chunk >= len(data))
+            decoder.decode(view[start:start + chunk], final=start + chunk >= len(data))
         return True
     except UnicodeDecodeError:
         return False
