@@ -69,6 +69,12 @@ def test_classify_by_name(tmp_path):
     shp.mkdir()
     (shp / "desa.shp").write_bytes(b"x")
     assert folder.classify(shp) == "boundaries"
+    # a Shapefile's companions go with it, silently; an orphan .dbf is reported as skipped
+    for name in ("batas_desa.shp", "batas_desa.dbf", "batas_desa.shx", "batas_desa.prj", "lain.dbf"):
+        (tmp_path / name).write_bytes(b"x")
+    found, skipped = folder.find_files(tmp_path)
+    assert ("boundaries", tmp_path / "batas_desa.shp") in found
+    assert {p.name for p in skipped} == {"catatan.txt", "posyandu.pdf", "lain.dbf"}
 
 
 def test_folder_builds_a_database(tmp_path):

@@ -43,6 +43,7 @@ from konvergensi.sources import common, sheets
 
 SHEET_EXT = (".xlsx", ".xlsm", ".csv")
 GEO_EXT = (".geojson", ".json", ".zip", ".gpkg", ".shp")
+SHAPEFILE_PARTS = (".dbf", ".shx", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".xml", ".qmd")
 
 # (kind, name prefixes, extensions); the first matching rule wins
 RULES: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
@@ -84,10 +85,10 @@ def find_files(folder: Path) -> tuple[list[tuple[str, Path]], list[Path]]:
     for path in sorted(Path(folder).iterdir(), key=lambda p: p.name.lower()):
         kind = classify(path)
         if kind is None:
-            if not path.name.startswith((".", "~$")):
+            companion = path.suffix.lower() in SHAPEFILE_PARTS and path.with_suffix(".shp").exists()
+            if not path.name.startswith((".", "~$")) and not companion:  # .dbf/.shx/.prj go with their .shp
                 skipped.append(path)
             continue
-        # a Shapefile's companions (.dbf, .shx, .prj) are read with their .shp
         found.append((kind, path))
     found.sort(key=lambda kp: (ORDER.index(kp[0]), kp[1].name.lower()))
     return found, skipped
