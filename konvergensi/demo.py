@@ -308,7 +308,7 @@ class _Cohort:
         self.has_kms = rng.random(n) < 0.95
         regular = rng.random(n) < 0.80
         self.propensity = np.where(regular, rng.beta(18, 2, n), rng.beta(4, 4, n))
-        self.trait = _rng("trait").normal(0, 0.85, n)   # persistent length-for-age level of the child
+        self.trait = _rng("trait").normal(0, 1.0, n)   # persistent length-for-age level of the child
         self.family = self._families()
         self.id_label = np.arange(1, n + 1)
         self.child_id = _hash_ids("DEMO-ANAK", n)
@@ -434,8 +434,8 @@ class _Cohort:
 
         # weight: a weight-for-length/height z of its own, on the true length
         wrng = _rng("weight")
-        kel_w = -0.5 - 0.8 * (self.prevalence - 0.18)
-        wtrait = wrng.normal(0, 0.75, n)
+        kel_w = -0.35 - 0.8 * (self.prevalence - 0.18)
+        wtrait = wrng.normal(0, 0.95, n)
         wdrift = _ar1(wrng, (n, N_MONTHS), 0.9, 0.14)
         whz = kel_w[kel_c] + wtrait[rows] + wdrift.ravel()[cells]
         weight = np.full(len(cells), np.nan)
