@@ -37,6 +37,13 @@ Z_INDICATORS = {  # column prefix in the queries -> label shown (Indonesian)
 }
 
 DAYS_PER_MONTH = 30.4375
+MASS_MONTHS = (2, 8)   # bulan penimbangan massal: every child weighed AND measured for length/height
+
+
+def is_mass_month(period) -> bool:
+    """Whether every measured child should have a length/height in this month: only in the mass
+    measurement months (February, August); routine months weigh many children without measuring them."""
+    return period is None or getattr(period, "month", None) in MASS_MONTHS
 
 
 @dataclass(frozen=True)
@@ -320,11 +327,13 @@ def digit_table(digits: pd.DataFrame) -> dict[tuple[str, str], list[int]]:
     return {key: [int(v) for v in row] for key, row in zip(wide.index, wide.to_numpy())}
 
 
-def suspicious_posyandu(groups: pd.DataFrame, digits: pd.DataFrame, y: Yardsticks = Yardsticks()) -> pd.DataFrame:
+def suspicious_posyandu(groups: pd.DataFrame, digits: pd.DataFrame, y: Yardsticks = Yardsticks(),
+                        length_expected: bool = True) -> pd.DataFrame:
     """Rank posyandu by how many problems their data show, with the reasons in Indonesian.
 
     `groups`: rows of quality_by_posyandu; `digits`: rows of quality_digits (posyandu_id, variable,
     digit, n). Distribution checks allow for chance in a small group (see distribution_problems).
+    length_expected=False (a routine month): a missing length/height is not counted as missing data.
     Returns the posyandu with at least one reason: posyandu_id, posyandu, kelurahan, measured,
     skdn_s, skdn_d, score (number of reasons), reasons; most reasons first, then most children.
     """
@@ -342,7 +351,8 @@ def suspicious_posyandu(groups: pd.DataFrame, digits: pd.DataFrame, y: Yardstick
         if d and 0 < measured < y.measured_vs_d_min * d:
             reasons.append(f"anak diukur ({measured}) kurang dari {_pct(y.measured_vs_d_min, 0)} D ({d})")
         if measured:
-            missing = max(_int(r["missing_weight"]), _int(r["missing_lenhei"]), _int(r["missing_birth_date"]))
+            missing = max(_int(r["missing_weight"]), _int(r["missing_birth_date"]),
+                          _int(r["missing_lenhei"]) if length_expected else 0)
             if missing / measured > y.missing_max:
                 reasons.append(f"data kosong {_pct(missing / measured)}")
             implausible = _int(r["implausible_weight"]) + _int(r["implausible_lenhei"])
@@ -382,7 +392,7 @@ def suspicious_posyandu(groups: pd.DataFrame, digits: pd.DataFrame, y: Yardstick
 
 
 def overview(groups: pd.DataFrame, digits: pd.DataFrame, ages: pd.DataFrame,
-             y: Yardsticks = Yardsticks()) -> pd.DataFrame:
+             y: Yardsticks = Yardsticks(), length_expected: bool = True) -> pd.DataFrame:
     """One row per check for the whole area: check key (NOTES), label, value (text), yardstick (text),
     ok (True / False / None when there are too few children to judge)."""
     rows = []
@@ -392,6 +402,8 @@ def overview(groups: pd.DataFrame, digits: pd.DataFrame, ages: pd.DataFrame,
         rows.append({"check": check, "label": label, "value": value, "yardstick": yardstick, "ok": ok})
 
     comp = completeness_total(groups)
+    if not length_expected:   # routine month: length/height is often not measured, by design
+        comp = comp[comp.field != "missing_lenhei"]
     worst = comp.loc[comp["share"].idxmax()] if measured and comp["share"].notna().any() else None
     add("completeness", "Kelengkapan data",
         f"{worst.label}: {_pct(worst.share)}" if worst is not None else "–",

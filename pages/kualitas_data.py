@@ -42,7 +42,8 @@ st.caption(f"{fmt.number(measured)} balita diukur di {f.area_name} pada {f.perio
 
 # --- Overview ---
 st.subheader("Ringkasan pemeriksaan")
-over = quality.overview(groups, digit_rows, ages, y)
+mass_month = quality.is_mass_month(f.period)
+over = quality.overview(groups, digit_rows, ages, y, length_expected=mass_month)
 problems = int((over.ok == False).sum())  # noqa: E712 (None = not judged)
 c1, c2, c3 = st.columns(3)
 with c1:
@@ -63,6 +64,9 @@ st.dataframe(shown[["label", "value", "yardstick", "status"]], hide_index=True, 
 # --- Completeness ---
 st.subheader("Kelengkapan data")
 note("completeness")
+if not mass_month:
+    st.caption(f"{f.period_label} bukan bulan penimbangan massal (Februari, Agustus): panjang/tinggi badan yang "
+               "kosong ditampilkan, tetapi tidak dinilai sebagai masalah di ringkasan maupun daftar posyandu.")
 by = filters.url_choice("Rinci menurut", {"kelurahan": "Kelurahan", "posyandu": "Posyandu"}, url_key="rinci")
 comp = quality.completeness(groups, ["kelurahan"] if by == "kelurahan" else ["kelurahan", "posyandu"])
 comp = comp[comp.measured > 0]
@@ -161,7 +165,7 @@ st.dataframe(
 # --- suspicious posyandu ---
 st.subheader("Posyandu yang datanya perlu diperiksa")
 note("suspicious")
-sus = quality.suspicious_posyandu(groups, digit_rows, y)
+sus = quality.suspicious_posyandu(groups, digit_rows, y, length_expected=mass_month)
 if not len(sus):
     st.success("Tidak ada posyandu dengan data yang menyimpang pada periode dan wilayah ini.")
 else:

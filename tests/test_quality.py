@@ -258,3 +258,21 @@ def test_queries_fetch_aggregates_not_rows(con):
     for name in ("quality_by_posyandu", "quality_digits", "quality_age_months", "quality_z_histogram"):
         sql = db.load_query(name)
         assert "GROUP BY" in sql
+
+
+def test_routine_months_do_not_count_missing_length(con):
+    """Outside February and August many children are weighed without a length: not a data problem."""
+    import datetime
+
+    assert quality.is_mass_month(datetime.date(2025, 8, 1)) and quality.is_mass_month(datetime.date(2024, 2, 1))
+    assert not quality.is_mass_month(datetime.date(2024, 10, 1))
+    g = _groups(con)
+    d = db.run_query(con, "quality_digits", period=quality_db.PERIOD, area_id=quality_db.SATU)
+    a = db.run_query(con, "quality_age_months", period=quality_db.PERIOD, area_id=quality_db.SATU)
+    routine = quality.overview(g, d, a, length_expected=False)
+    assert "Panjang/tinggi" not in routine[routine.check == "completeness"].value.iloc[0]
+    # PA: missing length 1/6 no longer counts, missing birth date 1/6 still does (same share)
+    sus = quality.suspicious_posyandu(g, d, length_expected=False)
+    assert "data kosong 16,7%" in sus.reasons[0]
+    # PB: its only missing field is a weight (1/3): unchanged
+    assert "data kosong 33,3%" in sus.reasons[1]
