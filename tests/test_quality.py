@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from konvergensi import db, quality
-from tests import quality_db
+import quality_db
 
 # --- moments: sample [-1, 0, 0, 1, 5] -------------------------------------------------------------
 # mean 1; deviations -2 -1 -1 0 4; sum d^2 = 22, d^3 = -8-1-1+0+64 = 54, d^4 = 16+1+1+0+256 = 274.
