@@ -76,6 +76,21 @@ st.info("**Perbandingan, bukan bukti dampak.** Kelurahan sering ditetapkan sebag
         "tidak menunjukkan berapa besar pengaruh program Kampung KB.", icon="⚠️")
 
 st.subheader(f"Kelurahan di {f.area_name}")
+shapes = data.boundaries(f.area_id) if f.area_level != "kelurahan" else None
+if shapes is not None:
+    shown_kel = ucv.public_numbers(kel, ["measured", "stunted"], {"prevalence": ("stunted", "measured")})
+    view = shapes.rows[["region_id", "name", "kecamatan"]].merge(
+        shown_kel[["region_id", "is_kampung_kb", "prevalence", "measured"]], on="region_id", how="left")
+    view["is_kampung_kb"] = view["is_kampung_kb"].fillna(False).astype(bool)
+    view["prevalence"] = pd.to_numeric(view["prevalence"], errors="coerce").astype("float64")
+    enough = (pd.to_numeric(view["measured"], errors="coerce").fillna(0) >= data.min_children_map()) \
+        & view["prevalence"].notna()
+    hover = ["Kampung KB" if kb else "" for kb in view["is_kampung_kb"]]
+    st.plotly_chart(charts.kampung_kb_map(view, shapes, enough=enough, hover_extra=hover), theme=None,
+                    config={"displayModeBar": False, "scrollZoom": True}, key="kampung_kb_map")
+    st.caption(f"Garis ungu tebal = Kampung KB. Warna = prevalensi stunting {f.period_label}; abu-abu = data "
+               f"kurang (kurang dari {data.min_children_map()} balita terukur"
+               + (", atau angka terlalu kecil untuk publik)." if data.suppressing() else ")."))
 table = kel.assign(kb=["Ya" if v else "–" for v in kel["is_kampung_kb"]])
 table.loc[table["measured"] < data.min_children_map(), "prevalence"] = float("nan")
 ucv.table(table, {"name": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"), "kb": ("Kampung KB", "text"),

@@ -1,7 +1,6 @@
 """Keluarga berisiko stunting (BKKBN family data): counts by risk factor and kelurahan, and the overlap
 with children actually measured stunted (families_at_risk.child_ids against the month's measurements)."""
 
-import pandas as pd
 import streamlit as st
 
 from konvergensi import convergence as cv

@@ -275,6 +275,12 @@ def test_kampung_kb_city(db_file):
     assert "Kampung KB -10,0 poin persen" in texts(at)
     table = at.dataframe[0].value
     assert table["Kampung KB"].tolist() == ["Ya", "Ya", "–", "–", "–"]
+    # the map: every kelurahan drawn once, the two Kampung KB outlined (two rings of 5 points + separators)
+    fig = json.loads(at.get("plotly_chart")[1].proto.spec)
+    drawn = [loc for t in fig["data"] if t["type"] == "choroplethmap" for loc in t["locations"]]
+    assert sorted(drawn) == sorted(fx.ID.values())
+    outline = next(t for t in fig["data"] if t.get("name") == "Kampung KB")
+    assert len(outline["lon"]) == 2 * 6
 
 
 def test_kampung_kb_kecamatan_and_public(db_file):

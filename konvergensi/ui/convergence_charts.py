@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from konvergensi import fmt
 from konvergensi.convergence import short_name
+from konvergensi.ui import maps
 from konvergensi.ui.charts import GRID, month_axis
 
 STATUS_COLOURS = {"Selesai": "#15803d", "Berjalan": "#d97706", "Belum mulai": "#9ca3af"}
@@ -172,3 +173,27 @@ def overlap_bars(frame: pd.DataFrame) -> go.Figure:
                              hovertemplate=f"%{{y}}<br>{label}: %{{customdata}}<extra></extra>"))
     fig.update_xaxes(title="Balita stunting (anak)", gridcolor=GRID)
     return _layout(fig, 90 + 26 * max(len(f), 1), barmode="stack")
+
+
+def kampung_kb_map(frame: pd.DataFrame, boundaries, *, enough: pd.Series, hover_extra: list[str] | None = None,
+                   height: int = 520) -> go.Figure:
+    """Stunting prevalence per kelurahan (offline MapLibre choropleth, ui.maps) with the Kampung KB
+    kelurahan drawn in a thick purple outline. frame: region_id, name, kecamatan, prevalence, is_kampung_kb."""
+    layer = maps.LAYERS["prevalensi"]
+    fig = maps.choropleth(frame, boundaries.geojson, layer, enough=enough, hover_extra=hover_extra,
+                          outlines=boundaries.outlines, height=height)
+    kb = set(frame.loc[frame["is_kampung_kb"].astype(bool), "region_id"])
+    lons, lats = [], []
+    for feature in boundaries.geojson["features"]:
+        if feature["id"] not in kb:
+            continue
+        geom = feature["geometry"]
+        polygons = geom["coordinates"] if geom["type"] == "MultiPolygon" else [geom["coordinates"]]
+        for polygon in polygons:
+            ring = polygon[0]
+            lons += [p[0] for p in ring] + [None]
+            lats += [p[1] for p in ring] + [None]
+    if lons:
+        fig.add_trace(go.Scattermap(lon=lons, lat=lats, mode="lines", line={"color": KB_COLOUR, "width": 4},
+                                    name="Kampung KB", hoverinfo="skip", showlegend=True))
+    return fig
