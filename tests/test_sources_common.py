@@ -106,6 +106,26 @@ def test_utf8_bom_csv_with_commas_uses_the_fast_reader(tmp_path):
     assert table.row_numbers.tolist() == [2, 3]
 
 
+def test_utf16_text_from_excel_is_read(tmp_path):
+    path = tmp_path / "unicode.csv"
+    path.write_bytes("NIK\tNama\tTgl Lahir\n1\tAurélia\t01/02/2023\n".encode("utf-16"))
+    table = common.read_table(path, ALIASES)
+    assert (table.encoding, table.delimiter) == ("utf-16", "\t")
+    assert table.frame["name"].tolist() == ["Aurélia"] and table.row_numbers.tolist() == [2]
+
+
+def test_the_sheet_with_the_header_is_chosen(tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "Petunjuk"
+    book.active.append(["Isi lembar berikutnya"])
+    data = book.create_sheet("Data")
+    data.append(["NIK", "Nama", "Tgl Lahir"])
+    data.append(["1", "A", "01/01/2024"])
+    book.save(tmp_path / "dua.xlsx")
+    table = common.read_table(tmp_path / "dua.xlsx", ALIASES)
+    assert table.sheet_name == "Data" and table.frame["name"].tolist() == ["A"]
+
+
 def test_csv_with_too_many_fields_names_the_line(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text("NIK;Nama;Tgl Lahir\n1;A;01/01/2024\n\n2;B;01/01/2024;extra;more\n", encoding="utf-8")
@@ -140,8 +160,8 @@ def test_truncated_xlsx_is_reported_as_corrupt(tmp_path):
 def test_no_header_and_missing_required_columns(tmp_path):
     path = tmp_path / "x.csv"
     path.write_text("a;b;c\n1;2;3\n", encoding="utf-8")
-    with pytest.raises(common.ImportFileError, match="baris judul kolom tidak ditemukan"):
-        common.read_table(path, ALIASES)
+    with pytest.raises(common.ImportFileError, match="baris judul kolom tidak ditemukan.*berkas ekspor e-PPGBM"):
+        common.read_table(path, ALIASES, what="ekspor e-PPGBM")
     path.write_text("NIK;Nama\n1;2\n", encoding="utf-8")
     with pytest.raises(common.ImportFileError, match="kolom wajib tidak ditemukan.*'Tgl Lahir'"):
         common.read_table(path, ALIASES, required=["birth_date"])

@@ -236,11 +236,18 @@ def read_table(
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError("format Excel lama (.xls) tidak didukung. Buka di Excel lalu simpan sebagai .xlsx.", name)
     if head.startswith(b"PK") or lower.endswith((".xlsx", ".xlsm")):
-        table = _read_xlsx(data, name, aliases, required, columns)
+        table = _read_xlsx(data, name, aliases, required, columns, what)
+    elif head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel "Unicode Text" / "CSV UTF-16"
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ImportFileError("berkas teks UTF-16 yang rusak.", name) from exc
+        table = _read_csv(text.encode("utf-8"), name, aliases, required, columns, what)
+        table.encoding = "utf-16"
     elif head.startswith(b"%PDF") or b"\x00" in data[:4096]:
         raise ImportFileError("bukan berkas .xlsx atau .csv yang dapat dibaca.", name)
     else:
-        table = _read_csv(data, name, aliases, required, columns)
+        table = _read_csv(data, name, aliases, required, columns, what)
     table.file_sha256 = digest
     table.size_bytes = len(data)
     missing = [c for c in required if c not in table.frame.columns]
@@ -292,7 +299,7 @@ def _table_from_rows(rows: Iterable, header: list, header_row: int, aliases, nam
                     unmapped=unmapped, **info)
 
 
-def _read_xlsx(data: bytes, name: str, aliases, required, columns=None) -> RawTable:
+def _read_xlsx(data: bytes, name: str, aliases, required, columns=None, what: str = "data") -> RawTable:
     import openpyxl
 
     try:
@@ -311,7 +318,7 @@ def _read_xlsx(data: bytes, name: str, aliases, required, columns=None) -> RawTa
             if index >= 0 and (best is None or score > best[2]):
                 best = (sheet, index, score)
         if best is None:
-            raise _no_header(name, aliases)
+            raise _no_header(name, aliases, what)
         sheet, index, _ = best
         # iter_rows(min_row=1) yields every row from row 1, empty ones included: the header is row
         # index + 1; the body is read once, keeping only the recognised columns
@@ -327,7 +334,7 @@ def _read_xlsx(data: bytes, name: str, aliases, required, columns=None) -> RawTa
         book.close()
 
 
-def _read_csv(data: bytes, name: str, aliases, required, columns=None) -> RawTable:
+def _read_csv(data: bytes, name: str, aliases, required, columns=None, what: str = "data") -> RawTable:
     # encoding: decided on the whole file (a cp1252 byte may sit in row 900,000)
     if _decodes(data, "utf-8"):
         encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
@@ -342,7 +349,7 @@ def _read_csv(data: bytes, name: str, aliases, required, columns=None) -> RawTab
         if index >= 0 and (best is None or score > best[2]):
             best = (delimiter, index, score)
     if best is None:
-        raise _no_header(name, aliases)
+        raise _no_header(name, aliases, what)
     delimiter, index, _ = best
     header = next(csv.reader([top_lines[index]], delimiter=delimiter))
     mapped, unmapped = match_headers(header, aliases)
