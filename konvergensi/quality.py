@@ -141,6 +141,22 @@ def z_summary(groups: pd.DataFrame, y: Yardsticks = Yardsticks()) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
+def z_by_group(groups: pd.DataFrame, by: list[str], indicator: str = "zlen") -> pd.DataFrame:
+    """Distribution of one z indicator per group (e.g. ['kelurahan'] or ['kelurahan', 'posyandu']):
+    scored, flagged share, n unflagged, mean, SD, skewness, kurtosis (sums added up per group first)."""
+    cols = [f"{indicator}_{c}" for c in ("n", "flagged", "s1", "s2", "s3", "s4")]
+    if not len(groups):
+        return pd.DataFrame(columns=[*by, "scored", "flagged_share", "n", "mean", "sd", "skewness", "kurtosis"])
+    sums = groups.groupby(by, dropna=False, sort=True)[cols].sum().reset_index()
+    rows = []
+    for r in sums.to_dict("records"):
+        scored, flagged = _int(r[cols[0]]), _int(r[cols[1]])
+        m = moments_from_sums(scored - flagged, *(float(r[c]) for c in cols[2:]))
+        rows.append({**{k: r[k] for k in by}, "scored": scored, "flagged_share": flagged / scored if scored else _NAN,
+                     "n": m.n, "mean": m.mean, "sd": m.sd, "skewness": m.skewness, "kurtosis": m.kurtosis})
+    return pd.DataFrame(rows)
+
+
 def distribution_problems(m: Moments, flagged_share: float, y: Yardsticks = Yardsticks(),
                           small_group: bool = False) -> list[str]:
     """Indonesian reasons why a z distribution looks doubtful (empty when fine or too few children).

@@ -107,6 +107,24 @@ st.caption("Batang: jumlah anak per 0,2 SD (tanpa z ekstrem). Garis ungu: kurva 
            "bentuk batang mengikuti garis oranye dan lebarnya mirip garis ungu; pergeseran ke kiri (rata-rata di bawah 0) "
            "adalah masalah gizi, bukan masalah data.")
 
+group_cols = ["kelurahan"] if by == "kelurahan" else ["kelurahan", "posyandu"]
+per_group = quality.z_by_group(groups, group_cols, indicator)
+per_group = per_group[per_group.scored > 0]
+with st.expander(f"Sebaran {quality.Z_INDICATORS[indicator]} per {by} ({fmt.number(len(per_group))})", expanded=False):
+    st.dataframe(
+        tables.styled(per_group, {"scored": "count", "n": "count"},
+                      {"sd": lambda v: "" if not fmt.is_finite(v) else
+                       f"background-color: {tables.GOOD if y.sd_low <= v <= y.sd_high else tables.POOR}"})
+        .format(lambda v: fmt.number(v, 2), subset=["mean", "sd", "skewness", "kurtosis"], na_rep=fmt.MISSING)
+        .format(lambda v: fmt.share(v, 1), subset=["flagged_share"], na_rep=fmt.MISSING),
+        hide_index=True, height=min(38 + 35 * len(per_group), 420),
+        column_config={"kelurahan": "Kelurahan", "posyandu": "Posyandu", "scored": "Anak dengan z",
+                       "flagged_share": "% flag", "n": "Z dinilai", "mean": "Rata-rata", "sd": "SD",
+                       "skewness": "Kemencengan", "kurtosis": "Kurtosis"})
+    st.caption("Pada kelompok kecil SD, kemencengan dan kurtosis berubah-ubah karena kebetulan; bandingkan antarkelompok "
+               "dan perhatikan yang jauh menyimpang dengan banyak anak. Ganti rincian (kelurahan/posyandu) di bagian "
+               "Kelengkapan data.")
+
 # --- age heaping ---
 st.subheader("Sebaran umur (penumpukan umur)")
 note("heaping")

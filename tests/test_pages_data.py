@@ -88,6 +88,7 @@ def test_quality_page_for_a_kecamatan(monkeypatch, quality_path):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Balita diukur"] == "10" and metrics["Rasio laki-laki : perempuan"] == "1,25"   # 5 boys, 4 girls
 
+    assert "Sebaran TB/U (HAZ) per kelurahan (2)" in [e.label for e in at.expander]     # A and B
     z_table = at.dataframe[2].value.set_index("label")
     assert z_table.loc["TB/U (HAZ)", "flagged"] == 1 and z_table.loc["TB/U (HAZ)", "n"] == 5
 

@@ -276,3 +276,10 @@ def test_routine_months_do_not_count_missing_length(con):
     assert "data kosong 16,7%" in sus.reasons[0]
     # PB: its only missing field is a weight (1/3): unchanged
     assert "data kosong 33,3%" in sus.reasons[1]
+
+
+def test_z_distribution_per_kelurahan_by_hand(con):
+    per = quality.z_by_group(_groups(con), ["kelurahan"]).set_index("kelurahan")
+    a, b = per.loc["A"], per.loc["B"]
+    assert (a.scored, a.n) == (5, 5) and (a["sd"], a["skewness"], a["kurtosis"]) == pytest.approx((SD, SKEW, KURT))
+    assert (b.scored, b.n, b.flagged_share) == (1, 0, 1.0) and math.isnan(b["sd"])   # only the flagged 7.0
