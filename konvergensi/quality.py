@@ -496,8 +496,9 @@ NOTES = {
     "flagged": (
         "Z-score ekstrem (di luar batas WHO) hampir selalu berasal dari salah ukur, salah catat umur atau "
         "salah ketik. Lebih dari 1% menandakan masalah pengukuran atau pencatatan.",
-        "Periksa daftar anak dengan z ekstrem bersama posyandunya; ukur ulang bila perlu. Nilai ini tetap "
-        "disimpan tetapi tidak dihitung dalam prevalensi.",
+        "Periksa anak dengan z ekstrem bersama posyandunya (posyandu dengan z ekstrem terbanyak ada di daftar "
+        "posyandu yang perlu diperiksa di bawah); ukur ulang bila perlu. Nilai ini tetap disimpan tetapi tidak "
+        "dihitung dalam prevalensi.",
     ),
     "distribution": (
         "Pada populasi mana pun sebaran z-score mendekati normal dengan SD sekitar 1. SD terlalu lebar "
