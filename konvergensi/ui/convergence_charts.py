@@ -28,7 +28,7 @@ def _count(value) -> str:
 
 def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
     fig.update_layout(template="plotly", height=height, margin={"l": 10, "r": 20, "t": 30, "b": 10},
-                      plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
+                      plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", separators=",.",   # 0,5 and 1.000
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, **extra)
     return fig
 
