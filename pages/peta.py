@@ -104,7 +104,7 @@ st.dataframe(
                           "prevalence_bumil_kek": "percent"},
                   {"prevalence": lambda v: tables.gradient(v, 0, 40, maps.SCALE_BAD_HIGH)},
                   hidden_label=f"<{data.suppress_below()}"),
-    hide_index=True,
+    hide_index=True, placeholder=tables.PLACEHOLDER,
     column_config={"name": "Kelurahan", "kecamatan": "Kecamatan", "measured": "Diukur", "stunted": "Stunting",
                    "prevalence": "Prevalensi", "ik": "IK 95%", "change_points": "Perubahan (poin)",
                    "prevalence_wasting": "Wasting", "prevalence_underweight": "Underweight", "ds": "D/S",

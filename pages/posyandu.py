@@ -74,7 +74,7 @@ config = {c: h for c, (h, _) in COLUMNS.items()}
 config["ds_6m"] = st.column_config.LineChartColumn("D/S 6 bulan (%)", y_min=0, y_max=100,
                                                    help="D/S per bulan, 6 bulan sampai periode terpilih")
 config["name"] = st.column_config.TextColumn("Posyandu", pinned=True)
-st.dataframe(styler, hide_index=True, column_config=config, height=min(38 + 35 * len(shown), 600))
+st.dataframe(styler, hide_index=True, placeholder=tables.PLACEHOLDER, column_config=config, height=min(38 + 35 * len(shown), 600))
 if note := data.suppression_note():
     st.caption(note)
 st.caption(f"{fmt.number(len(view))} dari {fmt.number(len(table))} posyandu. Warna D/S dan N/D: hijau = mencapai target "

@@ -1,5 +1,6 @@
 """Ringkasan: where the area stands now, against last month, the baseline and the target."""
 
+import pandas as pd
 import streamlit as st
 
 from konvergensi import fmt, narrative
@@ -47,18 +48,23 @@ else:
 
 st.subheader(f"Stunting · {f.describe()}")
 c1, c2, c3, c4 = st.columns(4)
+# 12-month line inside the first two cards (counts hidden from the public stay out of it)
+series = data.for_display(data.stunting_trend(f), ("measured", "stunted"), ("prevalence",), secondary=False)
+series = series[series.period <= pd.Timestamp(f.period)].tail(12)
 with c1:
     change = minus(now["stunted"], prev["stunted"]) if prev else None
     layout.kpi("Balita stunting", data.count_text(now["stunted"]),
                None if change is None else fmt.number(change, signed=True) + " vs bulan lalu",
-               delta_color="inverse",
-               help=f"{data.count_text(now['severely_stunted'])} di antaranya sangat pendek (TB/U < -3 SD).")
+               delta_color="inverse", chart_data=series.stunted.astype("float64").tolist(),
+               help=f"{data.count_text(now['severely_stunted'])} di antaranya sangat pendek (TB/U < -3 SD). "
+                    "Garis: 12 bulan terakhir.")
 with c2:
     change = minus(now["prevalence_stunting"], prev["prevalence_stunting"]) if prev else None
     interval = (f"IK 95% (Wilson): {fmt.percent(now.get('prevalence_stunting_low'))} – "
                 f"{fmt.percent(now.get('prevalence_stunting_high'))}; " if now["prevalence_stunting"] is not None else "")
     layout.kpi("Prevalensi stunting", fmt.percent(now["prevalence_stunting"]),
                None if change is None else fmt.points(change) + " vs bulan lalu", delta_color="inverse",
+               chart_data=series.prevalence.astype("float64").round(2).tolist(),
                help=f"{interval}dari {data.count_text(now['children_measured'])} balita yang diukur")
 with c3:
     if base:
@@ -77,7 +83,7 @@ with c4:
         gap = minus(now["stunted"], target.target_value)
         layout.kpi(f"Jarak ke target {fmt.month(target.target_date)}",
                    fmt.MISSING if gap is None else "tercapai" if gap <= 0 else f"{fmt.number(gap)} anak lagi",
-                   f"target {fmt.number(target.target_value)} anak", delta_color="off",
+                   f"target {fmt.number(target.target_value)} anak", delta_color="off", delta_arrow="off",
                    help=f"Target ditetapkan: {target.source or '-'}")
     else:
         layout.kpi("Jarak ke target", fmt.MISSING,

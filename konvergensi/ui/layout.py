@@ -76,9 +76,11 @@ def definition_box(*keys: str, title: str = "Definisi", expanded: bool = False) 
 
 
 def kpi(label: str, value: str, delta: str | None = None, *, help: str | None = None,
-        delta_color: str = "normal") -> None:
-    """One KPI card. For stunting, lower is better: pass delta_color='inverse'."""
-    st.metric(label, value, delta=delta, delta_color=delta_color, help=help, border=True)
+        delta_color: str = "normal", delta_arrow: str = "auto", chart_data=None, chart_type: str = "line") -> None:
+    """One KPI card. For stunting, lower is better: pass delta_color='inverse'. delta_arrow='off' for a
+    delta that is a note (e.g. the target), chart_data for a small trend line inside the card."""
+    st.metric(label, value, delta=delta, delta_color=delta_color, help=help, border=True, delta_arrow=delta_arrow,
+              chart_data=chart_data, chart_type=chart_type)
 
 
 def empty_state(message: str) -> None:

@@ -25,6 +25,8 @@ _FORMATTERS = {
 }
 
 GOOD, FAIR, POOR, NONE = "#d9f2e3", "#fff1c2", "#fcd5cf", ""
+PLACEHOLDER = "–"                                   # st.dataframe(placeholder=...) for missing cells
+HIDDEN_SENTINEL = {"primary": -1.0, "secondary": -2.0}   # stand-ins for counts hidden from the public
 
 
 def _hex_to_rgb(colour: str) -> tuple[int, int, int]:
@@ -65,10 +67,16 @@ def styled(frame: pd.DataFrame, formats: dict[str, str], colours: dict[str, call
     `hidden_label` ('<5', a small count) or '*' (hidden so that a small count cannot be recomputed).
     """
     frame = frame.reset_index(drop=True)
+    suppressed = {c: states for c, states in (frame.attrs.get("suppressed") or {}).items()
+                  if c in frame.columns and len(states) == len(frame)}
+    if suppressed:
+        # Streamlit shows its placeholder for a missing cell whatever the Styler says: give hidden cells a
+        # negative stand-in (sorts below every real count) that the formatter turns into '<5' or '*'.
+        frame = frame.assign(**{c: pd.array([HIDDEN_SENTINEL[s] if s in HIDDEN_SENTINEL else v
+                                             for v, s in zip(frame[c], states)], dtype="Float64")
+                                for c, states in suppressed.items()})
     styler = frame.style.format({c: _FORMATTERS[k] for c, k in formats.items() if c in frame.columns})
-    for column, states in (frame.attrs.get("suppressed") or {}).items():
-        if column not in frame.columns or len(states) != len(frame):
-            continue
+    for column, states in suppressed.items():
         for state, text in (("primary", hidden_label), ("secondary", "*")):
             rows = [i for i, s in enumerate(states) if s == state]
             if rows:
