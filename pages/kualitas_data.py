@@ -77,8 +77,13 @@ styler = tables.styled(
     comp[columns], {"measured": "count", **{f"{c}_share": "share" for c in fields}},
     {f"{c}_share": (lambda v: tables.threshold_colour(v, y.missing_max, higher_is_better=False, fair_margin=1.0))
      for c in fields})
-st.dataframe(styler, hide_index=True, column_config={"kelurahan": "Kelurahan", "posyandu": "Posyandu",
-             "measured": "Balita diukur", **{f"{c}_share": label for c, label in fields.items()}})
+SHORT = {"missing_sex": "JK kosong", "missing_birth_date": "Tgl lahir kosong", "missing_weight": "BB kosong",
+         "missing_lenhei": "PB/TB kosong", "missing_measure": "Cara ukur kosong", "implausible_weight": "BB tidak wajar",
+         "implausible_lenhei": "PB/TB tidak wajar"}
+st.dataframe(styler, hide_index=True, height=min(38 + 35 * len(comp), 420), column_config={
+    "kelurahan": "Kelurahan", "posyandu": "Posyandu", "measured": "Balita diukur",
+    **{f"{c}_share": st.column_config.Column(SHORT.get(c, label), help=f"{label} (% balita diukur)")
+       for c, label in fields.items()}})
 
 # --- z-scores ---
 st.subheader("Z-score ekstrem dan sebaran z-score")
