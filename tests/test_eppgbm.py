@@ -186,6 +186,21 @@ def test_cp1252_csv_with_semicolons_and_decimal_commas(tmp_path, db_path, cfg):
     assert sorted(p.accepted["weight_kg"]) == [8.0, 9.5]
 
 
+def test_a_csv_row_with_too_many_fields_is_rejected_not_the_file(tmp_path, db_path, cfg):
+    text = ("NIK;Nama;JK;Tgl Lahir;Desa/Kel;Tanggal Pengukuran;Berat;Tinggi\n"
+            "5371010101210001;Ani;P;01/03/2022;Oebobo;15/08/2024;9,5;78,2\n"
+            "5371010101210002;Budi; Jr;L;01/03/2023;Oebobo;15/08/2024;8,0;70,0\n"
+            "5371010101210003;Cici;P;01/03/2023;Oebobo;15/08/2024\n")
+    path = tmp_path / "geser.csv"
+    path.write_text(text, encoding="utf-8")
+    p = preview(path, db_path, cfg)
+    assert (p.accepted_count, p.rejected) == (1, 2)
+    first = p.rejects[p.rejects.row_number == 3].iloc[0]
+    assert "lebih banyak kolom daripada baris judul (8)" in first["reason"]
+    assert set(p.rejects.loc[p.rejects.row_number == 4, "reason"]) == {
+        "berat dan tinggi/panjang badan kosong: tidak ada pengukuran"}
+
+
 def test_header_only_file(tmp_path, db_path, cfg):
     p = preview(write_xlsx(tmp_path / "kosong.xlsx", []), db_path, cfg)
     assert (p.rows_read, p.accepted_count, p.rejected, p.duplicates) == (0, 0, 0, 0)

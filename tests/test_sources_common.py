@@ -129,8 +129,19 @@ def test_the_sheet_with_the_header_is_chosen(tmp_path):
 def test_csv_with_too_many_fields_names_the_line(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text("NIK;Nama;Tgl Lahir\n1;A;01/01/2024\n\n2;B;01/01/2024;extra;more\n", encoding="utf-8")
-    with pytest.raises(common.ImportFileError, match=r"baris 4"):
+    with pytest.raises(common.ImportFileError, match=r"baris 4 berisi 5 kolom"):
         common.read_table(path, ALIASES)
+
+
+def test_ragged_csv_rows_can_be_marked_instead(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text('Judul\nNIK;Nama;Tgl Lahir\n1;A;01/01/2024\n\n2;B;Jl. X; No 5;01/01/2024\n3;C\n'
+                    '4;"D\nE";01/01/2024;;\n5;F;02/01/2024\n', encoding="utf-8")
+    table = common.read_table(path, ALIASES, ragged="reject")
+    assert table.row_numbers.tolist() == [3, 5, 6, 8, 9]  # the quoted value spans lines 7-8
+    assert table.too_wide.tolist() == [False, True, False, False, False]
+    assert table.frame["name"].tolist()[2:] == ["C", "D\nE", "F"]
+    assert pd.isna(table.frame["birth_date"].iloc[2])  # a short row is padded with blanks
 
 
 def test_corrupt_xlsx_old_xls_pdf_and_empty_files_give_clear_messages(tmp_path):

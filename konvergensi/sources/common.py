@@ -206,6 +206,8 @@ class RawTable:
     encoding: str | None = None
     delimiter: str | None = None
     size_bytes: int = 0
+    too_wide: np.ndarray | None = None  # CSV rows with more fields than the header (ragged='reject')
+    width: int = 0  # fields in the header row
 
     @property
     def rows_read(self) -> int:
@@ -222,11 +224,14 @@ def read_table(
     max_mb: float | None = None,
     what: str = "data",
     columns: Iterable[str] | None = None,
+    ragged: str = "error",
 ) -> RawTable:
     """Read an .xlsx or CSV file into a RawTable (see module doc). `max_mb`: size limit in MB
     (None: the config threshold `max_upload_mb`; 0: no limit). Raises ImportFileError when the file
     cannot be read, has no recognisable header row, or lacks a `required` column. `columns`: load
-    only these canonical columns (others are recognised, so not reported as unknown, but skipped)."""
+    only these canonical columns (others are recognised, so not reported as unknown, but skipped).
+    `ragged`: a CSV row with more fields than the header is an error naming its line ('error') or is
+    returned marked in `too_wide` for the importer to reject ('reject')."""
     columns = None if columns is None else set(columns) | set(required)
     limit = max_mb if max_mb is not None else max_upload_mb(config)
     data, name = read_bytes(file, file_name=file_name, max_mb=limit)
@@ -242,12 +247,12 @@ def read_table(
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise ImportFileError("berkas teks UTF-16 yang rusak.", name) from exc
-        table = _read_csv(text.encode("utf-8"), name, aliases, required, columns, what)
+        table = _read_csv(text.encode("utf-8"), name, aliases, required, columns, what, ragged)
         table.encoding = "utf-16"
     elif head.startswith(b"%PDF") or b"\x00" in data[:4096]:
         raise ImportFileError("bukan berkas .xlsx atau .csv yang dapat dibaca.", name)
     else:
-        table = _read_csv(data, name, aliases, required, columns, what)
+        table = _read_csv(data, name, aliases, required, columns, what, ragged)
     table.file_sha256 = digest
     table.size_bytes = len(data)
     missing = [c for c in required if c not in table.frame.columns]
@@ -277,16 +282,18 @@ def _blank(v) -> bool:
 
 
 def _table_from_rows(rows: Iterable, header: list, header_row: int, aliases, name, columns=None,
-                     **info) -> RawTable:
+                     numbered: bool = False, **info) -> RawTable:
     """RawTable from the rows below the header (an iterable of tuples; the first one is spreadsheet
-    row header_row + 1). Only the recognised columns are kept; rows empty in every cell are dropped."""
+    row header_row + 1; with numbered=True, (row number, row) pairs). Only the recognised columns are
+    kept; rows empty in every cell are dropped."""
     mapped, unmapped = match_headers(header, aliases)
     if columns is not None:
         mapped = {p: c for p, c in mapped.items() if c in columns}
     positions = sorted(mapped)
     values: dict[int, list] = {p: [] for p in positions}
     numbers: list[int] = []
-    for number, r in enumerate(rows, start=header_row + 1):
+    pairs = rows if numbered else enumerate(rows, start=header_row + 1)
+    for number, r in pairs:
         if all(_blank(v) for v in r):
             continue
         numbers.append(number)
@@ -334,7 +341,8 @@ def _read_xlsx(data: bytes, name: str, aliases, required, columns=None, what: st
         book.close()
 
 
-def _read_csv(data: bytes, name: str, aliases, required, columns=None, what: str = "data") -> RawTable:
+def _read_csv(data: bytes, name: str, aliases, required, columns=None, what: str = "data",
+              ragged: str = "error") -> RawTable:
     # encoding: decided on the whole file (a cp1252 byte may sit in row 900,000)
     if _decodes(data, "utf-8"):
         encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
@@ -355,21 +363,11 @@ def _read_csv(data: bytes, name: str, aliases, required, columns=None, what: str
     mapped, unmapped = match_headers(header, aliases)
     if columns is not None:
         mapped = {p: c for p, c in mapped.items() if c in columns}
-    # fast path: pyarrow; it refuses blank lines (row numbers stay exact) and ragged rows, and then
-    # pandas reads the file, counting blank lines and naming a line with too many fields
+    # fast path: pyarrow (blank lines are kept as empty rows, so row numbers stay exact); it refuses
+    # rows with fewer or more fields than the header, and then Python's csv module reads the file
     frame = _read_csv_arrow(data, delimiter, index + 1, len(header), mapped, encoding)
     if frame is None:
-        try:
-            frame = pd.read_csv(
-                io.BytesIO(data), sep=delimiter, header=None, skiprows=index + 1, names=list(range(len(header))),
-                dtype=str, keep_default_na=False, na_values=[""], encoding=encoding, index_col=False,
-                skip_blank_lines=False, engine="c", quotechar='"', on_bad_lines="error",
-            )  # no usecols: with it pandas silently drops the extra fields of a ragged row
-            frame = frame.loc[:, sorted(mapped)]
-        except pd.errors.ParserError as exc:
-            raise ImportFileError(f"format CSV rusak: {_parser_message(exc, index + 1)}", name) from exc
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise ImportFileError(f"tidak dapat dibaca sebagai CSV ({exc}).", name) from exc
+        return _read_csv_rows(data, name, encoding, delimiter, index, header, aliases, columns, ragged)
     frame.columns = [mapped[c] for c in frame.columns]
     row_numbers = np.arange(len(frame), dtype=np.int64) + index + 2
     empty = frame.isna().all(axis=1).to_numpy()
@@ -379,6 +377,41 @@ def _read_csv(data: bytes, name: str, aliases, required, columns=None, what: str
     return RawTable(frame=frame, row_numbers=row_numbers, file_name=name, file_sha256="", file_format="csv",
                     header_row=index + 1, columns={mapped[p]: header[p].strip() for p in sorted(mapped)},
                     unmapped=unmapped, encoding=encoding, delimiter=delimiter)
+
+
+def _read_csv_rows(data: bytes, name: str, encoding: str, delimiter: str, index: int, header: list, aliases,
+                   columns, ragged: str) -> RawTable:
+    """The slow, forgiving path: rows shorter than the header are padded with blanks; a row with
+    more non-blank fields than the header is an error naming its line (ragged='error') or is marked
+    in RawTable.too_wide for the importer to reject (ragged='reject')."""
+    reader = csv.reader(io.StringIO(data.decode(encoding)), delimiter=delimiter)
+    try:
+        for _ in range(index + 1):  # title rows and the header
+            next(reader)
+    except StopIteration:
+        pass
+    width = len(header)
+    wide: list[int] = []
+
+    def rows():
+        for r in reader:
+            if len(r) > width and any(v.strip() for v in r[width:]):
+                if ragged == "error":
+                    raise ImportFileError(f"format CSV rusak: baris {reader.line_num} berisi {len(r)} kolom, "
+                                          f"lebih banyak dari baris judul ({width} kolom).", name)
+                wide.append(reader.line_num)
+            yield reader.line_num, [v if v.strip() else None for v in r]
+
+    try:
+        table = _table_from_rows(rows(), header, index + 1, aliases, name, columns, numbered=True,
+                                 file_format="csv", encoding=encoding, delimiter=delimiter)
+    except csv.Error as exc:
+        raise ImportFileError(f"format CSV rusak: baris {reader.line_num}: {exc}.", name) from exc
+    for c in table.frame.columns:  # text columns as the fast path gives them
+        table.frame[c] = table.frame[c].astype("str")
+    table.too_wide = np.isin(table.row_numbers, np.array(wide, dtype=np.int64))
+    table.width = width
+    return table
 
 
 def _read_csv_arrow(data: bytes, delimiter: str, skip: int, width: int, mapped: dict, encoding: str):
@@ -418,14 +451,6 @@ def _decodes(data: bytes, encoding: str, chunk: int = 1 << 24) -> bool:
         return True
     except UnicodeDecodeError:
         return False
-
-
-def _parser_message(exc: Exception, skipped: int) -> str:
-    text = str(exc)
-    m = re.search(r"line (\d+), saw (\d+)", text)
-    if m:
-        return f"baris {m.group(1)} berisi {m.group(2)} kolom, lebih banyak dari baris judul."
-    return text
 
 
 # --------------------------------------------------------------------------- values

@@ -294,7 +294,7 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
     limit = common.max_upload_mb(config) if max_mb is None else max_mb
     wanted = set(ALIASES) - NOT_USED - (set() if getattr(config, "store_identity", False) else IDENTITY_ONLY)
     raw = common.read_table(file, ALIASES, required=REQUIRED, file_name=file_name, max_mb=limit,
-                            what="ekspor e-PPGBM", columns=wanted)
+                            what="ekspor e-PPGBM", columns=wanted, ragged="reject")
     name = raw.file_name
     if "weight_kg" not in raw.frame and "lenhei_cm" not in raw.frame:
         raise common.ImportFileError("kolom 'Berat' maupun 'Tinggi' tidak ditemukan: tidak ada pengukuran untuk diimpor.", name)
@@ -316,6 +316,9 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
                         + (" ..." if len(raw.unmapped) > 15 else ""))
     if n == 0:
         messages.append("Berkas hanya berisi baris judul kolom; tidak ada data.")
+    if raw.too_wide is not None and raw.too_wide.any():
+        rejects.add(raw.too_wide, None, f"baris berisi lebih banyak kolom daripada baris judul ({raw.width}); "
+                    "mungkin ada pemisah (; atau ,) di dalam nama atau alamat tanpa tanda kutip")
 
     def col(c):
         return frame[c] if c in frame else pd.Series([None] * n, dtype=object)
