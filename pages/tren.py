@@ -1,5 +1,6 @@
 """Tren: monthly stunting against the target trajectory, with a projection to the target date."""
 
+import pandas as pd
 import streamlit as st
 
 from konvergensi import fmt, projection
@@ -16,7 +17,9 @@ with c1:
 with c2:
     window = int(filters.url_choice("Dasar proyeksi", WINDOWS, url_key="jendela", widget="select"))
 
-series = data.stunting_trend(f)
+# small monthly counts are hidden from the public (a gap in the line); rows are months, not parts of a total
+series = data.for_display(data.stunting_trend(f), ("measured", "stunted", "severely_stunted"), ("prevalence",),
+                          secondary=False)
 if not len(series):
     layout.empty_state(f"Belum ada data pengukuran untuk {f.area_name}.")
     st.stop()
@@ -44,7 +47,9 @@ if proj:
         f"per bulan. Bila tren ini berlanjut, pada {fmt.month(horizon)} diperkirakan **{as_text(proj.end_value)}** "
         f"(rentang 95%: {as_text(proj.end_lower)} – {as_text(proj.end_upper)})."
     )
-    if target:
+    if target and target.target_period <= last:
+        pass   # the target date has passed: judged on the recorded figure below, not on a projection
+    elif target:
         verdict = proj.verdict(target.target_value)
         notes.append({
             "tercapai": f"Target {as_text(target.target_value)} pada {fmt.month(target.target_period)} **kemungkinan tercapai**.",
@@ -55,6 +60,16 @@ if proj:
         }[verdict])
 else:
     notes.append("Data belum cukup (kurang dari 3 bulan) untuk proyeksi tren.")
+if target and target.target_period <= last:
+    recorded = series[series.period == pd.Timestamp(target.target_period)][column]
+    value = recorded.iloc[0] if len(recorded) else None
+    if fmt.is_missing(value):
+        notes.append(f"Tanggal target ({fmt.month(target.target_period)}) sudah lewat; tidak ada angka tercatat untuk bulan itu.")
+    else:
+        met = value <= target.target_value
+        notes.append(f"Tanggal target sudah lewat: pada {fmt.month(target.target_period)} tercatat **{as_text(value)}**, "
+                     f"target {as_text(target.target_value)} **{'tercapai' if met else 'tidak tercapai'}**. "
+                     f"Proyeksi di atas menunjukkan arah tren sampai {fmt.month(horizon)}.")
 if target:
     notes.append(f"Lintasan target: garis lurus dari baseline {fmt.month(target.baseline_period)} "
                  f"({as_text(target.baseline_value)}) ke target {fmt.month(target.target_period)} "
@@ -69,7 +84,7 @@ st.caption("◆ = bulan penimbangan massal (Februari dan Agustus): lebih banyak 
            "(kuadrat terkecil) dengan rentang prediksi 95%; tidak memperhitungkan musim atau kebijakan baru.")
 layout.definition_box("stunted" if measure == "jumlah" else "prevalence_stunting")
 
-sub = data.stunting_trend_by_subarea(f)
+sub = data.for_display(data.stunting_trend_by_subarea(f), ("measured", "stunted"), ("prevalence",), secondary=False)
 if f.area_level != "kelurahan" and sub.subarea_id.nunique() > 1:
     level = "kecamatan" if f.area_level == "kabkota" else "kelurahan"
     st.subheader(f"Prevalensi per {level}")

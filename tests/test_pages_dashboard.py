@@ -398,3 +398,19 @@ def test_overview_for_publik_hides_a_small_count(use_db, mini_path):
     assert any("kurang dari 5 anak" in m.value for m in at.markdown)
     at = open_page("pages/ringkasan.py", {"wilayah": "53.99.02.1003"}, role="pimpinan")
     assert _metrics(at)["Balita stunting"] == fmt.number(stunted)
+
+
+def test_trend_judges_a_past_target_on_the_recorded_figure(monkeypatch, mini_path, tmp_path):
+    path = Path(shutil.copy(mini_path, tmp_path / "past.duckdb"))
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE targets SET target_date = DATE '2024-08-01'")
+    con.close()
+    (stunted,), = sql(path, """
+        SELECT count(*) FILTER (WHERE zlen < -2) FROM (
+            SELECT zlen FROM measurements WHERE period = DATE '2024-08-01' AND zlen IS NOT NULL AND flen = 0
+            QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY measure_date DESC, measurement_id DESC) = 1)""")
+    monkeypatch.setenv("KONVERGENSI_DB", str(path))
+    at = open_page("pages/tren.py", role="petugas")
+    verdict = "tercapai" if stunted <= 30 else "tidak tercapai"
+    assert any(f"pada Agustus 2024 tercatat **{fmt.number(stunted)}**, target 30 **{verdict}**" in m.value
+               for m in at.markdown)

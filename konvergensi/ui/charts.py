@@ -23,12 +23,12 @@ GRID = "#e5e7eb"
 MASS_MONTHS = (2, 8)   # bulan penimbangan: February and August
 
 
-def month_axis(periods) -> dict:
-    """Tick values/labels for a monthly axis in Indonesian, at most about 12 ticks."""
+def month_axis(periods, max_ticks: int = 12) -> dict:
+    """Tick values/labels for a monthly axis in Indonesian, at most `max_ticks` ticks."""
     periods = sorted({pd.Timestamp(p).date() for p in periods})
     if not periods:
         return {}
-    step = max(1, len(periods) // 12 + (1 if len(periods) % 12 else 0))
+    step = max(1, -(-len(periods) // max_ticks))
     ticks = periods[::step]
     return {"tickvals": ticks, "ticktext": [fmt.month_short(p) for p in ticks], "gridcolor": GRID}
 
@@ -91,7 +91,7 @@ def small_multiples(frame: pd.DataFrame, *, group: str, value: str, label: str, 
     """One small line chart per group (e.g. kecamatan) on a shared y axis."""
     names = list(dict.fromkeys(frame.sort_values(group)[group]))
     rows = max(1, -(-len(names) // columns))
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=names, shared_yaxes=True,
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=names, shared_yaxes="all",
                         shared_xaxes=True, vertical_spacing=0.12, horizontal_spacing=0.04)
     as_text = (lambda v: fmt.percent(v)) if kind == "percent" else (lambda v: fmt.number(v))
     for i, name in enumerate(names):
@@ -102,7 +102,7 @@ def small_multiples(frame: pd.DataFrame, *, group: str, value: str, label: str, 
                                  customdata=[as_text(v) for v in part[value]],
                                  hovertemplate=f"{name}<br>%{{x|%Y-%m}}: %{{customdata}}<extra></extra>"),
                       row=i // columns + 1, col=i % columns + 1)
-    fig.update_xaxes(**month_axis(frame.period), tickangle=0, nticks=4)
+    fig.update_xaxes(**month_axis(frame.period, max_ticks=3), tickangle=0)
     fig.update_yaxes(gridcolor=GRID, rangemode="tozero")
     fig.update_layout(template="plotly", height=rows * height_per_row + 40, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                       plot_bgcolor="#ffffff", paper_bgcolor="#ffffff")
