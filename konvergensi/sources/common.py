@@ -300,7 +300,7 @@ def _table_from_rows(rows: Iterable, header: list, header_row: int, aliases, nam
         width = len(r)
         for p in positions:
             values[p].append(r[p] if p < width else None)
-    frame = pd.DataFrame({mapped[p]: pd.Series(values[p], dtype=object) for p in positions})
+    frame = pd.DataFrame({mapped[p]: pd.Series(values.pop(p), dtype=object) for p in positions})
     return RawTable(frame=frame, row_numbers=np.array(numbers, dtype=np.int64), file_name=name, file_sha256="",
                     header_row=header_row, columns={mapped[p]: str(header[p]).strip() for p in positions},
                     unmapped=unmapped, **info)
@@ -384,7 +384,8 @@ def _read_csv_rows(data: bytes, name: str, encoding: str, delimiter: str, index:
     """The slow, forgiving path: rows shorter than the header are padded with blanks; a row with
     more non-blank fields than the header is an error naming its line (ragged='error') or is marked
     in RawTable.too_wide for the importer to reject (ragged='reject')."""
-    reader = csv.reader(io.StringIO(data.decode(encoding)), delimiter=delimiter)
+    # decoded as it is read (no second copy of the whole file in memory)
+    reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline=""), delimiter=delimiter)
     try:
         for _ in range(index + 1):  # title rows and the header
             next(reader)
