@@ -201,6 +201,12 @@ def load(path: str | os.PathLike | None = None) -> Config:
             raise ConfigError(f"{p.name}: kunci wajib {key!r} tidak ada")
     thresholds = dict(DEFAULT_THRESHOLDS)
     for k, v in (raw.get("thresholds") or {}).items():
+        if k not in DEFAULT_THRESHOLDS:
+            import difflib
+
+            close = difflib.get_close_matches(k, list(DEFAULT_THRESHOLDS), n=1, cutoff=0.8)
+            if close:  # most likely a typo that would silently fall back to the default
+                raise ConfigError(f"{p.name}: [thresholds] {k} tidak dikenal; maksud Anda {close[0]}?")
         if not isinstance(v, (int, float)) or isinstance(v, bool):
             raise ConfigError(f"{p.name}: [thresholds] {k} harus berupa angka, bukan {v!r}")
         thresholds[k] = v

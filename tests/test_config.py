@@ -67,6 +67,11 @@ def test_errors_name_the_file_and_the_problem(tmp_path):
     bad.write_text(T.TOML.replace('indicator = "stunted"', 'indicator = "stunting"'))
     with pytest.raises(config.ConfigError, match="stunting"):
         config.load(bad).targets_table()
+    bad.write_text(T.TOML.replace("kek_muac_cm = 23.5", "kek_muac_c = 23.5"))
+    with pytest.raises(config.ConfigError, match="maksud Anda kek_muac_cm"):
+        config.load(bad)
+    bad.write_text(T.TOML.replace("kek_muac_cm = 23.5", "kek_muac_cm = 23.5\nquality_flag_share = 0.01"))
+    assert config.load(bad).thresholds["quality_flag_share"] == 0.01   # new thresholds may be added
     bad.write_text("name = [")
     with pytest.raises(config.ConfigError, match="bad.toml"):
         config.load(bad)

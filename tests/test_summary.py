@@ -140,3 +140,8 @@ def test_dashboard_kelurahan_query_adds_up_to_the_headline(con, cfg):
     assert kel.measured.sum() == h["children_measured"] and kel.stunted.sum() == h["stunted"]
     assert kel.wasted.sum() == h["wasted"] and kel.underweight.sum() == h["underweight"]
     assert kel.bumil_kek.sum() == h["bumil_kek"] and kel.d.sum() == h["d"] and kel.s.sum() == h["s"]
+
+
+def test_cli_says_when_a_month_has_no_data(tiny_db, tiny_config, capsys):
+    code, out, _ = run_cli("summary", "--db", tiny_db, "--config", tiny_config, "--period", "2023-05", capsys=capsys)
+    assert code == 0 and "tidak ada data" in out and "Februari 2025" in out

@@ -64,6 +64,7 @@ def run(args) -> int:
             raise CliError(str(exc)) from None
         h = summary.headline(con, period, area_id, args.age_group, args.sex.upper() if args.sex else None, cfg)
         info = db.build_info(con)
+        latest = summary.latest_period(con)
     finally:
         con.close()
 
@@ -100,4 +101,7 @@ def run(args) -> int:
     print(title)
     for label, value in rows:
         print(f"  {label:<{width}}  {value}")
+    if not h["children_measured"] and not h["s"] and not h["bumil_recorded"]:
+        hint = f"; bulan terakhir dengan data: {fmt.month(latest)}" if latest else ""
+        print(f"Catatan: tidak ada data untuk periode dan wilayah ini{hint}.")
     return 0
