@@ -20,11 +20,13 @@ years = [int(y) for y in data.query("aksi_years").year]
 data_end = info.get("data_end")
 default_year = years[0] if years else \
     (pd.Timestamp(data_end).year if not fmt.is_missing(data_end) else datetime.date.today().year)
-options = sorted(set(years) | {default_year}, reverse=True)
+role = data.role()
+# staff may start recording the next year (and the current calendar year) before it has any row
+extra = {max(years + [default_year]) + 1, datetime.date.today().year} if cv.can_edit_aksi(role) else set()
+options = sorted(set(years) | {default_year} | extra, reverse=True)
 year = int(filters.url_choice("Tahun", {str(y): str(y) for y in options}, url_key="tahun",
                               default=str(default_year), widget="select"))
 
-role = data.role()
 frame = cv.complete_actions(data.query("aksi_by_year", year=year), year)
 summary = cv.action_summary(frame)
 
@@ -87,13 +89,16 @@ user = st.session_state.get("user")
 no = st.selectbox("Aksi yang diperbarui", list(cv.AKSI_NAMES), key=f"aksi_pick_{year}",
                   format_func=lambda n: f"{n}. {cv.AKSI_NAMES[n]}")
 row = frame.set_index("aksi_no").loc[no]
+first_day, last_day = datetime.date(year, 1, 1), datetime.date(year + 1, 12, 31)
 current_date = None if fmt.is_missing(row["done_date"]) else pd.Timestamp(row["done_date"]).date()
+if current_date is not None and not first_day <= current_date <= last_day:
+    current_date = None   # an imported date outside the editable range: the widget would refuse it
 with st.form(f"aksi_form_{year}_{no}"):
     status = st.radio("Status", list(cv.STATUSES), index=list(cv.STATUSES).index(row["status"]),
                       horizontal=True, key=f"aksi_status_{year}_{no}")
     done_date = st.date_input("Tanggal selesai (hanya untuk status Selesai)", value=current_date,
                               format="DD/MM/YYYY", key=f"aksi_date_{year}_{no}",
-                              min_value=datetime.date(year, 1, 1), max_value=datetime.date(year + 1, 12, 31))
+                              min_value=first_day, max_value=last_day)
     note = st.text_area("Output/bukti", value="" if fmt.is_missing(row["output_note"]) else row["output_note"],
                         max_chars=cv.MAX_NOTE, key=f"aksi_note_{year}_{no}")
     opd = st.text_input("OPD penanggung jawab", value="" if fmt.is_missing(row["opd"]) else row["opd"],

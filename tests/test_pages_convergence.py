@@ -136,6 +136,20 @@ def test_aksi_edit_by_petugas_records_who_when_and_audit(db_file, tmp_path):
     assert lines[-1]["details"]["aksi"] == 3 and lines[-1]["details"]["status_sebelumnya"] == "Berjalan"
 
 
+def test_aksi_staff_start_the_next_year(db_file):
+    assert "2026" not in run("aksi", role="pimpinan").selectbox(key="u_tahun").options
+    at = run("aksi", role="petugas", user="ani", direct=True)
+    assert "2026" in at.selectbox(key="u_tahun").options       # no 2026 row yet: offered to staff only
+    at.selectbox(key="u_tahun").set_value("2026").run()
+    assert metrics(at)["Aksi selesai"] == "0 dari 8"
+    at.radio(key="aksi_status_2026_1").set_value("Selesai")
+    at.date_input(key="aksi_date_2026_1").set_value(datetime.date(2026, 1, 15))
+    at.text_area(key="aksi_note_2026_1").set_value("Dokumen analisis situasi 2026")
+    next(b for b in at.button if b.label == "Simpan perubahan").click().run()
+    assert not at.exception and metrics(at)["Aksi selesai"] == "1 dari 8"
+    assert "2026" in run("aksi", role="pimpinan").selectbox(key="u_tahun").options   # now recorded
+
+
 def test_aksi_invalid_edit_is_refused_and_changes_nothing(db_file):
     at = run("aksi", role="admin", user="admin", direct=True)
     at.selectbox(key="aksi_pick_2025").set_value(4).run()
