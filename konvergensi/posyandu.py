@@ -128,4 +128,14 @@ def performance(frame: pd.DataFrame, t: StrataThresholds = StrataThresholds()) -
     out["strata_computed"] = compute_strata(out, t)
     out["prevalence_stunting"] = _ratio(out["children_stunted"], out["children_measured"]) * 100
     out["attention"] = attention_reasons(out, t)
+    out["attention_count"] = [len(a.split("; ")) if isinstance(a, str) and a else 0 for a in out["attention"]]
     return out
+
+
+def attention_summary(attention: pd.Series) -> dict[str, int]:
+    """How many posyandu have each attention reason (a posyandu can have several), most frequent first."""
+    counts: dict[str, int] = {}
+    for text in attention.fillna(""):
+        for reason in filter(None, str(text).split("; ")):
+            counts[reason] = counts.get(reason, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: -kv[1]))

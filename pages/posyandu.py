@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from konvergensi import export, fmt
+from konvergensi import export, fmt, posyandu
 from konvergensi.ui import data, filters, layout, tables
 
 layout.page_header("Posyandu", "Kinerja setiap posyandu: SKDN, kader, buka, strata, dan stunting di antara balitanya.", "🏥")
@@ -29,7 +29,9 @@ with c4:
     layout.kpi("Posyandu aktif (hitung)", fmt.share(active.mean()),
                help="Strata Purnama atau Mandiri menurut kriteria (bukan strata tercatat)")
 with c5:
-    layout.kpi("Perlu perhatian", fmt.number(int(attention.sum())))
+    reasons = posyandu.attention_summary(table.attention)
+    layout.kpi("Perlu perhatian", fmt.number(int(attention.sum())),
+               help="; ".join(f"{reason}: {fmt.number(n)}" for reason, n in reasons.items()) or None)
 
 SORTS = {"perhatian": "Perlu perhatian dulu", "ds": "D/S terendah", "nd": "N/D terendah",
          "prevalensi": "Prevalensi stunting tertinggi", "nama": "Nama"}
@@ -41,7 +43,7 @@ with c2:
     sort = filters.url_choice("Urutkan", SORTS, url_key="urut", widget="select")
 
 view = table[attention] if only_attention else table
-order = {"perhatian": (["attention", "ds"], [False, True]), "ds": (["ds"], [True]), "nd": (["nd"], [True]),
+order = {"perhatian": (["attention_count", "ds"], [False, True]), "ds": (["ds"], [True]), "nd": (["nd"], [True]),
          "prevalensi": (["prevalence_stunting"], [False]), "nama": (["name"], [True])}[sort]
 view = view.assign(attention=view.attention.fillna("")).sort_values(order[0], ascending=order[1], na_position="last")
 

@@ -74,6 +74,14 @@ def test_performance_ratios_strata_and_prevalence_by_hand():
     assert a.coverage == pytest.approx((0.8 + 3 * 0.6) / 4)     # 0.65
     assert a.strata_computed == "Mandiri"
     assert a.prevalence_stunting == 20.0
-    assert a.attention == "N/D < 70%"
+    assert a.attention == "N/D < 70%" and a.attention_count == 1
     assert pd.isna(b.ds) and pd.isna(b.prevalence_stunting) and pd.isna(b.strata_computed)
     assert b.attention == "tidak buka bulan ini"
+
+
+def test_attention_summary_counts_each_reason():
+    from konvergensi.posyandu import attention_summary
+
+    got = attention_summary(pd.Series(["D/S < 80%; N/D < 70%", "", None, "N/D < 70%"]))
+    assert got == {"N/D < 70%": 2, "D/S < 80%": 1}
+    assert list(got) == ["N/D < 70%", "D/S < 80%"]
