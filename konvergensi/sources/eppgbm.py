@@ -356,15 +356,16 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
     by_name, unknown_mask, unknown = matcher.match(col("kelurahan"))
     kel_ids = np.where(pd.isna(kel_ids), by_name, kel_ids)
     unknown_mask &= pd.isna(kel_ids)
-    unknown = {k: v for k, v in unknown.items()}
+    still: set = set()
     if unknown_mask.any():
-        texts = common.clean_objects(col("kelurahan")).to_numpy(dtype=object)
-        reasons = np.array([
-            f'Kelurahan "{t}" tidak dikenal; maksud Anda "{unknown.get(t)}"?' if unknown.get(t)
-            else f'Kelurahan "{t}" tidak dikenal' for t in texts], dtype=object)
+        where = np.flatnonzero(unknown_mask)
+        texts = common.clean_objects(col("kelurahan").iloc[where]).to_numpy(dtype=object)
+        reasons = np.full(n, None, dtype=object)
+        reasons[where] = [f'Kelurahan "{t}" tidak dikenal; maksud Anda "{unknown.get(t)}"?' if unknown.get(t)
+                          else f'Kelurahan "{t}" tidak dikenal' for t in texts]
         rejects.add(unknown_mask, "kelurahan", reasons)
-    # only names actually left unmatched
-    still = set(common.clean_objects(col("kelurahan")).to_numpy(dtype=object)[unknown_mask])
+        still = set(texts)
+    # only names actually left unmatched (a row may have been matched by its code column)
     unknown = {k: v for k, v in unknown.items() if k in still}
 
     # ---- identity
@@ -567,5 +568,3 @@ def _rename_columns(rejects: common.Rejects, names: dict) -> None:
         for typed_name, canonical in names.items():
             header = rejects.headers.get(canonical, canonical)
             part.loc[part["column_name"] == typed_name, "column_name"] = header
-        for canonical, header in rejects.headers.items():
-            part.loc[part["column_name"] == canonical, "column_name"] = header
