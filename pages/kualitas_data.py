@@ -55,7 +55,7 @@ with c3:
     layout.kpi("Rasio laki-laki : perempuan", fmt.number(boys / girls, 2) if girls else fmt.MISSING,
                help="Pada populasi balita rasionya sekitar 1,0-1,05.")
 shown = over.assign(status=over.ok.map(lambda v: STATUS[None if v is None or v != v else bool(v)]))
-st.dataframe(shown[["label", "value", "yardstick", "status"]], hide_index=True, width="stretch",
+st.dataframe(shown[["label", "value", "yardstick", "status"]], hide_index=True, width="stretch", height=38 + 35 * len(shown),
              column_config={"label": st.column_config.TextColumn("Pemeriksaan", width="medium"),
                             "value": st.column_config.TextColumn("Hasil", width="medium"),
                             "yardstick": st.column_config.TextColumn("Patokan", width="medium"),
