@@ -100,6 +100,8 @@ with d1:
 with d2:
     st.download_button("⬇️ Unduh CSV", export.to_csv_bytes(download), f"{name}.csv", "text/csv", on_click="ignore")
 
+layout.definition_box("ks_ratio", "ds_ratio", "nd_ratio", "bgm_ratio", "t2", "posyandu_active", "prevalence_stunting",
+                      title="Definisi indikator")
 with st.expander("ℹ️ Definisi SKDN dan kriteria strata", expanded=False):
     st.markdown(f"""
 **SKDN** (laporan bulanan posyandu, periode {f.period_label}): S = semua balita di wilayah posyandu; K = balita
