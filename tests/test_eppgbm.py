@@ -395,3 +395,14 @@ def test_command_unreadable_file_or_missing_database_changes_nothing(tmp_path, d
     assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
     assert main(["import-eppgbm", str(corrupt), "--db", str(tmp_path / "tidak_ada.duckdb")]) == 2
     assert "basis data tidak ditemukan" in capsys.readouterr().err
+
+
+def test_command_warns_when_importing_into_the_demo_database(tmp_path, db_path, capsys):
+    con = duckdb.connect(str(db_path))
+    con.execute("UPDATE build_info SET synthetic = TRUE")
+    con.close()
+    path = write_xlsx(tmp_path / "nyata.xlsx", [row()])
+    assert main(["import-eppgbm", str(path), "--db", str(db_path), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["accepted"] == 1 and any("data contoh (sintetis)" in m for m in result["messages"])
+    assert query(db_path, "SELECT imported_by FROM import_log")["imported_by"][0].startswith("cli")

@@ -35,7 +35,7 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true", help="cetak satu objek JSON")
     p.add_argument("--max-mb", type=float, default=0,
                    help="batas ukuran berkas dalam MB (bawaan 0 = tanpa batas di baris perintah)")
-    p.add_argument("--user", default=None, help="nama pengimpor untuk log impor")
+    p.add_argument("--user", default=None, help="nama pengimpor untuk log impor (bawaan: cli:<pengguna sistem>)")
     p.set_defaults(func=run)
 
 
@@ -58,13 +58,17 @@ def run(args) -> int:
     except db.DatabaseMissing as exc:
         raise CliError(str(exc)) from None
     try:
+        synthetic = bool(db.build_info(con).get("synthetic"))
         preview = eppgbm.preview(args.file, con=con, config=cfg, max_mb=args.max_mb or 0)
     except common.ImportFileError as exc:
         raise CliError(f"{exc} Basis data tidak diubah.") from None
     finally:
         con.close()
+    if synthetic:
+        preview.messages.append("Perhatian: basis data ini berisi data contoh (sintetis); data impor bercampur dengan "
+                                "data contoh. Untuk data nyata buat basis data dengan `build --empty` atau `build --sources`.")
     try:
-        result = importing.commit(preview, path, imported_by=args.user)
+        result = importing.commit(preview, path, imported_by=args.user or _user())
     except db.DatabaseMissing as exc:
         raise CliError(str(exc)) from None
     result["seconds"] = round(time.perf_counter() - started, 2)
@@ -74,6 +78,15 @@ def run(args) -> int:
         return 0
     _print_summary(result, preview)
     return 0
+
+
+def _user() -> str | None:
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in this environment
+        return "cli"
 
 
 def _print_summary(result: dict, preview) -> None:
