@@ -347,3 +347,32 @@ def test_pandera_failures_become_rejects_with_indonesian_reasons():
     got = set(zip(out["row_number"], out["column_name"], out["reason"]))
     assert got == {(3, "a", "wajib diisi"), (3, "b", "b harus positif"), (4, "a", "a harus 1 atau 2")}
     assert added == 2
+
+
+# ----------------------------------------------------------------------------- properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2035, 12, 31)),
+                min_size=1, max_size=20))
+def test_any_date_in_any_supported_spelling_reads_back(days):
+    spellings = []
+    for i, d in enumerate(days):
+        serial = (d - datetime.date(1899, 12, 30)).days
+        spellings.append([d.strftime("%d/%m/%Y"), d.isoformat(), d.strftime("%d-%m-%Y"), str(serial), serial,
+                          datetime.datetime(d.year, d.month, d.day, 7, 45)][i % 6])
+    dates, bad = common.parse_dates(pd.Series(spellings, dtype=object))
+    assert not bad.any()
+    assert [x.date() for x in dates] == days
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.decimals(min_value=0, max_value=200, places=1, allow_nan=False), min_size=1, max_size=20))
+def test_any_number_with_a_decimal_comma_or_point_reads_back(values):
+    text = [f"{v}".replace(".", ",") if i % 2 else f" {v} " for i, v in enumerate(values)]
+    numbers, bad = common.parse_numbers(pd.Series(text, dtype=object))
+    assert not bad.any()
+    np.testing.assert_allclose(numbers, [float(v) for v in values])
