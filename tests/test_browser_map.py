@@ -83,8 +83,10 @@ def test_map_page_draws_one_shape_per_kelurahan_offline(demo_db, kelurahan_count
         page.wait_for_timeout(1500)                       # let the label (symbol) layer place its text
         drawn = page.evaluate(RENDERED)
 
-        assert drawn["distinct"] == kelurahan_count       # one drawn shape per kelurahan, none missing
-        assert drawn["shapes"] == kelurahan_count          # and none drawn twice
+        # one drawn shape per kelurahan, none missing and none extra (MapLibre may return a polygon once per
+        # tile it crosses, so shapes are told apart by their centroid property)
+        assert drawn["distinct"] == kelurahan_count
+        assert drawn["shapes"] >= kelurahan_count
         kecamatan = page.evaluate("""() => {
             const gd = document.querySelector('.js-plotly-plot');
             const t = gd._fullData.find(d => d.name === 'Nama kecamatan');
