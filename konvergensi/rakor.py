@@ -88,6 +88,7 @@ class Pack:
     aksi: Table
     definitions: list[indicators.Indicator]
     map_png: bytes | None
+    map_figure: object | None       # the plotly figure behind map_png (tests look at its colours)
     map_note: str
     trend_png: bytes | None
     trend_note: str
@@ -360,7 +361,7 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
                     f"{counts_by_status['Berjalan']} berjalan, {counts_by_status['Belum mulai']} belum mulai.")
 
     # figures
-    map_png = trend_png = None
+    map_png = trend_png = map_figure = None
     map_note = (f"Abu-abu muda = {maps.INSUFFICIENT_LABEL}: kurang dari {min_children} balita terukur.")
     if show.on:
         map_note += f" Abu-abu tua = {maps.HIDDEN_LABEL} untuk publik."
@@ -391,7 +392,7 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
             fig = rakor_figures.static_map(frame, shapes.geojson, maps.LAYERS["prevalensi"], enough=enough,
                                            outlines=shapes.outlines,
                                            labels="kecamatan" if level == "kabkota" else "kelurahan")
-            map_png = rakor_figures.to_png(fig, 1000, 640)
+            map_png, map_figure = rakor_figures.to_png(fig, 1000, 640), fig
             if shapes.schematic:
                 map_note += " Batas kelurahan skematis (bukan batas resmi)."
         if len(series):
@@ -404,7 +405,7 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     return Pack(region_name=str(region_name), area_id=area_id, area_label=label, area_level=level, period=period,
                 generated=today or datetime.date.today(), synthetic=bool(info.get("synthetic")), role=role,
                 suppress_below=threshold, overview=overview, kpis=kpis, lagging=lagging, posyandu=posyandu_table,
-                aksi=aksi, definitions=[indicators.get(k) for k in DEFINITION_KEYS], map_png=map_png,
+                aksi=aksi, definitions=[indicators.get(k) for k in DEFINITION_KEYS], map_png=map_png, map_figure=map_figure,
                 map_note=map_note, trend_png=trend_png, trend_note=trend_note, posyandu_summary=posyandu_summary,
                 aksi_summary=aksi_summary, timings=timings)
 

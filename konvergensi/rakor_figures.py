@@ -114,7 +114,8 @@ def static_map(frame: pd.DataFrame, geojson: dict, layer: maps.MapLayer, *, enou
                 legend_done.add(group)
             fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", fillcolor=colour,
                                      line={"color": "#ffffff", "width": 0.8}, hoverinfo="skip",
-                                     name=group or r["name"], showlegend=show, legendgroup=group or "value"))
+                                     name=group or r["name"], showlegend=show, legendgroup=group or "value",
+                                     meta=r.region_id))
     if outlines is not None and len(outlines):
         for row in outlines.itertuples(index=False):
             fig.add_trace(go.Scatter(x=row.lon, y=row.lat, mode="lines", line={"color": maps.OUTLINE_COLOUR, "width": 1.6},
