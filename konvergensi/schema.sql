@@ -113,7 +113,9 @@ CREATE TABLE measurements (
     cat_bbu         VARCHAR,                  -- BB/U
     cat_bbtb        VARCHAR,                  -- BB/TB
     import_id       BIGINT,                   -- import_log row it came from (NULL: demo)
-    row_key         VARCHAR UNIQUE            -- hash of the measurement's content: re-imports add nothing
+    row_key         VARCHAR                   -- hash of the measurement's content: importers skip keys already
+                                              -- present (anti-join), so re-imports add nothing. No UNIQUE index:
+                                              -- it tripled the time to write the measurements of a build.
 );
 
 -- Posyandu monthly report (SKDN).
@@ -145,7 +147,7 @@ CREATE TABLE pregnant_women (
     ttd_tablets     INTEGER,                  -- iron-folic tablets taken so far in this pregnancy
     anc_visits      INTEGER,                  -- antenatal visits so far
     import_id       BIGINT,
-    row_key         VARCHAR UNIQUE
+    row_key         VARCHAR                   -- content hash; importers skip keys already present
 );
 
 CREATE TABLE mother_identity (
