@@ -260,6 +260,13 @@ def coverage_by_package(rows: pd.DataFrame) -> pd.DataFrame:
     return g.sort_values("package", key=lambda s: s.map(lambda p: order.get(p, 99))).reset_index(drop=True)
 
 
+def blank_when_few(frame: pd.DataFrame, rate: str, measured: str, minimum: int) -> pd.DataFrame:
+    """A copy with `rate` blank (NaN) where `measured` is below `minimum` (too uncertain to show)."""
+    out = frame.copy()
+    out[rate] = out[rate].astype("float64").where(pd.to_numeric(out[measured]) >= minimum)
+    return out
+
+
 def spearman(x, y) -> tuple[float, int]:
     """Spearman's rank correlation of two sequences (pairs with a missing value dropped; ties get their
     average rank) and the number of pairs n. NaN when n < 3 or either side is constant."""
@@ -383,7 +390,20 @@ class Overlap:
     @property
     def stunted_other_family(self) -> int:
         """Stunted children in the family data but in a family not marked at risk."""
-        return self.stunted - self.stunted_in_risk_family - self.stunted_not_in_family_data
+        return _other_family(self.stunted, self.stunted_in_risk_family, self.stunted_not_in_family_data)
+
+
+def _other_family(stunted, in_risk_family, not_in_family_data):
+    return stunted - in_risk_family - not_in_family_data
+
+
+def overlap_by_kelurahan(families: pd.DataFrame, children: pd.DataFrame) -> pd.DataFrame:
+    """Per kelurahan: the children side (keluarga_stunting_overlap) with `stunted_other_family` added,
+    joined to the families at risk with a child measured / measured stunted (keluarga_by_kelurahan)."""
+    out = children.merge(families[["region_id", "at_risk", "at_risk_child_measured", "at_risk_child_stunted"]],
+                         on="region_id", how="left")
+    return out.assign(stunted_other_family=_other_family(out["stunted"], out["stunted_in_risk_family"],
+                                                         out["stunted_not_in_family_data"]))
 
 
 def overlap(families: pd.DataFrame, children: pd.DataFrame) -> Overlap:

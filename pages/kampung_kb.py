@@ -18,10 +18,10 @@ f = filters.filter_bar(show_subgroups=False)
 kel = data.query("kampung_kb_kelurahan", period=f.period, area_id=f.area_id)
 kel = kel.assign(prevalence=cv.coverage(kel["stunted"], kel["measured"]).to_numpy())
 n_kb = int(kel["is_kampung_kb"].sum())
-trend = cv.kampung_kb_trend(data.query("kampung_kb_trend", area_id=f.area_id))
-gap = cv.kampung_kb_gap(data.query("kampung_kb_trend", area_id=f.area_id))
-now = gap[[pd.Timestamp(p).date() == f.period for p in gap["period"]]] if len(gap) else gap
-sums = trend[[pd.Timestamp(p).date() == f.period for p in trend["period"]]].set_index("group") if len(trend) else trend
+counts = data.query("kampung_kb_trend", area_id=f.area_id)
+trend, gap = cv.kampung_kb_trend(counts), cv.kampung_kb_gap(counts)
+now = gap[pd.to_datetime(gap["period"]).dt.date == f.period]
+sums = trend[pd.to_datetime(trend["period"]).dt.date == f.period].set_index("group")
 
 st.subheader(f"{f.area_name}, {f.period_label}")
 c1, c2, c3, c4 = st.columns(4)
@@ -30,7 +30,7 @@ with c1:
 
 
 def _group_kpi(label, group):
-    if group in getattr(sums, "index", []):
+    if group in sums.index:
         r = sums.loc[group]
         layout.kpi(label, ucv.share_text(r["prevalence"], r["stunted"], r["measured"]),
                    help=f"{ucv.count_text(r['stunted'])} balita stunting dari {ucv.count_text(r['measured'])} diukur "
@@ -91,8 +91,8 @@ if shapes is not None:
     st.caption(f"Garis ungu tebal = Kampung KB. Warna = prevalensi stunting {f.period_label}; abu-abu = data "
                f"kurang (kurang dari {data.min_children_map()} balita terukur"
                + (", atau angka terlalu kecil untuk publik)." if data.suppressing() else ")."))
-table = kel.assign(kb=["Ya" if v else "–" for v in kel["is_kampung_kb"]])
-table.loc[table["measured"] < data.min_children_map(), "prevalence"] = float("nan")
+table = cv.blank_when_few(kel, "prevalence", "measured", data.min_children_map()).assign(
+    kb=["Ya" if v else "–" for v in kel["is_kampung_kb"]])
 ucv.table(table, {"name": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"), "kb": ("Kampung KB", "text"),
                   "measured": ("Balita diukur", "count"), "stunted": ("Balita stunting", "count"),
                   "prevalence": ("Prevalensi (%)", "percent")},

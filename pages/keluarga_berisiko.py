@@ -70,9 +70,7 @@ st.markdown(
     f"berisiko, dan **{ucv.count_text(o.stunted_not_in_family_data)}** tidak ditemukan di data keluarga {year}. "
     f"Dari **{ucv.count_text(o.at_risk_child_measured)}** keluarga berisiko yang anaknya diukur, "
     f"**{ucv.count_text(o.at_risk_child_stunted)}** punya sedikitnya satu anak stunting.")
-per_kel = kids.merge(fam[["region_id", "at_risk", "at_risk_child_measured", "at_risk_child_stunted"]], on="region_id")
-per_kel = per_kel.assign(stunted_other_family=per_kel["stunted"] - per_kel["stunted_in_risk_family"]
-                         - per_kel["stunted_not_in_family_data"])
+per_kel = cv.overlap_by_kelurahan(fam, kids)
 if o.stunted and not data.suppressing():
     st.plotly_chart(cvcharts.overlap_bars(per_kel), theme=None, config={"displayModeBar": False}, key="keluarga_overlap")
 ucv.table(per_kel, sort_by=("stunted", False), columns=

@@ -35,8 +35,8 @@ rows = data.query("scorecard_by_kelurahan", period=sc_period, area_id=f.area_id)
 if not len(rows):
     layout.empty_state(f"Belum ada laporan scorecard dari {f.area_name} untuk {fmt.month(sc_period)}.")
     st.stop()
-names = dict(zip(data.query("scorecard_indicators").indicator_no.astype(int),
-                 data.query("scorecard_indicators").name))
+reference = data.query("scorecard_indicators")
+names = dict(zip(reference.indicator_no.astype(int), reference.name))
 by_indicator = cv.coverage_by_indicator(rows)
 by_package = cv.coverage_by_package(rows)
 matrix = cv.coverage_matrix(rows)
@@ -55,19 +55,12 @@ layout.definition_box("scorecard_coverage", "prevalence_stunting")
 
 # --- heat-map table -----------------------------------------------------------------------------------------
 st.subheader("Peta panas: kelurahan × indikator")
-heat = matrix.copy()
-if data.suppressing():   # role publik: no cell built on 1-4 households
-    from konvergensi import suppress
-
-    t = data.suppress_below()
-    g = rows.groupby(["region_id", "indicator_no"])[["met", "eligible"]].sum()
-    small = (suppress.is_suppressed(g["met"], t) | suppress.is_suppressed(g["eligible"], t)).unstack()
-    heat = heat.mask(small.reindex(index=heat.index, columns=heat.columns).fillna(False).astype(bool))
+heat = ucv.public_coverage(matrix, rows)   # role publik: no cell built on 1-4 households
 heat.columns = [cv.short_name(c) for c in heat.columns]
-table = (kel[["region_id", "name", "kecamatan", "measured", "stunted", "prevalence"]]
-         .merge(heat, left_on="region_id", right_index=True, how="inner"))
 minimum = data.min_children_map()
-table.loc[table["measured"] < minimum, "prevalence"] = float("nan")
+table = (cv.blank_when_few(kel[["region_id", "name", "kecamatan", "measured", "stunted", "prevalence"]],
+                           "prevalence", "measured", minimum)
+         .merge(heat, left_on="region_id", right_index=True, how="inner"))
 columns = {"name": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"),
            "prevalence": (f"Stunting {fmt.month_short(f.period)} (%)", "percent"),
            "measured": ("Balita diukur", "count")}
@@ -132,10 +125,7 @@ else:
     with c2:
         pts = matrix[[no]].rename(columns={no: "coverage"}).join(enough.rename("prevalence"), how="inner")
         pts = pts.join(kel.set_index("region_id")[["name", "stunted"]]).dropna(subset=["coverage", "prevalence"])
-        if data.suppressing():   # role publik: no point built on 1-4 stunted children
-            from konvergensi import suppress
-
-            pts = pts[~suppress.is_suppressed(pts["stunted"], data.suppress_below())]
+        pts = ucv.without_small(pts, "stunted")   # role publik: no point built on 1-4 stunted children
         st.plotly_chart(charts.coverage_vs_prevalence(pts, f"Cakupan: {cv.short_name(no)} (%)"), theme=None,
                         config={"displayModeBar": False}, key="scorecard_scatter")
     st.caption(f"Korelasi peringkat Spearman antara cakupan ({fmt.month(sc_period)}) dan prevalensi stunting "

@@ -202,6 +202,21 @@ def test_overlap_with_children_measured_stunted(con):
     assert (o24.stunted_in_risk_family, o24.stunted_not_in_family_data, o24.at_risk_child_measured) == (0, 10, 1)
 
 
+def test_overlap_by_kelurahan_and_blanks(con):
+    fam = q(con, "keluarga_by_kelurahan", year=2025, period=AUG, area_id=fx.KOTA)
+    kids = q(con, "keluarga_stunting_overlap", year=2025, period=AUG, area_id=fx.KOTA)
+    per = cv.overlap_by_kelurahan(fam, kids).set_index("name")
+    cols = ["stunted", "stunted_in_risk_family", "stunted_other_family", "stunted_not_in_family_data",
+            "at_risk_child_measured", "at_risk_child_stunted"]
+    assert per.loc["Alfa", cols].tolist() == [4, 2, 1, 1, 2, 2]        # Alfa c2 is in F3 (not at risk)
+    assert per.loc["Delta", cols].tolist() == [2, 0, 0, 2, 0, 0]
+    assert per["stunted_other_family"].sum() == cv.overlap(fam, kids).stunted_other_family == 1
+    frame = pd.DataFrame({"prevalence": [40.0, 50.0], "measured": [10, 9]})
+    assert cv.blank_when_few(frame, "prevalence", "measured", 10)["prevalence"].tolist()[0] == 40.0
+    assert math.isnan(cv.blank_when_few(frame, "prevalence", "measured", 10)["prevalence"].iloc[1])
+    assert frame["prevalence"].tolist() == [40.0, 50.0]                 # the input is left as it was
+
+
 def test_pick_year():
     assert cv.pick_year([2024, 2025], datetime.date(2025, 8, 1)) == 2025
     assert cv.pick_year([2023, 2024], datetime.date(2025, 8, 1)) == 2024

@@ -100,6 +100,31 @@ def table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], *, counts=()
         st.caption(note)
 
 
+def public_coverage(matrix: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """A copy of the kelurahan x indicator coverage matrix as the viewer may see it: for role publik a
+    cell built on 1-4 households (met or eligible) is blank."""
+    if not data.suppressing() or matrix.empty:
+        return matrix.copy()
+    from konvergensi import suppress
+
+    t = data.suppress_below()
+    g = rows.groupby(["region_id", "indicator_no"])[["met", "eligible"]].sum()
+    small = pd.Series(suppress.is_suppressed(g["met"], t) | suppress.is_suppressed(g["eligible"], t),
+                      index=g.index).unstack()
+    small = small.reindex(index=matrix.index, columns=matrix.columns).fillna(False).astype(bool)
+    return matrix.mask(small)
+
+
+def without_small(frame: pd.DataFrame, count: str) -> pd.DataFrame:
+    """The rows the viewer may see one by one (e.g. points of a scatter): for role publik, rows whose
+    `count` is 1-4 are left out."""
+    if not data.suppressing():
+        return frame
+    from konvergensi import suppress
+
+    return frame[~suppress.is_suppressed(frame[count], data.suppress_below())]
+
+
 def count_text(value) -> str:
     """A single count for a KPI card, '<5' for role publik when small."""
     if data.suppressing():
