@@ -16,7 +16,7 @@ t = ucv.bumil_thresholds()
 
 frame = cv.add_bumil_rates(data.query("bumil_by_kelurahan", period=f.period, area_id=f.area_id, **t))
 totals = cv.bumil_totals(frame)
-RATES = {rate: pair for rate, pair in cv.BUMIL_RATES.items()}
+RATES = cv.BUMIL_RATES
 
 st.subheader(f"Ibu hamil · {f.area_name}, {f.period_label}")
 if not totals["women"]:
