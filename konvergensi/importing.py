@@ -99,18 +99,14 @@ class Preview:
         }
 
 
-def _columns(con, table: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-        [table]).fetchall()]
-
-
 def _insert_new(con, table: str, frame: pd.DataFrame, keys: tuple, replace: bool = False) -> int:
     """Insert the rows of `frame` whose key is not yet in `table` (or replace them). Returns rows written."""
+    from konvergensi.build import table_columns
+
     if frame is None or not len(frame):
         return 0
-    table_columns = _columns(con, table)
-    cols = [c for c in frame.columns if c in table_columns]
+    present = table_columns(con, table)
+    cols = [c for c in frame.columns if c in present]
     data = frame.loc[:, cols]
     if keys:
         data = data.drop_duplicates(list(keys), keep="last" if replace else "first")
@@ -139,7 +135,7 @@ def commit(preview: Preview, db_path=None, imported_by: str | None = None) -> di
     file, already in the database, or found so at commit), unknown_kelurahan, related (rows added per
     related table) and messages. Raises konvergensi.db.DatabaseMissing when there is no database."""
     from konvergensi import db
-    from konvergensi.build import atomic_update
+    from konvergensi.build import atomic_update, table_columns
 
     path = db.db_path(db_path)
     if not Path(path).is_file():
@@ -153,8 +149,7 @@ def commit(preview: Preview, db_path=None, imported_by: str | None = None) -> di
         import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM import_log").fetchall()[0][0]
         for name, frame in (preview.related or {}).items():
             related_written[name] = _insert_new(con, name, frame, RELATED_KEYS.get(name, ()))
-        table_columns = _columns(con, preview.table)
-        if "import_id" in table_columns:
+        if "import_id" in table_columns(con, preview.table):
             accepted["import_id"] = import_id
         serial = SERIAL_IDS.get(preview.table)
         if serial and len(accepted) and (serial not in accepted or accepted[serial].isna().any()):

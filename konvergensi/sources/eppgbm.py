@@ -127,11 +127,6 @@ def _load_context(con, regions, config):
     return regions, posyandu, puskesmas, pkk
 
 
-def _existing_keys(con, keys: pd.Series) -> np.ndarray:
-    """Mask of `keys` already in measurements.row_key."""
-    return _in_table(con, "measurements", "row_key", keys)
-
-
 def _schema(today: pd.Timestamp) -> pa.DataFrameSchema:
     """Checks on the typed frame; each `error` is the Indonesian reason shown to the user."""
     def optional_positive(name):
@@ -464,7 +459,7 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
     })
     table = measurements_module.to_table(raw_measurements, first_row=2)
     in_file_duplicates = int(table.attrs.get("duplicates", 0))
-    in_db = _existing_keys(con, table["row_key"])
+    in_db = _in_table(con, "measurements", "row_key", table["row_key"])
     duplicates = in_file_duplicates + int(in_db.sum())
     if in_file_duplicates:
         messages.append(f"{_n(in_file_duplicates)} baris kembar di dalam berkas diabaikan.")
