@@ -195,6 +195,21 @@ _LIST = [
         "Negatif berarti turun (membaik). Perbedaan cakupan pengukuran antarbulan dapat mengubah angka.",
         "Target dan baseline dari berkas konfigurasi wilayah"),
     Indicator(
+        "aksi_done", "Aksi konvergensi selesai",
+        "Aksi konvergensi (1-8) berstatus 'Selesai' pada tahun itu.",
+        "8 aksi konvergensi.",
+        "Satu tahun anggaran; status terakhir yang dicatat.",
+        "aksi", "Aksi yang belum pernah dicatat dihitung 'Belum mulai'.",
+        "Pencatatan Bappeda (8 aksi konvergensi percepatan penurunan stunting)"),
+    Indicator(
+        "stunted_in_families_at_risk", "Balita stunting dari keluarga berisiko (%)",
+        "Balita stunting (TB/U < -2 SD, pengukuran terakhir di bulan itu) yang tercatat sebagai anak "
+        "dari keluarga berisiko stunting.",
+        "Semua balita stunting di bulan itu.",
+        "Bulan pengukuran terpilih; data keluarga dari tahun pendataan terakhir sampai tahun itu.",
+        "persen", "Anak yang tidak tercatat di data keluarga BKKBN dihitung di penyebut saja.",
+        "e-PPGBM dan Pendataan Keluarga BKKBN"),
+    Indicator(
         "target_progress", "Capaian target penurunan",
         "Penurunan sejak baseline (baseline - nilai sekarang).",
         "Penurunan yang ditargetkan (baseline - target).",
