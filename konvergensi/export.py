@@ -29,8 +29,13 @@ def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
     """Copy of `frame` with formula-like text cells prefixed by an apostrophe; lists joined as text."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = [_cell(v) for v in out[column]]
+        values = out[column]
+        if isinstance(values.dtype, pd.StringDtype):          # vectorised: no Python call per cell
+            risky = values.str.startswith(_FORMULA_START).fillna(False).astype(bool)
+            if risky.any():
+                out[column] = values.where(~risky, "'" + values)
+        elif values.dtype == object:
+            out[column] = [_cell(v) for v in values]
     return out
 
 

@@ -89,7 +89,8 @@ if data.suppressing():   # the file says "<5" / "*" where the screen does
     from konvergensi import suppress
 
     states = view.attrs.get("suppressed", {})
-    download = download.assign(**{c: [suppress.display_count(v, s, data.suppress_below()) for v, s in zip(download[c], states[c])]
+    labels = {suppress.PRIMARY: suppress.label(data.suppress_below()), suppress.SECONDARY: suppress.SECONDARY_LABEL}
+    download = download.assign(**{c: [labels.get(s, v) for v, s in zip(download[c].astype(object), states[c])]
                                   for c in COUNTS if c in download.columns and c in states})
 download = download.rename(columns={c: h for c, (h, _) in COLUMNS.items()})
 name = f"posyandu_{f.area_name.replace(' ', '_')}_{fmt.period_key(f.period)}"

@@ -75,12 +75,12 @@ def styled(frame: pd.DataFrame, formats: dict[str, str], colours: dict[str, call
         frame = frame.assign(**{c: pd.array([HIDDEN_SENTINEL[s] if s in HIDDEN_SENTINEL else v
                                              for v, s in zip(frame[c], states)], dtype="Float64")
                                 for c, states in suppressed.items()})
-    styler = frame.style.format({c: _FORMATTERS[k] for c, k in formats.items() if c in frame.columns})
-    for column, states in suppressed.items():
-        for state, text in (("primary", hidden_label), ("secondary", "*")):
-            rows = [i for i, s in enumerate(states) if s == state]
-            if rows:
-                styler = styler.format(lambda v, text=text: text, subset=(rows, [column]))
+    formatters = {c: _FORMATTERS[k] for c, k in formats.items() if c in frame.columns}
+    for column in suppressed:
+        base = formatters.get(column, _FORMATTERS["count"])
+        formatters[column] = lambda v, base=base: (hidden_label if v == HIDDEN_SENTINEL["primary"] else
+                                                   "*" if v == HIDDEN_SENTINEL["secondary"] else base(v))
+    styler = frame.style.format(formatters)
     for column, rule in (colours or {}).items():
         if column in frame.columns:
             styler = styler.map(rule, subset=[column])
