@@ -26,7 +26,7 @@ if data.suppressing():
                "(tabel, peta, tren).")
 
 key = (data.identity(), fmt.period_key(f.period), area_id, formats, role)
-if st.button(f"📄 Buat bahan rakor {area_label}, {f.period_label}", type="primary"):
+if st.button(f"📄 Buat bahan rakor {area_label}, {f.period_label}", type="primary", key="rakor_make"):
     with st.spinner("Menyusun bahan rakor (grafik, peta, PDF, PPTX)..."):
         try:
             result = rakor.generate(data.connection(), period=f.period, area=area_id, role=role, formats=formats,

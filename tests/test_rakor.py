@@ -211,3 +211,45 @@ def test_cli_refuses_bad_requests_with_a_clear_message(mini_path, tmp_path, caps
     assert code == 2
     assert message in err
     assert not list(tmp_path.glob("rakor_*"))
+
+
+def test_page_one_click_makes_the_files_for_the_selected_kecamatan(mini_path, monkeypatch, tmp_path):
+    """pages/rakor.py (AppTest, role publik): the button builds the pack, the downloads hold it. The page
+    script is run directly: AppTest loses a button click in a page run through st.navigation (the real
+    server does not; see tests/test_pages_convergence.py)."""
+    import streamlit as st
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+    from streamlit.testing.v1 import AppTest
+
+    stores = []
+    original = MemoryMediaFileStorage.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        stores.append(self)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "__init__", init)
+    monkeypatch.setenv("KONVERGENSI_DB", str(mini_path))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "pages" / "rakor.py"), default_timeout=60)
+        at.query_params["wilayah"] = "53.99.02.1002"          # a kelurahan of Bukit: the pack is Bukit's
+        at.query_params["periode"] = "2024-10"
+        at.query_params["format"] = "pdf"
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert not at.get("download_button")
+        assert any("Kecamatan Bukit" in i.value for i in at.info)
+        at.button(key="rakor_make").click().run()
+        assert not at.exception, [e.value for e in at.exception]
+        buttons = at.get("download_button")
+        assert not at.error, [e.value for e in at.error]
+        assert [b.proto.label for b in buttons] == ["⬇️ Unduh PDF"], ([s.value for s in at.success], [c.value for c in at.caption])
+        content = stores[-1].get_file(buttons[0].proto.url.split("/")[-1]).content
+        text = squeeze(" ".join(pdf_pages(content, tmp_path)))
+        assert "Kota Contoh · Kecamatan Bukit · Oktober 2024" in text
+        assert "tidak ditampilkan untuk publik" in text             # not logged in: publik
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
