@@ -1,0 +1,310 @@
+"""Concurrent users against a real `streamlit run app.py` server on localhost: page times, errors, RSS.
+
+    .venv/bin/python bench/load.py [--db data/konvergensi.duckdb] [--config FILE] [--users 20]
+                                   [--mode ws|browser] [--pages ringkasan,peta,tren,posyandu] [--rounds 2]
+                                   [--think 1.0] [--url http://127.0.0.1:8501 (use a running server)]
+
+Starts the server (same command line as tests/streamlit_server.py, its own free port, file watcher off),
+then `--users` users start at the same moment; each opens the pages in `--pages` one after the other,
+`--rounds` times, with a random pause of 0..`--think` s between pages.
+
+- `--mode ws` (default): each user is a websocket client speaking Streamlit's own protocol (the
+  `BackMsg`/`ForwardMsg` protobufs the browser sends): one session per user, a page is a `rerun_script`
+  with that page's url name, exactly what the browser sends when the user clicks the sidebar. Page time
+  = request sent -> `script_finished` received with every delta, i.e. the server's whole answer. No
+  browser CPU is spent on this machine, so it measures the server.
+- `--mode browser`: real headless Debian Chromium (Playwright, /usr/bin/chromium, never a download), one
+  browser context per user; a page is a full navigation to `/<page>` (a new session each time, the
+  heavier case) and its time runs until Streamlit has finished running the script and the main block
+  has rendered. On this 2-core machine the browsers compete with the server for the same CPU.
+
+Errors: an exception element in the page, a page-not-found, a script that does not finish, a dropped
+connection or a timeout (`--timeout` s per page). The server's resident memory (VmRSS) is sampled every
+0.2 s: before, peak, after. The machine's load average is printed with the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--enable-unsafe-swiftshader", "--use-angle=swiftshader"]
+
+
+def load_text() -> str:
+    a, b, c = os.getloadavg()
+    return f"load {a:.1f}/{b:.1f}/{c:.1f} on {os.cpu_count()} CPU"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except FileNotFoundError:
+        pass
+    return float("nan")
+
+
+@contextlib.contextmanager
+def server(db: str, config: str | None, timeout: float = 90.0):
+    """(url, pid) of a fresh `streamlit run app.py`; stopped (this process only) afterwards."""
+    port = free_port()
+    env = {**os.environ, "KONVERGENSI_DB": str(db)}
+    env.setdefault("KONVERGENSI_SECRET_KEY", "bench-load-synthetic-key")
+    if config:
+        env["KONVERGENSI_CONFIG"] = str(config)
+    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-load-{port}.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"streamlit did not start: {Path(log.name).read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield url, proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.stop = pid, 0.0, threading.Event()
+
+    def run(self):
+        while not self.stop.is_set():
+            v = rss_mb(self.pid)
+            if v == v:
+                self.peak = max(self.peak, v)
+            time.sleep(0.2)
+
+
+# ------------------------------------------------------------------------------------- websocket users
+
+async def ws_user(i: int, url: str, pages: list[str], rounds: int, think: float, timeout: float, start: asyncio.Event,
+                  out: list, errors: list):
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    rng = random.Random(i)
+    await start.wait()
+    ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+    try:
+        async with websockets.connect(ws_url, subprotocols=["streamlit"], origin=url, max_size=None,
+                                      open_timeout=timeout) as ws:
+            for r in range(rounds):
+                for page in pages:
+                    msg = BackMsg()
+                    msg.rerun_script.query_string = ""
+                    msg.rerun_script.page_name = page
+                    t0 = time.perf_counter()
+                    await ws.send(msg.SerializeToString())
+                    problem, deltas = None, 0
+                    try:
+                        while True:
+                            raw = await asyncio.wait_for(ws.recv(), timeout=timeout)
+                            fm = ForwardMsg()
+                            fm.ParseFromString(raw)
+                            kind = fm.WhichOneof("type")
+                            if kind == "delta":
+                                deltas += 1
+                                d = fm.delta
+                                if d.WhichOneof("type") == "new_element" and d.new_element.WhichOneof("type") == "exception":
+                                    problem = f"exception: {d.new_element.exception.message[:100]}"
+                            elif kind == "page_not_found":
+                                problem = f"page not found: {page}"
+                            elif kind == "script_finished":
+                                status = fm.script_finished
+                                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                                    continue
+                                if status != ForwardMsg.FINISHED_SUCCESSFULLY:
+                                    problem = problem or f"script finished with status {status}"
+                                break
+                    except asyncio.TimeoutError:
+                        problem = f"timeout after {timeout:.0f} s"
+                    dt = time.perf_counter() - t0
+                    out.append((i, r, page, dt, deltas))
+                    if problem:
+                        errors.append((i, r, page, problem))
+                    if problem and problem.startswith("timeout"):
+                        return
+                    await asyncio.sleep(rng.uniform(0, think))
+    except Exception as exc:  # noqa: BLE001 - a dropped connection is an error to count, not a crash
+        errors.append((i, -1, "-", f"{type(exc).__name__}: {exc}"))
+
+
+async def run_ws(url, users, pages, rounds, think, timeout):
+    out, errors = [], []
+    start = asyncio.Event()
+    tasks = [asyncio.create_task(ws_user(i, url, pages, rounds, think, timeout, start, out, errors))
+             for i in range(users)]
+    await asyncio.sleep(0.1)
+    t0 = time.perf_counter()
+    start.set()
+    await asyncio.gather(*tasks)
+    return out, errors, time.perf_counter() - t0
+
+
+# --------------------------------------------------------------------------------------- browser users
+
+WAIT_JS = """() => {
+    const s = document.querySelector("[data-testid='stStatusWidget']");
+    const main = document.querySelector("[data-testid='stMainBlockContainer']");
+    return main && main.innerText.length > 50 && (!s || !/Running|Berjalan/i.test(s.innerText));
+}"""
+
+
+async def browser_user(i, browser, url, pages, rounds, think, timeout, start, out, errors):
+    rng = random.Random(i)
+    ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await ctx.new_page()
+    await start.wait()
+    try:
+        for r in range(rounds):
+            for name in pages:
+                t0 = time.perf_counter()
+                problem = None
+                try:
+                    await page.goto(f"{url}/{name}", timeout=timeout * 1000)
+                    await page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=timeout * 1000)
+                    await page.wait_for_function(WAIT_JS, timeout=timeout * 1000, polling=100)
+                    if await page.locator("[data-testid='stException']").count():
+                        problem = "exception shown"
+                except Exception as exc:  # noqa: BLE001
+                    problem = f"{type(exc).__name__}: {str(exc)[:100]}"
+                out.append((i, r, name, time.perf_counter() - t0, 0))
+                if problem:
+                    errors.append((i, r, name, problem))
+                await asyncio.sleep(rng.uniform(0, think))
+    finally:
+        await ctx.close()
+
+
+async def run_browser(url, users, pages, rounds, think, timeout):
+    from playwright.async_api import async_playwright
+
+    out, errors = [], []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            start = asyncio.Event()
+            tasks = [asyncio.create_task(browser_user(i, browser, url, pages, rounds, think, timeout, start, out, errors))
+                     for i in range(users)]
+            await asyncio.sleep(1.0)
+            t0 = time.perf_counter()
+            start.set()
+            await asyncio.gather(*tasks)
+            wall = time.perf_counter() - t0
+        finally:
+            await browser.close()
+    return out, errors, wall
+
+
+def pct(values, q):
+    v = sorted(values)
+    return v[min(len(v) - 1, int(round(q * (len(v) - 1))))] if v else float("nan")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=str(ROOT / "data" / "konvergensi.duckdb"))
+    parser.add_argument("--config")
+    parser.add_argument("--url", help="use an already running server (RSS not measured)")
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--mode", choices=("ws", "browser"), default="ws")
+    parser.add_argument("--pages", default="ringkasan,peta,tren,posyandu")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--timeout", type=float, default=120.0)
+    parser.add_argument("--warm", action="store_true", help="one user opens every page once before the test")
+    args = parser.parse_args()
+    pages = [p.strip() for p in args.pages.split(",") if p.strip()]
+
+    with contextlib.ExitStack() as stack:
+        if args.url:
+            url, pid = args.url, None
+        else:
+            url, pid = stack.enter_context(server(args.db, args.config))
+        before = rss_mb(pid) if pid else float("nan")
+        print(f"server {url} (pid {pid}), database {args.db} ({Path(args.db).stat().st_size / 1e6:.0f} MB); "
+              f"RSS at start {before:.0f} MB; {load_text()}")
+        if args.warm:
+            w_out, w_err, w_wall = asyncio.run(run_ws(url, 1, pages, 1, 0.0, args.timeout))
+            print("warm-up (1 user, caches empty): " + ", ".join(f"{p} {dt:.2f} s" for _, _, p, dt, _ in w_out)
+                  + (f"; errors {w_err}" if w_err else ""))
+        sampler = RssSampler(pid) if pid else None
+        if sampler:
+            sampler.start()
+        runner = run_ws if args.mode == "ws" else run_browser
+        out, errors, wall = asyncio.run(runner(url, args.users, pages, args.rounds, args.think, args.timeout))
+        if sampler:
+            sampler.stop.set()
+            sampler.join()
+        after = rss_mb(pid) if pid else float("nan")
+
+    times = [dt for *_, dt, _ in out]
+    print(f"\n{args.users} {args.mode} users x {len(pages)} pages x {args.rounds} rounds, think 0-{args.think} s: "
+          f"{len(out)} page loads in {wall:.1f} s; {load_text()}")
+    print(f"{'page':<14} {'n':>4} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'deltas':>7}")
+    for page in pages:
+        t = [dt for _, _, p, dt, _ in out if p == page]
+        d = [n for _, _, p, _, n in out if p == page]
+        if t:
+            print(f"{page:<14} {len(t):>4} {statistics.median(t):7.2f} {pct(t, 0.95):7.2f} {max(t):7.2f} "
+                  f"{statistics.median(d):7.0f}")
+    first = [dt for _, r, _, dt, _ in out if r == 0]
+    later = [dt for _, r, _, dt, _ in out if r > 0]
+    print(f"{'all':<14} {len(times):>4} {statistics.median(times) if times else float('nan'):7.2f} "
+          f"{pct(times, 0.95):7.2f} {max(times) if times else float('nan'):7.2f}")
+    if later:
+        print(f"round 1 p95 {pct(first, 0.95):.2f} s; later rounds p95 {pct(later, 0.95):.2f} s")
+    print(f"errors: {len(errors)}")
+    for e in errors[:10]:
+        print("  ", e)
+    if pid:
+        print(f"server RSS: start {before:.0f} MB, peak {sampler.peak:.0f} MB, end {after:.0f} MB")
+    ok = not errors and pct(times, 0.95) < 2.0
+    print(f"goal (0 errors, p95 < 2 s): {'met' if ok else 'NOT met'}"
+          + (f"; RSS < 1.5 GB: {'met' if sampler.peak < 1536 else 'NOT met'}" if pid else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
