@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
@@ -414,3 +415,19 @@ def test_trend_judges_a_past_target_on_the_recorded_figure(monkeypatch, mini_pat
     verdict = "tercapai" if stunted <= 30 else "tidak tercapai"
     assert any(f"pada Agustus 2024 tercatat **{fmt.number(stunted)}**, target 30 **{verdict}**" in m.value
                for m in at.markdown)
+
+
+@pytest.mark.parametrize("role", ["publik", "pimpinan"])
+@pytest.mark.parametrize("page,params", [("pages/ringkasan.py", {"wilayah": "53.99.02"}),
+                                         ("pages/peta.py", {"lapisan": "kek", "umur": "24-59"}),
+                                         ("pages/tren.py", {"wilayah": "53.99.02.1003", "jk": "L"}),
+                                         ("pages/posyandu.py", {"wilayah": "53.99.02", "urut": "prevalensi"})])
+def test_every_page_runs_for_each_role_and_area_level(use_db, role, page, params):
+    at = open_page(page, params, role=role)
+    assert any("Data contoh (sintetis)" in w.value for w in at.warning)
+    if role == "publik":
+        for frame in (el.value for el in at.dataframe):
+            counts = [c for c in ("stunted", "measured", "bgm", "t2", "s", "d") if c in frame.columns]
+            for column in counts:
+                values = pd.to_numeric(frame[column], errors="coerce")
+                assert not ((values > 0) & (values < 5)).any(), column
