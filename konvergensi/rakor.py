@@ -41,6 +41,7 @@ ROLES = ("publik", "pimpinan", "petugas", "admin")
 DEFINITION_KEYS = ("stunted", "prevalence_stunting", "wasted", "underweight", "bumil_kek", "ds_ratio", "nd_ratio")
 LAGGING_ROWS = 10
 POSYANDU_ROWS = 15
+PPTX_POSYANDU_ROWS = 10     # a slide holds fewer rows than a page (reasons wrap)
 
 # The headline counts and the rates made from them (the same lists as konvergensi.ui.data, which imports
 # Streamlit and cannot be imported here).
@@ -377,7 +378,9 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     proj = projection.project(series.period, series.stunted, until=horizon) if len(series) else None
     trend_note = ("Garis lurus ungu = lintasan target dari baseline ke target; garis titik jingga = proyeksi tren "
                   "12 bulan terakhir dengan rentang prediksi 95%; ◆ = bulan penimbangan (Februari/Agustus).")
-    if proj and trend_target:
+    if trend_target and trend_target.target_period <= period:
+        trend_note += f" Tenggat target {fmt.month(trend_target.target_period)} sudah lewat."
+    elif proj and trend_target:
         verdict = {"tercapai": "kemungkinan tercapai", "tidak tercapai": "tidak akan tercapai dengan laju ini",
                    "belum pasti": "belum pasti tercapai"}[proj.verdict(trend_target.target_value)]
         trend_note += (f" Bila tren berlanjut, pada {fmt.month(horizon)} diperkirakan {fmt.number(proj.end_value)} anak "
@@ -617,8 +620,12 @@ def to_pptx(pack: Pack) -> bytes:
     # 6 posyandu
     slide = new_slide(pack.posyandu.title)
     text_box(slide, Inches(0.4), Inches(1.0), width - Inches(0.8), Inches(0.4), pack.posyandu_summary, 12)
-    table(slide, pack.posyandu, Inches(1.45), [3, 2.4, 1.2, 1.2, 1.2, 1.6, 5], 9)
-    text_box(slide, Inches(0.4), Inches(6.45), width - Inches(0.8), Inches(0.5), pack.posyandu.note, 9)
+    shown = Table(pack.posyandu.title, pack.posyandu.columns, pack.posyandu.rows[:PPTX_POSYANDU_ROWS])
+    table(slide, shown, Inches(1.45), [2.6, 2, 1, 1, 1, 1.5, 5.6], 9)
+    note = pack.posyandu.note
+    if len(pack.posyandu.rows) > PPTX_POSYANDU_ROWS:
+        note = f"Slide ini: {PPTX_POSYANDU_ROWS} teratas (PDF: {len(pack.posyandu.rows)}). " + note
+    text_box(slide, Inches(0.4), Inches(6.45), width - Inches(0.8), Inches(0.5), note, 9)
     # 7 aksi
     slide = new_slide(pack.aksi.title)
     text_box(slide, Inches(0.4), Inches(1.0), width - Inches(0.8), Inches(0.4), pack.aksi_summary, 12)

@@ -6,13 +6,13 @@
   (`fill="toself"`) in lon/lat on a cartesian plot with equal aspect (latitude stretched by 1/cos(lat)),
   coloured with the same scale and "data kurang" rule as the Peta page (konvergensi.ui.maps).
 - `to_png` starts Kaleido's sync server once per process (about 0.2 s per image afterwards instead of
-  2-7 s cold) and stops it at exit. Figures set template="plotly" and explicit colours (importing
+  2-7 s cold); Kaleido stops it at exit. Figures set template="plotly" and explicit colours (importing
   Streamlit changes plotly's default template).
 """
 
 from __future__ import annotations
 
-import atexit
+import logging
 import math
 import threading
 import warnings
@@ -36,9 +36,11 @@ def start_server() -> None:
             return
         import kaleido
 
-        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+        # choreographer (Kaleido's browser driver) logs tracebacks of harmless messages cut short when
+        # the browser shuts down at exit; they are noise on the command line
+        logging.getLogger("choreographer").setLevel(logging.CRITICAL)
+        kaleido.start_sync_server(mathjax=False, silence_warnings=True)   # kaleido closes it at exit
         _server["started"] = True
-        atexit.register(stop_server)
 
 
 def stop_server() -> None:
@@ -49,6 +51,8 @@ def stop_server() -> None:
 
         try:
             kaleido.stop_sync_server(silence_warnings=True)
+        except Exception:  # noqa: BLE001 - leaving the browser's temp folder behind must not fail an export
+            pass
         finally:
             _server["started"] = False
 
@@ -129,7 +133,7 @@ def static_map(frame: pd.DataFrame, geojson: dict, layer: maps.MapLayer, *, enou
                   if r.region_id in by_id]
         names = [r.name for r in frame.itertuples(index=False) if r.region_id in by_id]
         fig.add_trace(go.Scatter(x=[p.x for p in points], y=[p.y for p in points], mode="text", text=names,
-                                 textfont={"size": 10, "color": maps.OUTLINE_COLOUR, "family": "DejaVu Sans"},
+                                 textfont={"size": 12, "color": maps.OUTLINE_COLOUR, "family": "DejaVu Sans"},
                                  hoverinfo="skip", showlegend=False))
     # colour bar: an invisible marker trace carrying the scale
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", showlegend=False, hoverinfo="skip",
