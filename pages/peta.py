@@ -41,6 +41,12 @@ if layer.numerator:
     hover = [f"IK 95% (Wilson): {maps.wilson_text(a, b)}<br>n = {data.count_text(n)}"
              if ok else f"n = {data.count_text(n)} (kurang dari {minimum})"
              for a, b, n, ok in zip(lo, hi, kel[layer.denominator].astype(object).where(kel[layer.denominator].notna(), None), enough)]
+elif layer.key == "perubahan" and baseline:
+    hover = [f"{fmt.month(baseline)}: {fmt.percent(b)} → {f.period_label}: {fmt.percent(p)}<br>"
+             f"diukur {data.count_text(n0)} → {data.count_text(n1)}"
+             for b, p, n0, n1 in zip(kel.baseline_prevalence, kel.prevalence,
+                                     kel.baseline_measured.astype(object).where(kel.baseline_measured.notna(), None),
+                                     kel.measured.astype(object).where(kel.measured.notna(), None))]
 else:
     hover = [f"Diukur: {data.count_text(n)}" for n in kel["measured"].astype(object).where(kel["measured"].notna(), None)]
 

@@ -431,3 +431,12 @@ def test_every_page_runs_for_each_role_and_area_level(use_db, role, page, params
             for column in counts:
                 values = pd.to_numeric(frame[column], errors="coerce")
                 assert not ((values > 0) & (values < 5)).any(), column
+
+
+def test_change_layer_hover_names_baseline_and_period(use_db):
+    at = open_page("pages/peta.py", {"lapisan": "perubahan"}, role="petugas")
+    traces = _choropleth_traces(plotly_specs(at)[0])
+    texts = [h for t in traces for h in t["hovertext"]]
+    assert len(texts) == len(mini_db.KELURAHAN)
+    assert all("Februari 2024: " in h and "→ Oktober 2024: " in h for h in texts)
+    assert any("poin persen" in h for h in texts)
