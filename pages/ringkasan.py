@@ -23,8 +23,10 @@ if not now or now.get("children_measured") == 0:
 prev_period = data.previous_period(f.period)
 prev = data.headline(f, period=prev_period) if prev_period else None
 target = data.stunting_target(f)           # targets apply to all children: None under an age/sex filter
-base = data.headline(f, period=target.baseline_period) if target else None
-kel = data.for_display(data.kelurahan_indicators(f, baseline_period=target.baseline_period if target else None),
+# baseline month: the area's own target, else the one set for its kecamatan or the whole kota (same rule as Peta)
+base_period = target.baseline_period if target else data.baseline_period(f)
+base = data.headline(f, period=base_period) if base_period and base_period != f.period else None
+kel = data.for_display(data.kelurahan_indicators(f, baseline_period=base_period),
                        ("measured", "stunted"), ("prevalence",))
 lagging = data.lagging_kelurahan(kel)
 
@@ -38,7 +40,7 @@ else:
         previous_period=prev_period if prev else None,
         previous_stunted=prev["stunted"] if prev else None,
         previous_prevalence=prev["prevalence_stunting"] if prev else None,
-        baseline_period=target.baseline_period if base else None,
+        baseline_period=base_period if base else None,
         baseline_stunted=base["stunted"] if base else None,
         target_date=target.target_date if target else None,
         target_stunted=target.target_value if target else None,
@@ -69,13 +71,15 @@ with c2:
 with c3:
     if base:
         change = minus(now["stunted"], base["stunted"])
-        layout.kpi(f"Sejak baseline {fmt.month(target.baseline_period)}",
+        layout.kpi(f"Sejak baseline {fmt.month(base_period)}",
                    fmt.MISSING if change is None else fmt.number(change, signed=True) + " anak",
                    None if minus(now["prevalence_stunting"], base["prevalence_stunting"]) is None
                    else fmt.points(now["prevalence_stunting"] - base["prevalence_stunting"]),
                    delta_color="inverse",
                    help=f"Baseline: {data.count_text(base['stunted'])} anak stunting "
-                        f"({fmt.percent(base['prevalence_stunting'])}), dihitung dengan aturan yang sama.")
+                        f"({fmt.percent(base['prevalence_stunting'])}) di {f.area_name}"
+                        f"{' (' + f.subgroup_label + ')' if f.subgroup_label else ''}, dihitung dengan aturan yang sama. "
+                        "Bulan baseline dari target wilayah ini, atau dari target kecamatan/kota bila wilayah ini tidak punya.")
     else:
         layout.kpi("Sejak baseline", fmt.MISSING, help="Belum ada baseline untuk wilayah dan kelompok ini.")
 with c4:

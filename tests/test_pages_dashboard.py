@@ -155,6 +155,8 @@ def test_overview_subgroup_has_no_target(use_db):
     got = _metrics(at)
     assert got["Jarak ke target"] == fmt.MISSING
     assert any("24-59 bulan" in h.value for h in at.subheader)
+    # the change since the kota's baseline month is still shown, for this subgroup's own numbers
+    assert "Sejak baseline Februari 2024" in got
 
 
 @pytest.mark.slow
