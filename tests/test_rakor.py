@@ -152,6 +152,10 @@ def test_pptx_slides_titles_pictures_and_synthetic_mark(city):
     for slide in slides:
         texts = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
         assert rakor.SYNTHETIC_LABEL in texts
+    for slide in slides:                              # nothing placed outside the 16:9 slide
+        for sh in slide.shapes:
+            assert 0 <= sh.left and sh.left + sh.width <= prs.slide_width, sh.name
+            assert 0 <= sh.top and sh.top + sh.height <= prs.slide_height, sh.name
     pictures = [sum(1 for sh in s.shapes if sh.shape_type == 13) for s in slides]   # MSO_SHAPE_TYPE.PICTURE
     assert pictures[2] == 1 and pictures[3] == 1
     kpi_table = next(sh.table for sh in slides[1].shapes if sh.has_table)
