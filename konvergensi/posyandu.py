@@ -103,6 +103,8 @@ def attention_reasons(frame: pd.DataFrame, t: StrataThresholds = StrataThreshold
     rank_c = computed.map(RANK, na_action="ignore").astype("Float64")
     rank_r = recorded.map(RANK, na_action="ignore").astype("Float64")
     reasons["strata"] = np.where((rank_r > rank_c).fillna(False), "strata tercatat lebih tinggi", "")
+    if not len(reasons):   # apply on an empty frame returns a frame, not a series
+        return pd.Series([], index=frame.index, dtype="string")
     return reasons.apply(lambda row: "; ".join(r for r in row if r), axis=1).astype("string")
 
 

@@ -442,3 +442,21 @@ def test_change_layer_hover_names_baseline_and_period(use_db):
     assert len(texts) == len(mini_db.KELURAHAN)
     assert all("Februari 2024: " in h and "→ Oktober 2024: " in h for h in texts)
     assert any("poin persen" in h for h in texts)
+
+
+@pytest.fixture(scope="module")
+def empty_path(tmp_path_factory) -> Path:
+    """A database with regions and targets only (`build --empty`): every page must say there is no data."""
+    from konvergensi import build
+
+    path = tmp_path_factory.mktemp("empty") / "empty.duckdb"
+    build.build(path, source="empty")
+    return path
+
+
+@pytest.mark.parametrize("page", ["pages/ringkasan.py", "pages/peta.py", "pages/tren.py", "pages/posyandu.py"])
+def test_pages_on_a_database_without_data_say_so(monkeypatch, empty_path, page):
+    monkeypatch.setenv("KONVERGENSI_DB", str(empty_path))
+    at = open_page(page, role="petugas")
+    assert at.info, "an empty-state message is expected"
+    assert any(word in i.value for i in at.info for word in ("Belum ada", "belum berisi"))

@@ -85,3 +85,13 @@ def test_attention_summary_counts_each_reason():
     got = attention_summary(pd.Series(["D/S < 80%; N/D < 70%", "", None, "N/D < 70%"]))
     assert got == {"N/D < 70%": 2, "D/S < 80%": 1}
     assert list(got) == ["N/D < 70%", "D/S < 80%"]
+
+
+def test_performance_of_no_posyandu_is_an_empty_frame():
+    from konvergensi.posyandu import performance
+
+    columns = ["posyandu_id", "name", "opened", "s", "k", "d", "n", "bgm", "t2", "months_reported", "openings",
+               "kader_on_duty_avg", "ds_12m", "main_service_12m", "has_extra_programmes", "dana_sehat_share",
+               "strata_recorded", "children_measured", "children_stunted"]
+    out = performance(pd.DataFrame({c: [] for c in columns}))
+    assert len(out) == 0 and {"attention", "attention_count", "strata_computed"} <= set(out.columns)
