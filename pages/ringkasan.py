@@ -87,7 +87,9 @@ with c4:
         gap = minus(now["stunted"], target.target_value)
         layout.kpi(f"Jarak ke target {fmt.month(target.target_date)}",
                    fmt.MISSING if gap is None else "tercapai" if gap <= 0 else f"{fmt.number(gap)} anak lagi",
-                   f"target {fmt.number(target.target_value)} anak", delta_color="off", delta_arrow="off",
+                   f"target {fmt.number(target.target_value)} anak"
+                   + (" (tanggal target sudah lewat)" if f.period > target.target_date else ""),
+                   delta_color="off", delta_arrow="off",
                    help=f"Target ditetapkan: {target.source or '-'}")
     else:
         layout.kpi("Jarak ke target", fmt.MISSING,
