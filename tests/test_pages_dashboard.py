@@ -180,6 +180,10 @@ def test_overview_equals_cli_summary_on_demo(demo_db, monkeypatch):
         assert got["Prevalensi stunting"] == fmt.percent(cli["prevalence_stunting"])
         assert got["Wasting (gizi kurang/buruk)"] == fmt.percent(cli["prevalence_wasting"])
         assert got["Underweight (BB kurang)"] == fmt.percent(cli["prevalence_underweight"])
+        assert got["Ibu hamil KEK"] == fmt.percent(cli["prevalence_bumil_kek"])
+        assert got["Partisipasi D/S"] == fmt.share(cli["ds_ratio"])
+        narrative = next(m.value for m in at.markdown if m.value.startswith("Per "))
+        assert f"{fmt.number(cli['stunted'])} balita" in narrative and fmt.number(cli["children_measured"]) in narrative
 
 
 # --- Peta --------------------------------------------------------------------------------------------
