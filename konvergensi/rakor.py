@@ -370,22 +370,24 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     series = show.frame(rates.add_prevalence(db.run_query(con, "stunting_trend", area_id=area_id, age_group=None, sex=None)),
                         ("measured", "stunted"), ("prevalence",), secondary=False)
     series = series[pd.to_datetime(series.period) <= pd.Timestamp(period)]
-    trend_target = target
     trajectory = (projection.trajectory(target.baseline_period, target.baseline_value, target.target_period,
                                         target.target_value) if target else None)
-    last = period
-    horizon = target.target_period if target and target.target_period > last else projection.add_months(last, 6)
+    # project to the target date, or 6 months ahead when there is none or it has passed (as the Tren page)
+    horizon = target.target_period if target and target.target_period > period else projection.add_months(period, 6)
     proj = projection.project(series.period, series.stunted, until=horizon) if len(series) else None
-    trend_note = ("Garis lurus ungu = lintasan target dari baseline ke target; garis titik jingga = proyeksi tren "
-                  "12 bulan terakhir dengan rentang prediksi 95%; ◆ = bulan penimbangan (Februari/Agustus).")
-    if trend_target and trend_target.target_period <= period:
-        trend_note += f" Tenggat target {fmt.month(trend_target.target_period)} sudah lewat."
-    elif proj and trend_target:
-        verdict = {"tercapai": "kemungkinan tercapai", "tidak tercapai": "tidak akan tercapai dengan laju ini",
-                   "belum pasti": "belum pasti tercapai"}[proj.verdict(trend_target.target_value)]
+    trend_note = ("Garis putus-putus ungu = lintasan target dari baseline ke target (★); " if target else
+                  "Belum ada target untuk wilayah ini. ")
+    trend_note += ("garis titik-titik jingga = proyeksi tren 12 bulan terakhir dengan rentang prediksi 95%; "
+                   "◆ = bulan penimbangan (Februari/Agustus).")
+    if proj:
         trend_note += (f" Bila tren berlanjut, pada {fmt.month(horizon)} diperkirakan {fmt.number(proj.end_value)} anak "
-                       f"(rentang {fmt.number(proj.end_lower)} – {fmt.number(proj.end_upper)}): target "
-                       f"{fmt.number(trend_target.target_value)} anak {verdict}.")
+                       f"(rentang {fmt.number(proj.end_lower)} – {fmt.number(proj.end_upper)}).")
+    if target and target.target_period <= period:
+        trend_note += f" Tenggat target {fmt.month(target.target_period)} sudah lewat."
+    elif proj and target:
+        verdict = {"tercapai": "kemungkinan tercapai", "tidak tercapai": "tidak akan tercapai dengan laju ini",
+                   "belum pasti": "belum pasti tercapai"}[proj.verdict(target.target_value)]
+        trend_note += f" Target {fmt.number(target.target_value)} anak {verdict}."
     if figures:
         t1 = time.perf_counter()
         if shapes is not None:

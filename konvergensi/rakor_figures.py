@@ -159,7 +159,3 @@ def _plotly_scale(scale: list) -> list:
     n = len(scale) - 1
     return [[i / n, c] for i, c in enumerate(scale)]
 
-
-def status_colours() -> dict[str, str]:
-    """Colours of the aksi statuses (tables of the pack)."""
-    return {"Selesai": "#16a34a", "Berjalan": "#d97706", "Belum mulai": "#9ca3af"}
