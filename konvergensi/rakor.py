@@ -377,8 +377,8 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     proj = projection.project(series.period, series.stunted, until=horizon) if len(series) else None
     trend_note = ("Garis putus-putus ungu = lintasan target dari baseline ke target (★); " if target else
                   "Belum ada target untuk wilayah ini. ")
-    trend_note += ("garis titik-titik jingga = proyeksi tren 12 bulan terakhir dengan rentang prediksi 95%; "
-                   "◆ = bulan penimbangan (Februari/Agustus).")
+    trend_note += ("garis" if target else "Garis") + (" titik-titik jingga = proyeksi tren 12 bulan terakhir dengan "
+                                                     "rentang prediksi 95%; ◆ = bulan penimbangan (Februari/Agustus).")
     if proj:
         trend_note += (f" Bila tren berlanjut, pada {fmt.month(horizon)} diperkirakan {fmt.number(proj.end_value)} anak "
                        f"(rentang {fmt.number(proj.end_lower)} – {fmt.number(proj.end_upper)}).")
