@@ -8,7 +8,7 @@ import duckdb
 import streamlit as st
 
 from konvergensi import db
-from konvergensi.ui import data, layout, registry
+from konvergensi.ui import access, data, layout, registry
 
 st.set_page_config(page_title="Dasbor Konvergensi Stunting", page_icon="📊", layout="wide")
 
@@ -19,8 +19,11 @@ if problem:
                            url_path="basis-data", default=True)], position="hidden").run()
     st.stop()
 
-role = st.session_state.get("role", "publik")   # the login page (later) sets this
+# The role comes from the login page (session state), re-checked against the users file on every run:
+# a removed or changed account takes effect at once. URL parameters never set it.
+role = access.current_role()
 page = registry.navigation(role)
+access.sidebar_status()
 try:
     page.run()
 except (db.DatabaseMissing, duckdb.Error) as exc:   # file swapped for a broken one mid-session

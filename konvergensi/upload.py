@@ -190,13 +190,25 @@ def previous_imports(con, sha256: str) -> pd.DataFrame:
         cur.close()
 
 
-def commit(preview, db_path=None, imported_by: str | None = None) -> tuple[dict | None, str | None]:
+def commit(preview, db_path=None, imported_by: str | None = None,
+           role: str | None = None) -> tuple[dict | None, str | None]:
     """Write the preview atomically. Returns (summary, None) or (None, Indonesian error); on error the
-    database is unchanged (konvergensi.build.atomic_update)."""
-    from konvergensi import db, importing
+    database is unchanged (konvergensi.build.atomic_update). A committed import from the app is also an
+    audit event (who changed the data, when, with which file)."""
+    from konvergensi import audit, db, importing
 
     try:
-        return importing.commit(preview, db_path, imported_by=imported_by), None
+        summary = importing.commit(preview, db_path, imported_by=imported_by)
+        try:
+            audit.record(audit.DATA_IMPORT, imported_by, role, {
+                "kind": preview.kind, "file": preview.file_name, "import_id": summary.get("import_id"),
+                "accepted": summary.get("accepted"), "rejected": summary.get("rejected"),
+                "duplicates": summary.get("duplicates")})
+        except OSError as exc:  # the data is in; say that the log line is missing rather than hide it
+            summary = dict(summary)
+            summary.setdefault("messages", [])
+            summary["messages"] = list(summary["messages"]) + [f"Log audit tidak dapat ditulis: {exc}"]
+        return summary, None
     except db.DatabaseMissing as exc:
         return None, f"Impor gagal: {exc}"
     except Exception as exc:  # noqa: BLE001 - report, never crash; the live file was not touched

@@ -50,7 +50,8 @@ if result:
 def commit_preview(preview) -> None:
     """Button callback: write the preview atomically; the result is shown at the top of the next run."""
     with st.spinner("Menyimpan ... (salinan basis data diubah, lalu ditukar sekaligus)"):
-        summary, error = upload.commit(preview, db.db_path(), imported_by=st.session_state.get("user"))
+        summary, error = upload.commit(preview, db.db_path(), imported_by=st.session_state.get("user"),
+                                       role=st.session_state.get("role"))
     st.session_state[RESULT] = (summary, error)
     st.session_state.pop(STATE, None)
 

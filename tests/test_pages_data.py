@@ -147,7 +147,11 @@ def test_kelola_is_for_admin_only(empty_db):
     assert not at.file_uploader
 
 
-def test_preview_confirm_commit_history(empty_db, monkeypatch):
+def test_preview_confirm_commit_history(empty_db, monkeypatch, tmp_path):
+    from konvergensi import auth
+    users = tmp_path / "users.toml"                  # app.py re-checks a logged-in user against this file
+    auth.add_user("dinkes.admin", "kata-sandi-uji-panjang", "admin", path=users)
+    monkeypatch.setenv("KONVERGENSI_USERS", str(users))
     stores = media_store(monkeypatch)
     at = open_page("pages/kelola_data.py", user="dinkes.admin")
     assert [s.value for s in at.tabs[0].info if "Pilih berkas" in s.value]
@@ -180,6 +184,11 @@ def test_preview_confirm_commit_history(empty_db, monkeypatch):
     assert count(empty_db, "SELECT count(*) FROM measurements WHERE kelurahan_id = "
                            "(SELECT region_id FROM regions WHERE name = 'Oebobo' AND level = 'kelurahan')") == 2
     assert count(empty_db, "SELECT imported_by FROM import_log") == "dinkes.admin"
+    from konvergensi import audit
+    events = [json.loads(line) for line in audit.log_path().read_text(encoding="utf-8").splitlines()]
+    imports = [e for e in events if e["event"] == audit.DATA_IMPORT]
+    assert [(e["user"], e["role"], e["details"]["file"], e["details"]["accepted"]) for e in imports] == [
+        ("dinkes.admin", "admin", "ukur_agustus.xlsx", 2)]                     # who changed the data, audited
     assert count(empty_db, "SELECT count(*) FROM import_rejects") == 1
 
     history = [d.value for d in at.dataframe if "file_name" in d.value.columns]
