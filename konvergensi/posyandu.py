@@ -35,6 +35,13 @@ STRATA = ("Pratama", "Madya", "Purnama", "Mandiri")
 RANK = {name: i for i, name in enumerate(STRATA)}
 
 
+# The counts of a performance row and the rates computed from them (numerator, denominator): what
+# small-count suppression hides for role publik (pages/posyandu.py, the meeting pack).
+PERFORMANCE_COUNTS = ("s", "k", "d", "n", "bgm", "t2", "children_measured", "children_stunted")
+PERFORMANCE_RATES = {"ks": ("k", "s"), "ds": ("d", "s"), "nd": ("n", "d"), "dk": ("d", "k"), "bgm_d": ("bgm", "d"),
+                     "prevalence_stunting": ("children_stunted", "children_measured")}
+
+
 @dataclass(frozen=True)
 class StrataThresholds:
     min_openings: float = 8          # openings per year

@@ -43,20 +43,6 @@ LAGGING_ROWS = 10
 POSYANDU_ROWS = 15
 PPTX_POSYANDU_ROWS = 10     # a slide holds fewer rows than a page (reasons wrap)
 
-# The headline counts and the rates made from them (the same lists as konvergensi.ui.data, which imports
-# Streamlit and cannot be imported here).
-HEADLINE_COUNTS = ("children_measured", "stunted", "severely_stunted", "whz_measured", "wasted", "severely_wasted",
-                   "overweight", "waz_measured", "underweight", "bumil_measured", "bumil_kek", "s", "k", "d", "n",
-                   "bgm", "t2")
-HEADLINE_RATES = {"prevalence_stunting": ("stunted", "children_measured"),
-                  "prevalence_severely_stunted": ("severely_stunted", "children_measured"),
-                  "prevalence_wasting": ("wasted", "whz_measured"), "prevalence_underweight": ("underweight", "waz_measured"),
-                  "prevalence_bumil_kek": ("bumil_kek", "bumil_measured"), "ds_ratio": ("d", "s"), "nd_ratio": ("n", "d")}
-# posyandu table: the counts and rates of pages/posyandu.py
-POSYANDU_COUNTS = ("s", "k", "d", "n", "bgm", "t2", "children_measured", "children_stunted")
-POSYANDU_RATES = {"ks": ("k", "s"), "ds": ("d", "s"), "nd": ("n", "d"), "dk": ("d", "k"), "bgm_d": ("bgm", "d"),
-                  "prevalence_stunting": ("children_stunted", "children_measured")}
-
 
 class RakorError(ValueError):
     """A request the pack cannot serve (unknown area, a kelurahan, no data): Indonesian message."""
@@ -174,7 +160,7 @@ class _Display:
     def record(self, record: dict | None) -> dict | None:
         if record is None or not self.on:
             return record
-        return suppress.suppress_record(record, HEADLINE_COUNTS, HEADLINE_RATES, self.threshold)
+        return suppress.suppress_record(record, summary.HEADLINE_COUNTS, summary.HEADLINE_RATES, self.threshold)
 
     def frame(self, frame: pd.DataFrame, counts, rate_columns, **options) -> pd.DataFrame:
         if not self.on:
@@ -330,7 +316,7 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     perf = posyandu.performance(db.run_query(con, "posyandu_performance", period=period, area_id=area_id),
                                 posyandu.StrataThresholds.from_mapping(thresholds))
     t = posyandu.StrataThresholds.from_mapping(thresholds)
-    perf = _state_columns(show.frame(perf.reset_index(drop=True), POSYANDU_COUNTS, POSYANDU_RATES), POSYANDU_COUNTS)
+    perf = _state_columns(show.frame(perf.reset_index(drop=True), posyandu.PERFORMANCE_COUNTS, posyandu.PERFORMANCE_RATES), posyandu.PERFORMANCE_COUNTS)
     attention = perf[perf.attention.fillna("") != ""]
     attention = attention.assign(_n=attention.attention.str.count(";")).sort_values(
         ["_n", "ds", "name"], ascending=[False, True, True], na_position="last")

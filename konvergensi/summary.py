@@ -46,6 +46,16 @@ class AreaNotFound(LookupError):
         hint = f"; maksud Anda {' / '.join(repr(s) for s in suggestions)}?" if suggestions else ""
         super().__init__(f"wilayah {text!r} tidak dikenal{hint}")
 
+# The counts of a headline record and the rates computed from them (numerator, denominator): what
+# small-count suppression hides for role publik (ui.data.headline, the meeting pack).
+HEADLINE_COUNTS = ("children_measured", "stunted", "severely_stunted", "whz_measured", "wasted", "severely_wasted",
+                   "overweight", "waz_measured", "underweight", "bumil_measured", "bumil_kek", "s", "k", "d", "n",
+                   "bgm", "t2")
+HEADLINE_RATES = {"prevalence_stunting": ("stunted", "children_measured"),
+                  "prevalence_severely_stunted": ("severely_stunted", "children_measured"),
+                  "prevalence_wasting": ("wasted", "whz_measured"), "prevalence_underweight": ("underweight", "waz_measured"),
+                  "prevalence_bumil_kek": ("bumil_kek", "bumil_measured"), "ds_ratio": ("d", "s"), "nd_ratio": ("n", "d")}
+
 
 def month_start(value) -> datetime.date | None:
     """First day of the month of a date, Timestamp or 'YYYY-MM' / 'YYYY-MM-DD' text (None stays None)."""

@@ -58,9 +58,7 @@ COLUMNS = {  # column -> (header, kind for tables.styled)
     "children_measured": ("Balita diukur", "count"), "prevalence_stunting": ("Prevalensi stunting", "percent"),
     "attention": ("Perlu perhatian", "text"),
 }
-COUNTS = ("s", "k", "d", "n", "bgm", "t2", "children_measured", "children_stunted")
-RATES = {"ks": ("k", "s"), "ds": ("d", "s"), "nd": ("n", "d"), "dk": ("d", "k"), "bgm_d": ("bgm", "d"),
-         "prevalence_stunting": ("children_stunted", "children_measured")}
+COUNTS, RATES = posyandu.PERFORMANCE_COUNTS, posyandu.PERFORMANCE_RATES
 view = data.for_display(view.reset_index(drop=True), COUNTS, RATES)   # publik: small counts hidden
 shown = view[list(COLUMNS)].assign(opened=view.opened.map({True: "ya", False: "tidak"}).fillna("tidak lapor"),
                                     strata_computed=view.strata_computed.fillna("data kurang"))

@@ -167,15 +167,6 @@ def kek_muac() -> float:
     return float(threshold("kek_muac_cm", 23.5))
 
 
-HEADLINE_COUNTS = ("children_measured", "stunted", "severely_stunted", "whz_measured", "wasted", "severely_wasted",
-                   "overweight", "waz_measured", "underweight", "bumil_measured", "bumil_kek", "s", "k", "d", "n",
-                   "bgm", "t2")
-HEADLINE_RATES = {"prevalence_stunting": ("stunted", "children_measured"),
-                  "prevalence_severely_stunted": ("severely_stunted", "children_measured"),
-                  "prevalence_wasting": ("wasted", "whz_measured"), "prevalence_underweight": ("underweight", "waz_measured"),
-                  "prevalence_bumil_kek": ("bumil_kek", "bumil_measured"), "ds_ratio": ("d", "s"), "nd_ratio": ("n", "d")}
-
-
 def headline(f, period=None) -> dict:
     """Headline indicators (konvergensi.summary.headline: the same numbers as `python -m konvergensi
     summary`) for the filters, at f.period or another period; for publik small counts (and their rates)
@@ -183,7 +174,7 @@ def headline(f, period=None) -> dict:
     from konvergensi import summary
 
     record = cached(summary.headline, period or f.period, f.area_id, f.age_group, f.sex, config())
-    return record_for_display(record, HEADLINE_COUNTS, HEADLINE_RATES)
+    return record_for_display(record, summary.HEADLINE_COUNTS, summary.HEADLINE_RATES)
 
 
 def previous_period(period):
