@@ -395,6 +395,10 @@ def test_command_unreadable_file_or_missing_database_changes_nothing(tmp_path, d
     assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
     assert main(["import-eppgbm", str(corrupt), "--db", str(tmp_path / "tidak_ada.duckdb")]) == 2
     assert "basis data tidak ditemukan" in capsys.readouterr().err
+    header_only = write_xlsx(tmp_path / "kosong.xlsx", [])
+    assert main(["import-eppgbm", str(header_only), "--db", str(db_path), "--json"]) == 2
+    assert "tidak berisi baris data" in capsys.readouterr().err
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
 
 
 def test_command_warns_when_importing_into_the_demo_database(tmp_path, db_path, capsys):

@@ -70,17 +70,21 @@ def run_import(args, make_preview, title: str, read_errors: tuple) -> int:
     except db.DatabaseMissing as exc:
         raise CliError(str(exc)) from None
     try:
+        synthetic = bool(db.build_info(con).get("synthetic"))
         preview = make_preview(con)
     except read_errors as exc:
         raise CliError(f"{str(exc).rstrip('.')}. Basis data tidak diubah.") from None
     finally:
         con.close()
+    if synthetic:
+        preview.messages.append("Perhatian: basis data ini berisi data contoh (sintetis); data impor bercampur dengan "
+                                "data contoh. Untuk data nyata buat basis data dengan `build --empty` atau `build --sources`.")
     if preview.rows_read == 0:
         raise CliError(f"berkas {preview.file_name} tidak berisi baris data (hanya judul kolom"
                        + (" dan baris contoh" if any("CONTOH" in m for m in preview.messages) else "")
                        + "). Basis data tidak diubah.")
     try:
-        result = importing.commit(preview, path, imported_by=args.user)
+        result = importing.commit(preview, path, imported_by=args.user or cli_user())
     except db.DatabaseMissing as exc:
         raise CliError(str(exc)) from None
     result["seconds"] = round(time.perf_counter() - started, 2)
@@ -94,6 +98,20 @@ def run_import(args, make_preview, title: str, read_errors: tuple) -> int:
     return 0
 
 
+def cli_user() -> str:
+    """Who imported, for the import log, when --user is not given: the system user."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:  # no user name in this environment
+        return "cli"
+
+
+RELATED_LABELS = {"posyandu": "posyandu baru", "children": "anak baru", "child_identity": "identitas anak",
+                  "mother_identity": "identitas ibu", "puskesmas": "puskesmas baru"}
+
+
 def print_summary(result: dict, title: str) -> None:
     from konvergensi import fmt
 
@@ -101,7 +119,10 @@ def print_summary(result: dict, title: str) -> None:
     print(f"  baris dibaca : {fmt.number(result['rows_read'])}")
     print(f"  diterima     : {fmt.number(result['accepted'])}")
     print(f"  ditolak      : {fmt.number(result['rejected'])}")
-    print(f"  kembar       : {fmt.number(result['duplicates'])}")
+    print(f"  kembar       : {fmt.number(result['duplicates'])} (sudah ada di berkas atau basis data)")
+    for name, count in (result.get("related") or {}).items():
+        if count:
+            print(f"  {RELATED_LABELS.get(name, name):<13}: {fmt.number(count)}")
     if result.get("unknown_kelurahan"):
         print("Nama tidak dikenal:")
         for name, suggestion in result["unknown_kelurahan"].items():
