@@ -57,3 +57,20 @@ def run_cli(*args: str, capsys=None) -> tuple[int, str, str]:
         return code, "", ""
     out = capsys.readouterr()
     return code, out.out, out.err
+
+
+@pytest.fixture
+def media_stores(monkeypatch) -> list:
+    """Every media store AppTest creates: the files behind download buttons live there
+    (`stores[-1].get_file(button.proto.url.split("/")[-1]).content`)."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    stores = []
+    original = MemoryMediaFileStorage.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        stores.append(self)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "__init__", init)
+    return stores

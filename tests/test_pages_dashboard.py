@@ -19,7 +19,6 @@ import duckdb
 import pandas as pd
 import pytest
 import streamlit as st
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 import mini_db
@@ -281,20 +280,8 @@ def test_trend_prevalence_and_kecamatan(use_db):
 
 # --- Posyandu ----------------------------------------------------------------------------------------
 
-def _media_store(monkeypatch) -> list:
-    stores = []
-    original = MemoryMediaFileStorage.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        stores.append(self)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "__init__", init)
-    return stores
-
-
-def test_posyandu_table_attention_filter_and_downloads(use_db, mini_path, monkeypatch):
-    stores = _media_store(monkeypatch)
+def test_posyandu_table_attention_filter_and_downloads(use_db, mini_path, monkeypatch, media_stores):
+    stores = media_stores
     at = open_page("pages/posyandu.py", role="petugas")
     table = at.dataframe[0].value
     assert len(table) == 12
@@ -317,8 +304,8 @@ def test_posyandu_table_attention_filter_and_downloads(use_db, mini_path, monkey
     assert ds == sorted(ds)
 
 
-def test_posyandu_publik_small_counts_hidden_in_table_and_download(use_db, mini_path, monkeypatch):
-    stores = _media_store(monkeypatch)
+def test_posyandu_publik_small_counts_hidden_in_table_and_download(use_db, mini_path, monkeypatch, media_stores):
+    stores = media_stores
     small = sql(mini_path, "SELECT count(*) FROM posyandu_reports WHERE period = DATE '2024-10-01' AND bgm BETWEEN 1 AND 4")[0][0]
     assert small > 0                                                              # the case exists
     at = open_page("pages/posyandu.py", role="publik")

@@ -12,7 +12,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 import streamlit as st
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 import quality_db
@@ -49,18 +48,6 @@ def open_page(page: str, params: dict | None = None, role: str = "admin", **stat
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def media_store(monkeypatch) -> list:
-    stores = []
-    original = MemoryMediaFileStorage.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        stores.append(self)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "__init__", init)
-    return stores
 
 
 def download(stores, button) -> bytes:
@@ -147,12 +134,12 @@ def test_kelola_is_for_admin_only(empty_db):
     assert not at.file_uploader
 
 
-def test_preview_confirm_commit_history(empty_db, monkeypatch, tmp_path):
+def test_preview_confirm_commit_history(empty_db, monkeypatch, tmp_path, media_stores):
     from konvergensi import auth
     users = tmp_path / "users.toml"                  # app.py re-checks a logged-in user against this file
     auth.add_user("dinkes.admin", "kata-sandi-uji-panjang", "admin", path=users)
     monkeypatch.setenv("KONVERGENSI_USERS", str(users))
-    stores = media_store(monkeypatch)
+    stores = media_stores
     at = open_page("pages/kelola_data.py", user="dinkes.admin")
     assert [s.value for s in at.tabs[0].info if "Pilih berkas" in s.value]
     at = upload(at, "ukur_agustus.xlsx", upload_files.eppgbm_xlsx())

@@ -217,22 +217,14 @@ def test_cli_refuses_bad_requests_with_a_clear_message(mini_path, tmp_path, caps
     assert not list(tmp_path.glob("rakor_*"))
 
 
-def test_page_one_click_makes_the_files_for_the_selected_kecamatan(mini_path, monkeypatch, tmp_path):
+def test_page_one_click_makes_the_files_for_the_selected_kecamatan(mini_path, monkeypatch, tmp_path, media_stores):
     """pages/rakor.py (AppTest, role publik): the button builds the pack, the downloads hold it. The page
     script is run directly: AppTest loses a button click in a page run through st.navigation (the real
     server does not; see tests/test_pages_convergence.py)."""
     import streamlit as st
-    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
     from streamlit.testing.v1 import AppTest
 
-    stores = []
-    original = MemoryMediaFileStorage.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        stores.append(self)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "__init__", init)
+    stores = media_stores
     monkeypatch.setenv("KONVERGENSI_DB", str(mini_path))
     st.cache_data.clear()
     st.cache_resource.clear()

@@ -15,7 +15,6 @@ from pathlib import Path
 import duckdb
 import pytest
 import streamlit as st
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
 import access_db
@@ -105,17 +104,9 @@ def navigation_mode(monkeypatch):
 
 
 @pytest.fixture
-def media(monkeypatch) -> list:
+def media(media_stores) -> list:
     """Every media store AppTest creates (download buttons' files live there)."""
-    stores = []
-    original = MemoryMediaFileStorage.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        stores.append(self)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "__init__", init)
-    return stores
+    return media_stores
 
 
 def session_for(username: str) -> dict:
