@@ -2,11 +2,12 @@
 
     .venv/bin/python bench/load.py [--db data/konvergensi.duckdb] [--config FILE] [--users 20]
                                    [--mode ws|browser] [--pages ringkasan,peta,tren,posyandu] [--rounds 2]
-                                   [--think 1.0] [--url http://127.0.0.1:8501 (use a running server)]
+                                   [--think-min 0] [--think 1.0] [--url http://127.0.0.1:8501 (use a running server)]
 
 Starts the server (same command line as tests/streamlit_server.py, its own free port, file watcher off),
 then `--users` users start at the same moment; each opens the pages in `--pages` one after the other,
-`--rounds` times, with a random pause of 0..`--think` s between pages.
+`--rounds` times, with a random pause of `--think-min`..`--think` s between pages (default 0-1 s: a stress
+test; `--think-min 5 --think 25` is closer to people reading a page in a meeting).
 
 - `--mode ws` (default): each user is a websocket client speaking Streamlit's own protocol (the
   `BackMsg`/`ForwardMsg` protobufs the browser sends): one session per user, a page is a `rerun_script`
@@ -54,6 +55,17 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def cpu_seconds(pid: int | None) -> float:
+    """User + system CPU seconds used so far by a process (/proc/<pid>/stat)."""
+    if not pid:
+        return float("nan")
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (FileNotFoundError, IndexError, ValueError):
+        return float("nan")
 
 
 def rss_mb(pid: int) -> float:
@@ -133,7 +145,7 @@ async def ws_user(i: int, url: str, pages: list[str], rounds: int, think: float,
                 for page in pages:
                     msg = BackMsg()
                     msg.rerun_script.query_string = ""
-                    msg.rerun_script.page_name = page
+                    msg.rerun_script.page_name = url_name(page)
                     t0 = time.perf_counter()
                     await ws.send(msg.SerializeToString())
                     problem, deltas = None, 0
@@ -165,7 +177,7 @@ async def ws_user(i: int, url: str, pages: list[str], rounds: int, think: float,
                         errors.append((i, r, page, problem))
                     if problem and problem.startswith("timeout"):
                         return
-                    await asyncio.sleep(rng.uniform(0, think))
+                    await asyncio.sleep(rng.uniform(*think))
     except Exception as exc:  # noqa: BLE001 - a dropped connection is an error to count, not a crash
         errors.append((i, -1, "-", f"{type(exc).__name__}: {exc}"))
 
@@ -202,7 +214,7 @@ async def browser_user(i, browser, url, pages, rounds, think, timeout, start, ou
                 t0 = time.perf_counter()
                 problem = None
                 try:
-                    await page.goto(f"{url}/{name}", timeout=timeout * 1000)
+                    await page.goto(f"{url}/{url_name(name)}", timeout=timeout * 1000)
                     await page.wait_for_selector("[data-testid='stAppViewContainer']", timeout=timeout * 1000)
                     await page.wait_for_function(WAIT_JS, timeout=timeout * 1000, polling=100)
                     if await page.locator("[data-testid='stException']").count():
@@ -212,7 +224,7 @@ async def browser_user(i, browser, url, pages, rounds, think, timeout, start, ou
                 out.append((i, r, name, time.perf_counter() - t0, 0))
                 if problem:
                     errors.append((i, r, name, problem))
-                await asyncio.sleep(rng.uniform(0, think))
+                await asyncio.sleep(rng.uniform(*think))
     finally:
         await ctx.close()
 
@@ -237,6 +249,15 @@ async def run_browser(url, users, pages, rounds, think, timeout):
     return out, errors, wall
 
 
+def url_name(page: str) -> str:
+    """The url path of a page: '' for the registry's default page (served at /), as the browser sends it."""
+    sys.path.insert(0, str(ROOT))
+    from konvergensi.ui import registry
+
+    default = next((p for p in registry.PAGES if getattr(p, "default", False)), None)
+    return "" if default is not None and default.url_path == page else page
+
+
 def pct(values, q):
     v = sorted(values)
     return v[min(len(v) - 1, int(round(q * (len(v) - 1))))] if v else float("nan")
@@ -251,7 +272,8 @@ def main() -> int:
     parser.add_argument("--mode", choices=("ws", "browser"), default="ws")
     parser.add_argument("--pages", default="ringkasan,peta,tren,posyandu")
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--think", type=float, default=1.0)
+    parser.add_argument("--think", type=float, default=1.0, help="longest pause between pages (s)")
+    parser.add_argument("--think-min", type=float, default=0.0, help="shortest pause between pages (s)")
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--warm", action="store_true", help="one user opens every page once before the test")
     args = parser.parse_args()
@@ -266,21 +288,24 @@ def main() -> int:
         print(f"server {url} (pid {pid}), database {args.db} ({Path(args.db).stat().st_size / 1e6:.0f} MB); "
               f"RSS at start {before:.0f} MB; {load_text()}")
         if args.warm:
-            w_out, w_err, w_wall = asyncio.run(run_ws(url, 1, pages, 1, 0.0, args.timeout))
+            w_out, w_err, w_wall = asyncio.run(run_ws(url, 1, pages, 1, (0.0, 0.0), args.timeout))
             print("warm-up (1 user, caches empty): " + ", ".join(f"{p} {dt:.2f} s" for _, _, p, dt, _ in w_out)
                   + (f"; errors {w_err}" if w_err else ""))
+        cpu0 = cpu_seconds(pid)
         sampler = RssSampler(pid) if pid else None
         if sampler:
             sampler.start()
         runner = run_ws if args.mode == "ws" else run_browser
-        out, errors, wall = asyncio.run(runner(url, args.users, pages, args.rounds, args.think, args.timeout))
+        out, errors, wall = asyncio.run(runner(url, args.users, pages, args.rounds, (args.think_min, args.think),
+                                            args.timeout))
         if sampler:
             sampler.stop.set()
             sampler.join()
         after = rss_mb(pid) if pid else float("nan")
+        cpu = cpu_seconds(pid) - cpu0
 
     times = [dt for *_, dt, _ in out]
-    print(f"\n{args.users} {args.mode} users x {len(pages)} pages x {args.rounds} rounds, think 0-{args.think} s: "
+    print(f"\n{args.users} {args.mode} users x {len(pages)} pages x {args.rounds} rounds, think {args.think_min:g}-{args.think:g} s: "
           f"{len(out)} page loads in {wall:.1f} s; {load_text()}")
     print(f"{'page':<14} {'n':>4} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'deltas':>7}")
     for page in pages:
@@ -299,7 +324,8 @@ def main() -> int:
     for e in errors[:10]:
         print("  ", e)
     if pid:
-        print(f"server RSS: start {before:.0f} MB, peak {sampler.peak:.0f} MB, end {after:.0f} MB")
+        print(f"server RSS: start {before:.0f} MB, peak {sampler.peak:.0f} MB, end {after:.0f} MB; server CPU "
+              f"{cpu:.1f} s for {len(out)} page loads = {cpu / max(len(out), 1):.2f} CPU s per page load")
     ok = not errors and pct(times, 0.95) < 2.0
     print(f"goal (0 errors, p95 < 2 s): {'met' if ok else 'NOT met'}"
           + (f"; RSS < 1.5 GB: {'met' if sampler.peak < 1536 else 'NOT met'}" if pid else ""))

@@ -64,7 +64,6 @@ def main() -> int:
             st.cache_resource.clear()
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
             at.session_state["role"] = args.role
-            at.session_state["user"] = "bench"
             at.switch_page(page)
             t0 = time.perf_counter()
             at.run()
