@@ -18,6 +18,9 @@ row keys) and the schema's indexes, and the file is swapped in atomically. Print
 build time per step (the build's own progress lines, time-stamped), peak RSS of this process (generator +
 build, DuckDB included), rows per table and the file size, with the machine's load average.
 
+`--chunked-trial ROWS` (instead of the build) scores and inserts the measurements ROWS at a time into
+a fresh file: the proposed fix for the build's peak memory, measured.
+
 `--index-test` then copies the built `measurements` table into fresh tables (a) as in schema.sql
 (measurement_id PRIMARY KEY, row_key UNIQUE), (b) without any index, (c) without indexes and the
 UNIQUE added afterwards, and prints each time: the known insert hotspot measured at province scale.
@@ -470,6 +473,37 @@ def index_test(db: Path) -> None:
     con.close()
 
 
+def chunked_trial(tables: dict, out: Path, chunk: int) -> None:
+    """The proposed memory fix, tried outside build.py: measurements scored (measurements.to_table) and
+    inserted `chunk` rows at a time into a fresh file with schema.sql, the raw frame released as it goes.
+    Prints time and this process's peak RSS (the generator's frames included)."""
+    import duckdb
+
+    from konvergensi import build, measurements, paths
+
+    target = out / "chunked_trial.duckdb"
+    for p in (target, Path(str(target) + ".wal")):
+        p.unlink(missing_ok=True)
+    con = duckdb.connect(str(target))
+    con.execute("SET enable_progress_bar = false")
+    con.execute(paths.SCHEMA.read_text(encoding="utf-8"))
+    raw = tables.pop("measurements")
+    n = len(raw)
+    t0 = time.perf_counter()
+    print(f"\nchunked trial: {n:,} measurements in chunks of {chunk:,}; peak so far {peak_rss_mb():.0f} MB; {load_text()}")
+    for start in range(0, n, chunk):
+        part = measurements.to_table(raw.iloc[start:start + chunk], start_id=start + 1)
+        build.insert_frame(con, "measurements", part)
+        del part
+        print(f"  [{time.perf_counter() - t0:6.1f} s, peak {peak_rss_mb():6.0f} MB] {min(start + chunk, n):,} rows", flush=True)
+    del raw
+    con.execute("CHECKPOINT")
+    con.close()
+    print(f"chunked trial: {time.perf_counter() - t0:.1f} s, peak RSS {peak_rss_mb():.0f} MB "
+          f"(file {target.stat().st_size / 1e6:.0f} MB); {load_text()}")
+    target.unlink(missing_ok=True)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "bench" / "out" / "province"))
@@ -479,6 +513,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=53)
     parser.add_argument("--index-test", action="store_true", help="also time the measurements insert with/without indexes")
     parser.add_argument("--index-test-only", action="store_true", help="only the index test on an existing build")
+    parser.add_argument("--chunked-trial", type=int, metavar="ROWS",
+                        help="instead of the build: generate, then score and insert measurements ROWS at a time "
+                             "(the proposed memory fix), printing the peak")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -498,6 +535,9 @@ def main() -> int:
     gen_s = time.perf_counter() - t0
     print(f"generation: {gen_s:.1f} s wall, {time.process_time() - c0:.1f} s CPU, peak RSS {peak_rss_mb():.0f} MB; "
           f"{load_text()}")
+    if args.chunked_trial:
+        chunked_trial(tables, out, args.chunked_trial)
+        return 0
     config = write_config(out, tables["regions"])
 
     t1 = time.perf_counter()
