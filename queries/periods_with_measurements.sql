@@ -1,7 +1,5 @@
--- Months that have anthropometric measurements, newest first, with how many children were measured.
-SELECT
-    period,
-    count(DISTINCT child_id) AS children
+-- Months that have anthropometric measurements, newest first (the filter bar's period list).
+-- Only the months: counting distinct children per month here cost 0.8 s on a 6-million-row province.
+SELECT DISTINCT period
 FROM measurements
-GROUP BY period
 ORDER BY period DESC
