@@ -265,3 +265,35 @@ def test_leftovers_of_a_killed_build_are_cleaned_up(tmp_path):
     other.write_bytes(b"x")
     build.build(path, source="empty")
     assert _files(tmp_path) == [".build-0123456789ab-lain.duckdb", "db.duckdb"]
+
+
+def test_measurements_scored_in_chunks_equal_one_pass(tmp_path):
+    """A province is scored and written a chunk at a time (memory); the table must be the one a single
+    pass gives: same ids, z-scores and row keys, exact duplicates dropped even across chunks."""
+    from konvergensi import measurements, paths
+
+    raw = pd.DataFrame({
+        "child_id": ["a", "b", "c", "a", "d", "b", "e"],
+        "sex": [1, 2, 1, 1, 2, 2, 1],
+        "birth_date": ["2023-01-10", "2022-05-01", "2024-02-29", "2023-01-10", "2021-12-31", "2022-05-01", "2023-07-07"],
+        "measure_date": ["2024-10-05", "2024-10-06", "2024-10-07", "2024-10-05", "2024-10-08", "2024-11-06", "2024-10-09"],
+        "weight_kg": [9.1, 11.0, 6.2, 9.1, 12.4, 11.3, 8.0],
+        "lenhei_cm": [76.0, 84.5, 61.0, 76.0, 90.1, 85.0, 70.2],
+        "measure": ["l", "h", "l", "l", "h", "h", "l"],
+        "kelurahan_id": ["k1"] * 7,
+        "posyandu_id": ["p1"] * 7,
+    })   # row 4 repeats row 1 exactly: it lies in another chunk of 3
+    one_pass = measurements.to_table(raw)
+    assert one_pass.attrs["duplicates"] == 1
+
+    con = duckdb.connect(str(tmp_path / "chunks.duckdb"))
+    con.execute(paths.SCHEMA.read_text(encoding="utf-8"))
+    said = []
+    assert build._insert_raw_measurements(con, raw, said.append, chunk=3) == 6
+    got = con.execute("SELECT measurement_id, child_id, zlen, zwei, zwfl, row_key FROM measurements "
+                      "ORDER BY measurement_id").df()
+    want = one_pass[["measurement_id", "child_id", "zlen", "zwei", "zwfl", "row_key"]].reset_index(drop=True)
+    assert got["measurement_id"].tolist() == want["measurement_id"].tolist() == [1, 2, 3, 5, 6, 7]
+    assert got["row_key"].tolist() == want["row_key"].tolist()
+    pd.testing.assert_series_equal(got["zlen"], want["zlen"].astype("float64"), check_names=False)
+    assert any("dari 7 pengukuran ditulis" in s for s in said)
