@@ -2,12 +2,15 @@
 
     .venv/bin/python bench/load.py [--db data/konvergensi.duckdb] [--config FILE] [--users 20]
                                    [--mode ws|browser] [--pages ringkasan,peta,tren,posyandu] [--rounds 2]
-                                   [--think-min 0] [--think 1.0] [--url http://127.0.0.1:8501 (use a running server)]
+                                   [--servers 1] [--think-min 0] [--think 1.0] [--url http://127.0.0.1:8501 (use a running server)]
 
 Starts the server (same command line as tests/streamlit_server.py, its own free port, file watcher off),
 then `--users` users start at the same moment; each opens the pages in `--pages` one after the other,
 `--rounds` times, with a random pause of `--think-min`..`--think` s between pages (default 0-1 s: a stress
 test; `--think-min 5 --think 25` is closer to people reading a page in a meeting).
+
+`--servers N` starts N server processes on the same database and gives user i server i mod N (what a
+sticky proxy in front of N replicas does).
 
 - `--mode ws` (default): each user is a websocket client speaking Streamlit's own protocol (the
   `BackMsg`/`ForwardMsg` protobufs the browser sends): one session per user, a page is a `rerun_script`
@@ -185,7 +188,8 @@ async def ws_user(i: int, url: str, pages: list[str], rounds: int, think: float,
 async def run_ws(url, users, pages, rounds, think, timeout):
     out, errors = [], []
     start = asyncio.Event()
-    tasks = [asyncio.create_task(ws_user(i, url, pages, rounds, think, timeout, start, out, errors))
+    urls = url if isinstance(url, list) else [url]
+    tasks = [asyncio.create_task(ws_user(i, urls[i % len(urls)], pages, rounds, think, timeout, start, out, errors))
              for i in range(users)]
     await asyncio.sleep(0.1)
     t0 = time.perf_counter()
@@ -237,8 +241,9 @@ async def run_browser(url, users, pages, rounds, think, timeout):
         browser = await p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
             start = asyncio.Event()
-            tasks = [asyncio.create_task(browser_user(i, browser, url, pages, rounds, think, timeout, start, out, errors))
-                     for i in range(users)]
+            urls = url if isinstance(url, list) else [url]
+            tasks = [asyncio.create_task(browser_user(i, browser, urls[i % len(urls)], pages, rounds, think, timeout,
+                                                      start, out, errors)) for i in range(users)]
             await asyncio.sleep(1.0)
             t0 = time.perf_counter()
             start.set()
@@ -269,6 +274,9 @@ def main() -> int:
     parser.add_argument("--config")
     parser.add_argument("--url", help="use an already running server (RSS not measured)")
     parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--servers", type=int, default=1,
+                        help="start this many server processes (one per core) and spread the users over them, "
+                             "as a sticky proxy would")
     parser.add_argument("--mode", choices=("ws", "browser"), default="ws")
     parser.add_argument("--pages", default="ringkasan,peta,tren,posyandu")
     parser.add_argument("--rounds", type=int, default=2)
@@ -281,28 +289,31 @@ def main() -> int:
 
     with contextlib.ExitStack() as stack:
         if args.url:
-            url, pid = args.url, None
+            urls, pids = [args.url], []
         else:
-            url, pid = stack.enter_context(server(args.db, args.config))
-        before = rss_mb(pid) if pid else float("nan")
-        print(f"server {url} (pid {pid}), database {args.db} ({Path(args.db).stat().st_size / 1e6:.0f} MB); "
-              f"RSS at start {before:.0f} MB; {load_text()}")
+            started = [stack.enter_context(server(args.db, args.config)) for _ in range(args.servers)]
+            urls, pids = [u for u, _ in started], [p for _, p in started]
+        before = sum(rss_mb(p) for p in pids) if pids else float("nan")
+        print(f"{len(urls)} server(s) {', '.join(urls)} (pid {', '.join(map(str, pids)) or '-'}), database {args.db} "
+              f"({Path(args.db).stat().st_size / 1e6:.0f} MB); RSS at start {before:.0f} MB; {load_text()}")
         if args.warm:
-            w_out, w_err, w_wall = asyncio.run(run_ws(url, 1, pages, 1, (0.0, 0.0), args.timeout))
-            print("warm-up (1 user, caches empty): " + ", ".join(f"{p} {dt:.2f} s" for _, _, p, dt, _ in w_out)
-                  + (f"; errors {w_err}" if w_err else ""))
-        cpu0 = cpu_seconds(pid)
-        sampler = RssSampler(pid) if pid else None
-        if sampler:
+            for u in urls:
+                w_out, w_err, w_wall = asyncio.run(run_ws(u, 1, pages, 1, (0.0, 0.0), args.timeout))
+                print("warm-up (1 user, caches empty): " + ", ".join(f"{p} {dt:.2f} s" for _, _, p, dt, _ in w_out)
+                      + (f"; errors {w_err}" if w_err else ""))
+        cpu0 = sum(cpu_seconds(p) for p in pids)
+        samplers = [RssSampler(p) for p in pids]
+        for sampler in samplers:
             sampler.start()
         runner = run_ws if args.mode == "ws" else run_browser
-        out, errors, wall = asyncio.run(runner(url, args.users, pages, args.rounds, (args.think_min, args.think),
+        out, errors, wall = asyncio.run(runner(urls, args.users, pages, args.rounds, (args.think_min, args.think),
                                             args.timeout))
-        if sampler:
+        for sampler in samplers:
             sampler.stop.set()
             sampler.join()
-        after = rss_mb(pid) if pid else float("nan")
-        cpu = cpu_seconds(pid) - cpu0
+        after = sum(rss_mb(p) for p in pids) if pids else float("nan")
+        cpu = sum(cpu_seconds(p) for p in pids) - cpu0
+        peaks = [sm.peak for sm in samplers]
 
     times = [dt for *_, dt, _ in out]
     print(f"\n{args.users} {args.mode} users x {len(pages)} pages x {args.rounds} rounds, think {args.think_min:g}-{args.think:g} s: "
@@ -323,12 +334,13 @@ def main() -> int:
     print(f"errors: {len(errors)}")
     for e in errors[:10]:
         print("  ", e)
-    if pid:
-        print(f"server RSS: start {before:.0f} MB, peak {sampler.peak:.0f} MB, end {after:.0f} MB; server CPU "
-              f"{cpu:.1f} s for {len(out)} page loads = {cpu / max(len(out), 1):.2f} CPU s per page load")
+    if pids:
+        print(f"server RSS (sum of {len(pids)}): start {before:.0f} MB, peak per server "
+              f"{', '.join(f'{x:.0f}' for x in peaks)} MB, end {after:.0f} MB; server CPU {cpu:.1f} s for "
+              f"{len(out)} page loads = {cpu / max(len(out), 1):.2f} CPU s per page load")
     ok = not errors and pct(times, 0.95) < 2.0
     print(f"goal (0 errors, p95 < 2 s): {'met' if ok else 'NOT met'}"
-          + (f"; RSS < 1.5 GB: {'met' if sampler.peak < 1536 else 'NOT met'}" if pid else ""))
+          + (f"; RSS < 1.5 GB per server: {'met' if max(peaks) < 1536 else 'NOT met'}" if pids else ""))
     return 0
 
 
