@@ -9,11 +9,12 @@ WITH area_kelurahan AS (
     WHERE kel.level = 'kelurahan' AND $area_id IN (kel.region_id, kel.parent_id, kec.parent_id)
 ),
 latest_haz AS (
-    SELECT m.period, m.kelurahan_id, m.zlen
+    SELECT m.period, arg_max(m.kelurahan_id, (m.measure_date, m.measurement_id)) AS kelurahan_id,
+           arg_max(m.zlen, (m.measure_date, m.measurement_id)) AS zlen   -- the child's latest valid HAZ of the month, and where
     FROM measurements AS m
     WHERE m.kelurahan_id IN (SELECT region_id FROM area_kelurahan)
       AND m.zlen IS NOT NULL AND coalesce(m.flen, 0) = 0
-    QUALIFY row_number() OVER (PARTITION BY m.child_id, m.period ORDER BY m.measure_date DESC, m.measurement_id DESC) = 1
+    GROUP BY m.child_id, m.period
 )
 SELECT
     h.period,

@@ -8,16 +8,15 @@ WITH area_kelurahan AS (
     WHERE kel.level = 'kelurahan' AND $area_id IN (kel.region_id, kel.parent_id, kec.parent_id)
 ),
 latest_haz AS (
-    SELECT m.period, m.zlen
+    SELECT m.period, arg_max(m.zlen, (m.measure_date, m.measurement_id)) AS zlen   -- the child's latest valid HAZ of the month
     FROM measurements AS m
-    JOIN children AS c USING (child_id)
     WHERE m.kelurahan_id IN (SELECT region_id FROM area_kelurahan)
       AND m.zlen IS NOT NULL AND coalesce(m.flen, 0) = 0
-      AND ($sex IS NULL OR c.sex = $sex)
+      AND ($sex IS NULL OR m.child_id IN (SELECT child_id FROM children WHERE sex = $sex))
       AND ($age_group IS NULL
            OR ($age_group = '0-23' AND m.age_days <= 730)
            OR ($age_group = '24-59' AND m.age_days >= 731))
-    QUALIFY row_number() OVER (PARTITION BY m.child_id, m.period ORDER BY m.measure_date DESC, m.measurement_id DESC) = 1
+    GROUP BY m.child_id, m.period
 )
 SELECT
     period,
