@@ -34,13 +34,10 @@ import asyncio
 import contextlib
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,12 +49,6 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 def load_text() -> str:
     a, b, c = os.getloadavg()
     return f"load {a:.1f}/{b:.1f}/{c:.1f} on {os.cpu_count()} CPU"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def cpu_seconds(pid: int | None) -> float:
@@ -83,38 +74,15 @@ def rss_mb(pid: int) -> float:
 
 @contextlib.contextmanager
 def server(db: str, config: str | None, timeout: float = 90.0):
-    """(url, pid) of a fresh `streamlit run app.py`; stopped (this process only) afterwards."""
-    port = free_port()
-    env = {**os.environ, "KONVERGENSI_DB": str(db)}
-    env.setdefault("KONVERGENSI_SECRET_KEY", "bench-load-synthetic-key")
+    """(url, pid) of a fresh `streamlit run app.py` (tests/streamlit_server.running); stopped afterwards."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import streamlit_server
+
+    env = {"KONVERGENSI_SECRET_KEY": os.environ.get("KONVERGENSI_SECRET_KEY", "bench-load-synthetic-key")}
     if config:
         env["KONVERGENSI_CONFIG"] = str(config)
-    log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-load-{port}.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: {Path(log.name).read_text()[-2000:]}")
-            time.sleep(0.3)
+    with streamlit_server.running(db, timeout=timeout, env=env) as (url, proc):
         yield url, proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 class RssSampler(threading.Thread):

@@ -28,8 +28,9 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(db_path: str | os.PathLike, port: int | None = None, timeout: float = 60.0, env: dict | None = None):
-    """Yield the base URL of a running server; stop it (this process only) afterwards."""
+def running(db_path: str | os.PathLike, port: int | None = None, timeout: float = 60.0, env: dict | None = None):
+    """Yield (base URL, process) of a running `streamlit run app.py`; stop it (this process only)
+    afterwards. Used by the browser tests and by bench/load.py."""
     port = port or free_port()
     log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"streamlit-{port}.log", "w")
     proc = subprocess.Popen(
@@ -52,7 +53,7 @@ def server(db_path: str | os.PathLike, port: int | None = None, timeout: float =
                 log.flush()
                 raise RuntimeError(f"streamlit did not start: {Path(log.name).read_text()[-2000:]}")
             time.sleep(0.3)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
@@ -60,6 +61,13 @@ def server(db_path: str | os.PathLike, port: int | None = None, timeout: float =
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@contextlib.contextmanager
+def server(db_path: str | os.PathLike, port: int | None = None, timeout: float = 60.0, env: dict | None = None):
+    """Yield the base URL of a running server; stop it (this process only) afterwards."""
+    with running(db_path, port, timeout, env) as (url, _proc):
+        yield url
 
 
 @contextlib.contextmanager
