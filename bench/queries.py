@@ -34,8 +34,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import duckdb  # noqa: E402
-
 from konvergensi import db, paths  # noqa: E402
 
 AREA_PREDICATE = "$area_id IN (kel.region_id, kel.parent_id, kec.parent_id)"

@@ -17,7 +17,6 @@ with precomputed HMAC pads, about 1M distinct values in a couple of seconds.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import re
 import secrets as _secrets

@@ -10,8 +10,6 @@ about 3,377 in August 2025, a target of 2,000 by April 2025 that is not reached.
 
 from __future__ import annotations
 
-import json
-import re
 from types import SimpleNamespace
 
 import duckdb

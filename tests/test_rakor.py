@@ -95,7 +95,7 @@ def test_city_pdf_has_every_section_in_order_with_the_synthetic_mark(city, facts
     assert "Periode data: Oktober 2024" in cover and "Dibuat 25 November 2026" in cover
     h = facts["headline"]
     kpi = squeeze(pages[1])
-    assert f"Ringkasan Kota Contoh · Oktober 2024" in kpi
+    assert "Ringkasan Kota Contoh · Oktober 2024" in kpi
     assert f"Balita stunting (TB/U < -2 SD) {fmt.number(h['stunted'])}" in kpi
     assert f"Prevalensi stunting {fmt.percent(h['prevalence_stunting'])}" in kpi
     assert (f"IK 95% (Wilson) {fmt.percent(h['prevalence_stunting_low'])} – "

@@ -8,7 +8,6 @@ Users: a temporary users file with one account per role (hashed passwords), audi
 
 from __future__ import annotations
 
-import datetime
 import re
 from pathlib import Path
 

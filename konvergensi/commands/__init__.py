@@ -1,1 +1,25 @@
-"""Command-line commands, one module each (see konvergensi.cli)."""
+"""Command-line commands, one module each (see konvergensi.cli), and the two steps most of them share."""
+
+from __future__ import annotations
+
+
+def load_config(path):
+    """The region configuration, or a CliError naming the file and the key (exit code 2)."""
+    from konvergensi import config
+    from konvergensi.cli import CliError
+
+    try:
+        return config.load(path)
+    except config.ConfigError as exc:
+        raise CliError(str(exc)) from None
+
+
+def open_readonly(path):
+    """A read-only connection to an existing dashboard database, or a CliError saying how to make one."""
+    from konvergensi import db
+    from konvergensi.cli import CliError
+
+    try:
+        return db.connect(path, read_only=True)
+    except db.DatabaseMissing as exc:
+        raise CliError(f"{exc}. Buat dulu dengan `python -m konvergensi build`.") from None

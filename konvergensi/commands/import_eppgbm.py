@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from konvergensi.cli import CliError
+from konvergensi.commands import load_config
 
 
 def register(subparsers) -> None:
@@ -36,13 +36,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from konvergensi import config as config_module
     from konvergensi.commands.import_sheet import run_import
     from konvergensi.sources import common, eppgbm
 
-    try:
-        cfg = config_module.load(args.config)
-    except config_module.ConfigError as exc:
-        raise CliError(str(exc)) from None
+    cfg = load_config(args.config)
     return run_import(args, lambda con: eppgbm.preview(args.file, con=con, config=cfg, max_mb=args.max_mb or 0),
                       "Impor e-PPGBM", (common.ImportFileError,))

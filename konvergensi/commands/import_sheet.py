@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from konvergensi.cli import CliError
+from konvergensi.commands import load_config
 
 SHOW_REJECTS = 10
 
@@ -43,13 +44,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from konvergensi import config as config_module
     from konvergensi.sources import common, sheets
 
-    try:
-        cfg = config_module.load(args.config)
-    except config_module.ConfigError as exc:
-        raise CliError(str(exc)) from None
+    cfg = load_config(args.config)
     return run_import(args, lambda con: sheets.preview(args.kind, args.file, con=con, config=cfg, max_mb=0),
                       f"Impor {sheets.SHEETS[args.kind].title}", (common.ImportFileError,))
 

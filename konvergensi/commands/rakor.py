@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from konvergensi import fmt
+from konvergensi.commands import load_config, open_readonly
 from konvergensi.cli import CliError
 
 FORMAT_CHOICES = {"pdf": ("pdf",), "pptx": ("pptx",), "both": ("pdf", "pptx")}
@@ -35,17 +36,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from konvergensi import config as kconfig
-    from konvergensi import db, rakor
+    from konvergensi import rakor
 
-    try:
-        cfg = kconfig.load(args.config)
-    except kconfig.ConfigError as exc:
-        raise CliError(str(exc)) from None
-    try:
-        con = db.connect(args.db, read_only=True)
-    except db.DatabaseMissing as exc:
-        raise CliError(f"{exc}. Buat dulu dengan `python -m konvergensi build`.") from None
+    cfg = load_config(args.config)
+    con = open_readonly(args.db)
     try:
         result = rakor.generate(con, period=args.period, area=args.area, role=args.role,
                                 formats=FORMAT_CHOICES[args.format], config=cfg)

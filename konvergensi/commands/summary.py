@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from konvergensi import fmt
+from konvergensi.commands import load_config, open_readonly
 from konvergensi.cli import CliError
 
 
@@ -42,17 +43,10 @@ def _pct(value, low=None, high=None) -> str:
 
 
 def run(args) -> int:
-    from konvergensi import config as kconfig
     from konvergensi import db, summary
 
-    try:
-        cfg = kconfig.load(args.config)
-    except kconfig.ConfigError as exc:
-        raise CliError(str(exc)) from None
-    try:
-        con = db.connect(args.db, read_only=True)
-    except db.DatabaseMissing as exc:
-        raise CliError(f"{exc}. Buat dulu dengan `python -m konvergensi build`.") from None
+    cfg = load_config(args.config)
+    con = open_readonly(args.db)
     try:
         try:
             area_id = summary.region_id_of_area(con, args.area) if args.area else None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from konvergensi.cli import CliError
+from konvergensi.commands import load_config
 
 
 def register(subparsers) -> None:
@@ -22,13 +22,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from konvergensi import config as config_module
     from konvergensi.sources import templates
 
-    try:
-        regions = config_module.load(args.config).regions()
-    except config_module.ConfigError as exc:
-        raise CliError(str(exc)) from None
+    regions = load_config(args.config).regions()
     args.out.mkdir(parents=True, exist_ok=True)
     for name, data in templates.all_templates(regions).items():
         (args.out / name).write_bytes(data)

@@ -438,7 +438,6 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
     # each distinct key is hashed once; the ids stay an Arrow string column (no Python strings per row)
     key_codes, key_uniques = pd.factorize(key_text)
     hashed_series = privacy.pseudonym(pd.Series(key_uniques, dtype="string"), kind="child")
-    hashed = hashed_series.to_numpy(dtype=object)
     child_id = pd.Series(hashed_series.array.take(key_codes))
 
     pos_ids, new_posyandu = _posyandu(kel_ids[idx], later.get("posyandu"), later.get("puskesmas"),
