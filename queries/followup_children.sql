@@ -19,23 +19,30 @@ recent AS (        -- ... of children measured in the scope at least once in tha
                        WHERE list_contains($kelurahan_ids::VARCHAR[], kelurahan_id))
 ),
 latest AS (        -- each child's latest measurement
-    SELECT * FROM recent
-    QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY measure_date DESC, measurement_id DESC) = 1
+    SELECT child_id, arg_max(measurement_id, (measure_date, measurement_id)) AS measurement_id
+    FROM recent GROUP BY child_id
 ),
 latest_haz AS (    -- latest valid (unflagged) length/height-for-age
-    SELECT child_id, zlen, cat_tbu, measure_date AS haz_date FROM recent
+    SELECT child_id, arg_max(zlen, (measure_date, measurement_id)) AS zlen,
+           arg_max(cat_tbu, (measure_date, measurement_id)) AS cat_tbu, max(measure_date) AS haz_date
+    FROM recent
     WHERE zlen IS NOT NULL AND coalesce(flen, 0) = 0
-    QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY measure_date DESC, measurement_id DESC) = 1
+    GROUP BY child_id
 ),
 latest_whz AS (    -- latest valid weight-for-length/height; oedema counts as severely wasted (WHO)
-    SELECT child_id, zwfl, cat_bbtb, oedema, measure_date AS whz_date FROM recent
+    SELECT child_id, arg_max(zwfl, (measure_date, measurement_id)) AS zwfl,
+           arg_max(cat_bbtb, (measure_date, measurement_id)) AS cat_bbtb,
+           arg_max(oedema, (measure_date, measurement_id)) AS oedema, max(measure_date) AS whz_date
+    FROM recent
     WHERE oedema OR (zwfl IS NOT NULL AND coalesce(fwfl, 0) = 0)
-    QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY measure_date DESC, measurement_id DESC) = 1
+    GROUP BY child_id
 ),
 monthly AS (       -- one weighing per child and month (the month's latest)
-    SELECT child_id, period, weight_kg, weight_up FROM recent
+    SELECT child_id, period, arg_max(weight_kg, (measure_date, measurement_id)) AS weight_kg,
+           arg_max(weight_up, (measure_date, measurement_id)) AS weight_up
+    FROM recent
     WHERE weight_kg IS NOT NULL
-    QUALIFY row_number() OVER (PARTITION BY child_id, period ORDER BY measure_date DESC, measurement_id DESC) = 1
+    GROUP BY child_id, period
 ),
 weighings AS (     -- "tidak naik" (T): as recorded (N/T), else weight not above last month's weight
     SELECT child_id, period,
@@ -66,11 +73,12 @@ listed AS (
         coalesce(w.oedema OR w.zwfl < -2, FALSE) AS wasted,
         t2.child_id IS NOT NULL AS t2,
         l.period < ($period - INTERVAL 1 MONTH)::DATE AS not_measured
-    FROM latest AS l
-    JOIN children AS c USING (child_id)
-    LEFT JOIN latest_haz AS h USING (child_id)
-    LEFT JOIN latest_whz AS w USING (child_id)
-    LEFT JOIN t2 USING (child_id)
+    FROM latest AS lm
+    JOIN recent AS l ON l.measurement_id = lm.measurement_id
+    JOIN children AS c ON c.child_id = l.child_id
+    LEFT JOIN latest_haz AS h ON h.child_id = l.child_id
+    LEFT JOIN latest_whz AS w ON w.child_id = l.child_id
+    LEFT JOIN t2 ON t2.child_id = l.child_id
     WHERE c.birth_date IS NULL OR date_diff('day', c.birth_date, $period::DATE) <= 1826
 )
 SELECT
