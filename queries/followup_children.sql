@@ -23,25 +23,23 @@ latest AS (        -- each child's latest measurement
     FROM recent GROUP BY child_id
 ),
 latest_haz AS (    -- latest valid (unflagged) length/height-for-age
-    SELECT child_id, arg_max(zlen, (measure_date, measurement_id)) AS zlen,
-           arg_max(cat_tbu, (measure_date, measurement_id)) AS cat_tbu, max(measure_date) AS haz_date
-    FROM recent
-    WHERE zlen IS NOT NULL AND coalesce(flen, 0) = 0
-    GROUP BY child_id
+    SELECT r.child_id, r.zlen, r.cat_tbu, r.measure_date AS haz_date
+    FROM (SELECT arg_max(measurement_id, (measure_date, measurement_id)) AS measurement_id
+          FROM recent WHERE zlen IS NOT NULL AND coalesce(flen, 0) = 0 GROUP BY child_id) AS pick
+    JOIN recent AS r USING (measurement_id)
 ),
 latest_whz AS (    -- latest valid weight-for-length/height; oedema counts as severely wasted (WHO)
-    SELECT child_id, arg_max(zwfl, (measure_date, measurement_id)) AS zwfl,
-           arg_max(cat_bbtb, (measure_date, measurement_id)) AS cat_bbtb,
-           arg_max(oedema, (measure_date, measurement_id)) AS oedema, max(measure_date) AS whz_date
-    FROM recent
-    WHERE oedema OR (zwfl IS NOT NULL AND coalesce(fwfl, 0) = 0)
-    GROUP BY child_id
+    SELECT r.child_id, r.zwfl, r.cat_bbtb, r.oedema, r.measure_date AS whz_date
+    FROM (SELECT arg_max(measurement_id, (measure_date, measurement_id)) AS measurement_id
+          FROM recent WHERE oedema OR (zwfl IS NOT NULL AND coalesce(fwfl, 0) = 0) GROUP BY child_id) AS pick
+    JOIN recent AS r USING (measurement_id)
 ),
 monthly AS (       -- one weighing per child and month (the month's latest)
     SELECT child_id, period, arg_max(weight_kg, (measure_date, measurement_id)) AS weight_kg,
            arg_max(weight_up, (measure_date, measurement_id)) AS weight_up
     FROM recent
     WHERE weight_kg IS NOT NULL
+      AND period >= ($period - INTERVAL 3 MONTH)::DATE   -- 2T looks at most 3 months back (see t2)
     GROUP BY child_id, period
 ),
 weighings AS (     -- "tidak naik" (T): as recorded (N/T), else weight not above last month's weight
