@@ -30,6 +30,27 @@ def demo_db(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def empty_db(tmp_path_factory) -> Path:
+    """`build --empty` of the configured region (Kota Kupang), built once per session: copy it, never
+    write to it (fixture `db_path`)."""
+    from konvergensi import build
+
+    path = tmp_path_factory.mktemp("empty") / "kosong.duckdb"
+    build.build(path, source="empty")
+    return path
+
+
+@pytest.fixture
+def db_path(empty_db, tmp_path) -> Path:
+    """A fresh copy of the empty database for one test to import into."""
+    import shutil
+
+    path = tmp_path / "konvergensi.duckdb"
+    shutil.copyfile(empty_db, path)
+    return path
+
+
+@pytest.fixture(scope="session")
 def tiny_config(tmp_path_factory) -> Path:
     """Config file of the tiny region (Kabupaten Contoh, 3 kelurahan); see tests/tiny_dataset.py."""
     import tiny_dataset

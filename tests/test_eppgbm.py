@@ -3,7 +3,6 @@
 import datetime
 import hashlib
 import json
-import shutil
 
 import duckdb
 import numpy as np
@@ -11,7 +10,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from konvergensi import build, config, export, growth, importing, privacy
+from konvergensi import config, export, growth, importing, privacy
 from konvergensi.cli import main
 from konvergensi.sources import common, eppgbm
 
@@ -44,20 +43,6 @@ def write_xlsx(path, rows, header=HEADER, titles=("LAPORAN HASIL PENGUKURAN BALI
 @pytest.fixture(autouse=True)
 def secret_key(monkeypatch):
     monkeypatch.setenv("KONVERGENSI_SECRET_KEY", KEY)
-
-
-@pytest.fixture(scope="module")
-def empty_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("db") / "kosong.duckdb"
-    build.build(path, source="empty")
-    return path
-
-
-@pytest.fixture
-def db_path(empty_db, tmp_path):
-    path = tmp_path / "konvergensi.duckdb"
-    shutil.copyfile(empty_db, path)
-    return path
 
 
 @pytest.fixture(scope="module")

@@ -2,32 +2,17 @@
 
 import datetime
 import json
-import shutil
 
 import duckdb
 import pandas as pd
 import pytest
 
-from konvergensi import build, db, importing
+from konvergensi import db, importing
 
 
 @pytest.fixture(autouse=True)
 def secret_key(monkeypatch):
     monkeypatch.setenv("KONVERGENSI_SECRET_KEY", "kunci-uji-importing")
-
-
-@pytest.fixture(scope="module")
-def empty_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("db") / "kosong.duckdb"
-    build.build(path, source="empty")
-    return path
-
-
-@pytest.fixture
-def db_path(empty_db, tmp_path):
-    path = tmp_path / "konvergensi.duckdb"
-    shutil.copyfile(empty_db, path)
-    return path
 
 
 def query(path, sql):
