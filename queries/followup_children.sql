@@ -6,17 +6,21 @@
 -- Children on the list: measured at least once in the 12 months up to the period and under 60 months
 -- (1826 days) on the first day of the period; listed under the posyandu/kelurahan of their latest
 -- measurement (else those registered in `children`).
-WITH window_measurements AS (   -- the 12 months up to and including the period
-    SELECT m.*
+WITH scope_children AS (   -- children measured in the scope at least once in the 12 months up to the
+                          -- period (a cheap pre-filter on two columns: the final scope test uses where
+                          -- the child was measured last)
+    SELECT DISTINCT child_id
+    FROM measurements
+    WHERE period <= $period AND period > ($period - INTERVAL 12 MONTH)
+      AND ($kelurahan_ids::VARCHAR[] IS NULL OR kelurahan_id IN (SELECT unnest($kelurahan_ids::VARCHAR[])))
+),
+recent AS (        -- their measurements of those 12 months (anywhere: a child may have moved)
+    SELECT m.measurement_id, m.child_id, m.measure_date, m.period, m.kelurahan_id, m.posyandu_id,
+           m.weight_kg, m.lenhei_cm, m.oedema, m.weight_up, m.zlen, m.flen, m.zwfl, m.fwfl,
+           m.cat_tbu, m.cat_bbtb
     FROM measurements AS m
     WHERE m.period <= $period AND m.period > ($period - INTERVAL 12 MONTH)
-),
-recent AS (        -- ... of children measured in the scope at least once in that window (a cheap
-                   -- pre-filter: the final scope test uses where the child was measured last)
-    SELECT * FROM window_measurements
-    WHERE $kelurahan_ids::VARCHAR[] IS NULL
-       OR child_id IN (SELECT child_id FROM window_measurements
-                       WHERE list_contains($kelurahan_ids::VARCHAR[], kelurahan_id))
+      AND m.child_id IN (SELECT child_id FROM scope_children)
 ),
 latest AS (        -- each child's latest measurement
     SELECT child_id, arg_max(measurement_id, (measure_date, measurement_id)) AS measurement_id
