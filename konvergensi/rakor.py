@@ -253,7 +253,13 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
 
     area_id, level, label = resolve_area(con, area)
     top = _regions(con)
-    top_id = top[top.level == "kabkota"].sort_values("region_id").region_id.iloc[0]
+    kabkota = top[top.level == "kabkota"].sort_values("region_id")
+    parent = dict(zip(top.region_id, top.parent_id))
+    top_id = area_id                      # the kabupaten/kota of the area (a province holds several)
+    while parent.get(top_id) in parent:
+        top_id = parent[top_id]
+    if top_id not in set(kabkota.region_id):
+        top_id = kabkota.region_id.iloc[0]
     try:
         period = summary.month_start(period) if period is not None else summary.latest_period(con)
     except ValueError as exc:
@@ -261,7 +267,7 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     if period is None:
         raise RakorError("basis data belum berisi data pengukuran: tidak ada periode untuk bahan rakor")
     info = db.build_info(con)
-    region_name = info.get("region_name") or top[top.region_id == top_id].name.iloc[0]
+    region_name = (info.get("region_name") if len(kabkota) == 1 else None) or top[top.region_id == top_id].name.iloc[0]
 
     now_raw = summary.headline(con, period, area_id, None, None, cfg)
     if not now_raw["children_measured"]:

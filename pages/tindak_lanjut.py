@@ -31,6 +31,12 @@ if role == "petugas":
         st.stop()
     names = [filters.regions().name(k) for k in kelurahan_ids]
     st.caption(f"Wilayah kerja Anda: {len(kelurahan_ids)} kelurahan ({', '.join(names)}).")
+elif len(filters.regions().roots) > 1:
+    # A province database: one kabupaten/kota's list at a time (a province-wide list of 100,000+
+    # children is not a visiting list, and takes seconds to compute).
+    reg = filters.regions()
+    root = st.selectbox("Kabupaten/Kota", reg.roots, format_func=reg.name, key="tl_kabkota")
+    kelurahan_ids = reg.kelurahan_of(root)
 
 months = filters.periods()
 if not months:

@@ -1,4 +1,4 @@
-"""The shared filter bar: period, area (kota > kecamatan > kelurahan), age group, sex.
+"""The shared filter bar: period, area ([kabupaten/kota >] kecamatan > kelurahan), age group, sex.
 
 State lives in the URL (`st.query_params`) so a copied link reproduces the view:
 
@@ -7,6 +7,9 @@ State lives in the URL (`st.query_params`) so a copied link reproduces the view:
 Precedence when a page opens: the URL, then the values last used in this session (Streamlit clears
 the query string when the user switches page), then the defaults (latest month, whole region, all
 ages, both sexes). Invalid URL values fall back to the default silently.
+
+A database may hold several kabupaten/kota (a province): the bar then starts with a kabupaten/kota
+choice (default the first by name) and `wilayah` names any area of any of them.
 
 Usage in a page:
 
@@ -34,6 +37,7 @@ SEX_CODE = {"semua": None, "L": 1, "P": 2}
 URL_KEYS = {"period": "periode", "area": "wilayah", "age": "umur", "sex": "jk"}
 _STATE = "_filters"              # last values used in this session (survives page switches)
 _W_PERIOD, _W_KEC, _W_KEL, _W_AGE, _W_SEX = "f_period", "f_kecamatan", "f_kelurahan", "f_age", "f_sex"
+_W_ROOT = "f_kabkota"            # only shown when the database holds several kabupaten/kota
 ALL = ""                         # option value meaning "all kecamatan / all kelurahan"
 
 
@@ -43,7 +47,7 @@ class Filters:
     area_id: str                   # region_id of the selected area (kota, kecamatan or kelurahan)
     area_level: str                # 'kabkota' | 'kecamatan' | 'kelurahan'
     area_name: str                 # e.g. 'Kecamatan Maulafa'
-    region_id: str                 # the kabupaten/kota (top of the hierarchy)
+    region_id: str                 # the kabupaten/kota of the area (top of the hierarchy)
     kecamatan_id: str | None
     kelurahan_id: str | None
     age_group: str | None          # None (all), '0-23', '24-59'
@@ -81,13 +85,26 @@ class Regions:
         self.frame = frame
         self.by_id = {r.region_id: r for r in frame.itertuples(index=False)}
         top = frame[frame.level == "kabkota"]
-        self.root_id = top.region_id.iloc[0] if len(top) else ALL
+        self.roots: list[str] = top.region_id.tolist()          # kabupaten/kota, by name
+        self.root_id = self.roots[0] if self.roots else ALL     # the default one
         self.root_name = top.name.iloc[0] if len(top) else "Semua wilayah"
 
     def children(self, parent_id: str, level: str) -> list[str]:
         f = self.frame
         return f[(f.level == level) & (f.parent_id == parent_id)].region_id.tolist() if parent_id else \
             f[f.level == level].region_id.tolist()
+
+    def root_of(self, region_id: str | None) -> str:
+        """The kabupaten/kota an area belongs to (the default one for an unknown id)."""
+        r = self.by_id.get(region_id or "")
+        while r is not None and r.level != "kabkota" and r.parent_id in self.by_id:
+            r = self.by_id[r.parent_id]
+        return r.region_id if r is not None and r.level == "kabkota" else self.root_id
+
+    def kelurahan_of(self, region_id: str) -> list[str]:
+        """Every kelurahan of an area (itself for a kelurahan)."""
+        return [k for k in self.frame[self.frame.level == "kelurahan"].region_id
+                if region_id in (k, self.by_id[k].parent_id, self.root_of(k))]
 
     def name(self, region_id: str | None) -> str:
         if not region_id or region_id not in self.by_id:
@@ -96,9 +113,11 @@ class Regions:
 
     def label(self, region_id: str | None) -> str:
         """'Kota Kupang', 'Kecamatan Maulafa', 'Kelurahan Oebobo'."""
-        if not region_id or region_id not in self.by_id or region_id == self.root_id:
+        if not region_id or region_id not in self.by_id:
             return self.root_name
         r = self.by_id[region_id]
+        if r.level == "kabkota":
+            return r.name
         return f"{'Kecamatan' if r.level == 'kecamatan' else 'Kelurahan'} {r.name}"
 
     def split(self, region_id: str | None) -> tuple[str | None, str | None]:
@@ -134,6 +153,7 @@ def select_area(region_id: str | None) -> None:
     """Drill down to an area. Call from a widget callback (before the filter bar is drawn again)."""
     reg = regions()
     kec, kel = reg.split(region_id)
+    st.session_state[_W_ROOT] = reg.root_of(region_id)
     st.session_state[_W_KEC] = kec or ALL
     st.session_state[_W_KEL] = kel or ALL
     saved = dict(st.session_state.get(_STATE, {}))
@@ -158,6 +178,8 @@ def filter_bar(*, show_period: bool = True, show_subgroups: bool = True) -> Filt
     month_keys = [fmt.period_key(m) for m in months] or [fmt.period_key(latest)]
     if _W_PERIOD not in st.session_state or st.session_state[_W_PERIOD] not in month_keys:
         st.session_state[_W_PERIOD] = init["period"] if init["period"] in month_keys else month_keys[0]
+    if _W_ROOT not in st.session_state or st.session_state[_W_ROOT] not in reg.roots:
+        st.session_state[_W_ROOT] = reg.root_of(init["area"])
     if _W_KEC not in st.session_state:
         kec, kel = reg.split(init["area"])
         st.session_state[_W_KEC] = kec or ALL
@@ -167,7 +189,9 @@ def filter_bar(*, show_period: bool = True, show_subgroups: bool = True) -> Filt
     if _W_SEX not in st.session_state:
         st.session_state[_W_SEX] = init["sex"] if init["sex"] in SEXES else "semua"
 
-    kecamatan = [ALL] + reg.children(reg.root_id if reg.root_id != ALL else "", "kecamatan")
+    several = len(reg.roots) > 1
+    root = st.session_state[_W_ROOT] if several else reg.root_id
+    kecamatan = [ALL] + reg.children(root if root != ALL else "", "kecamatan")
     if st.session_state[_W_KEC] not in kecamatan:
         st.session_state[_W_KEC] = ALL
     kec_now = st.session_state[_W_KEC]
@@ -175,7 +199,12 @@ def filter_bar(*, show_period: bool = True, show_subgroups: bool = True) -> Filt
     if st.session_state.get(_W_KEL, ALL) not in kelurahan:
         st.session_state[_W_KEL] = ALL
 
-    cols = st.columns([1.1, 1.2, 1.2, 1.1, 1.1] if show_subgroups else [1, 1.2, 1.2])
+    widths = ([1.1, 1.2, 1.2, 1.1, 1.1] if show_subgroups else [1, 1.2, 1.2])
+    cols = st.columns(widths[:1] + [1.3] + widths[1:] if several else widths)
+    if several:
+        with cols[1]:
+            st.selectbox("Kabupaten/Kota", reg.roots, key=_W_ROOT, format_func=reg.name)
+        cols = cols[:1] + cols[2:]
     with cols[0]:
         if show_period:
             st.selectbox("Periode", month_keys, key=_W_PERIOD, format_func=lambda k: fmt.month(fmt.parse_period(k)))
@@ -183,7 +212,7 @@ def filter_bar(*, show_period: bool = True, show_subgroups: bool = True) -> Filt
             st.markdown(f"**Data s.d.**  \n{fmt.month(latest)}")
     with cols[1]:
         st.selectbox("Kecamatan", kecamatan, key=_W_KEC,
-                     format_func=lambda r: f"Semua ({reg.root_name})" if r == ALL else reg.name(r))
+                     format_func=lambda r: f"Semua ({reg.name(root)})" if r == ALL else reg.name(r))
     with cols[2]:
         st.selectbox("Kelurahan", kelurahan, key=_W_KEL, disabled=not kec_now,
                      format_func=lambda r: "Semua kelurahan" if r == ALL else reg.name(r))
@@ -198,7 +227,7 @@ def filter_bar(*, show_period: bool = True, show_subgroups: bool = True) -> Filt
         period_key = month_keys[0]
     kec_id = st.session_state[_W_KEC] or None
     kel_id = (st.session_state[_W_KEL] or None) if kec_id else None
-    area_id = kel_id or kec_id or reg.root_id
+    area_id = kel_id or kec_id or root
     age = st.session_state[_W_AGE]
     sex = st.session_state[_W_SEX]
 
@@ -213,7 +242,7 @@ def filter_bar(*, show_period: bool = True, show_subgroups: bool = True) -> Filt
         area_id=area_id,
         area_level=level,
         area_name=reg.label(area_id),
-        region_id=reg.root_id,
+        region_id=root,
         kecamatan_id=kec_id,
         kelurahan_id=kel_id,
         age_group=None if age == "semua" else age,
