@@ -376,3 +376,23 @@ def test_any_number_with_a_decimal_comma_or_point_reads_back(values):
     numbers, bad = common.parse_numbers(pd.Series(text, dtype=object))
     assert not bad.any()
     np.testing.assert_allclose(numbers, [float(v) for v in values])
+
+
+def test_a_name_two_kelurahan_share_matches_neither_and_the_reason_asks_for_the_code():
+    # two desa "Oelnasi" in different kecamatan (it happens within one kabupaten, and across a province)
+    frame = pd.DataFrame({
+        "region_id": ["01", "01.01", "01.02", "01.01.2001", "01.02.2001", "01.02.2002"],
+        "level": ["kabkota", "kecamatan", "kecamatan", "kelurahan", "kelurahan", "kelurahan"],
+        "name": ["Kab", "Kupang Tengah", "Takari", "Oelnasi", "Oelnasi", "Noelbaki"],
+        "parent_id": [None, "01", "01", "01.01", "01.02", "01.02"],
+        "official_code": [None, None, None, "01.01.2001", "01.02.2001", "01.02.2002"]})
+    matcher = common.RegionMatcher(frame)
+    ids, unknown_mask, unknown = matcher.match(pd.Series(["Oelnasi", "Desa Oelnasi", "01.02.2001", "Noelbaki"]))
+    assert ids.tolist() == [None, None, "01.02.2001", "01.02.2002"]
+    assert unknown_mask.tolist() == [True, True, False, False]
+    assert unknown == {"Oelnasi": None, "Desa Oelnasi": None}     # no guess offered
+    assert matcher.unknown_reason("Kelurahan", "Oelnasi") == (
+        'Kelurahan "Oelnasi" ada lebih dari satu (Oelnasi (Kupang Tengah); Oelnasi (Takari)); '
+        "isi kode kelurahan (kode Kemendagri) agar tidak tertukar")
+    assert matcher.unknown_reason("Kelurahan", "Atlantis", "Noelbaki") == \
+        'Kelurahan "Atlantis" tidak dikenal; maksud Anda "Noelbaki"?'

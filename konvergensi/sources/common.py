@@ -669,16 +669,26 @@ class RegionMatcher:
 
     `regions` has columns region_id, level, name and optionally official_code, aliases (list),
     parent_id. Matching order: official code (with or without dots), region_id, normalised name,
-    normalised alias (regions.aliases and KNOWN_ALIASES)."""
+    normalised alias (regions.aliases and KNOWN_ALIASES). A name borne by two regions of the level (two
+    desa "Oelnasi" in different kecamatan, or in two kabupaten of a province database) matches neither:
+    guessing would put children in the wrong place; `ambiguous(text)` names the candidates so the
+    reject can ask for the code."""
 
     def __init__(self, regions: pd.DataFrame, level: str = "kelurahan"):
         frame = regions if "level" not in regions else regions[regions["level"] == level]
         self.level = level
         self.names: dict[str, str] = {}  # region_id -> display name
         self.by_key: dict[str, str] = {}  # normalised name/alias/code -> region_id
+        parents = dict(zip(regions["region_id"].astype(str), regions["name"].astype(str))) \
+            if "parent_id" in regions else {}
+        self.ambiguous_names: dict[str, list[str]] = {}   # normalised name -> 'Name (parent)' of each
         for row in frame.itertuples(index=False):
             rid = str(row.region_id)
             self.names[rid] = str(row.name)
+            parent = parents.get(str(getattr(row, "parent_id", "")), "")
+            self.ambiguous_names.setdefault(normalise_name(row.name), []).append(
+                f"{row.name} ({parent})" if parent else f"{row.name} [{rid}]")
+        self.ambiguous_names = {k: v for k, v in self.ambiguous_names.items() if len(v) > 1}
         for row in frame.itertuples(index=False):
             rid = str(row.region_id)
             for code in (rid, getattr(row, "official_code", None)):
@@ -702,12 +712,28 @@ class RegionMatcher:
         digits = _digits(text)
         if digits and len(digits) >= 6 and ("#" + digits) in self.by_key:
             return self.by_key["#" + digits]
-        return self.by_key.get(normalise_name(text))
+        key = normalise_name(text)
+        return None if key in self.ambiguous_names else self.by_key.get(key)
+
+    def ambiguous(self, text) -> list[str] | None:
+        """The regions sharing this name ('Oelnasi (Kupang Tengah)', ...), or None when it is not shared."""
+        if text is None or (isinstance(text, float) and np.isnan(text)):
+            return None
+        return self.ambiguous_names.get(normalise_name(text))
+
+    def unknown_reason(self, what: str, text, suggestion=None) -> str:
+        """Why a name did not match, for the rejected row."""
+        shared = self.ambiguous(text)
+        if shared:
+            return (f'{what} "{text}" ada lebih dari satu ({"; ".join(shared)}); '
+                    f"isi kode {what.lower()} (kode Kemendagri) agar tidak tertukar")
+        reason = f'{what} "{text}" tidak dikenal'
+        return reason + (f'; maksud Anda "{suggestion}"?' if suggestion else "")
 
     def suggest(self, text) -> str | None:
         """Closest known name (difflib), or None."""
         key = normalise_name(text)
-        if not key:
+        if not key or key in self.ambiguous_names:
             return None
         keys = list(self._name_keys) + [k for k in self.by_key if not k.startswith("#")]
         got = difflib.get_close_matches(key, keys, n=1, cutoff=0.75)

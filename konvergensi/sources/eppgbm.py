@@ -356,8 +356,7 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
         where = np.flatnonzero(unknown_mask)
         texts = common.clean_objects(col("kelurahan").iloc[where]).to_numpy(dtype=object)
         reasons = np.full(n, None, dtype=object)
-        reasons[where] = [f'Kelurahan "{t}" tidak dikenal; maksud Anda "{unknown.get(t)}"?' if unknown.get(t)
-                          else f'Kelurahan "{t}" tidak dikenal' for t in texts]
+        reasons[where] = [matcher.unknown_reason("Kelurahan", t, unknown.get(t)) for t in texts]
         rejects.add(unknown_mask, "kelurahan", reasons)
         still = set(texts)
     # only names actually left unmatched (a row may have been matched by its code column)

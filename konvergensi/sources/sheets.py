@@ -415,7 +415,8 @@ def _regions_match(ctx: _Ctx, regions: pd.DataFrame, column: str = "kelurahan") 
     ids, unknown_mask, unknown = matcher.match(ctx.typed[column].astype(object).where(ctx.typed[column].notna(), None))
     if unknown_mask.any():
         texts = ctx.typed[column].to_numpy(dtype=object)
-        reasons = np.array([_unknown_reason("Kelurahan", t, unknown.get(str(t).strip())) for t in texts], dtype=object)
+        reasons = np.array([matcher.unknown_reason("Kelurahan", t, unknown.get(str(t).strip())) for t in texts],
+                           dtype=object)
         ctx.rejects.add(unknown_mask, column, reasons)
         ctx.unknown.update(unknown)
     return ids
@@ -482,7 +483,8 @@ def _finish_posyandu(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
         given = t["puskesmas"].notna().to_numpy()
         pkm, unknown_mask, unknown = matcher.match(t["puskesmas"].astype(object).where(t["puskesmas"].notna(), None))
         if unknown_mask.any():
-            reasons = np.array([_unknown_reason("Puskesmas", v, unknown.get(str(v).strip())) for v in t["puskesmas"].to_numpy(dtype=object)], dtype=object)
+            reasons = np.array([matcher.unknown_reason("Puskesmas", v, unknown.get(str(v).strip()))
+                                for v in t["puskesmas"].to_numpy(dtype=object)], dtype=object)
             ctx.rejects.add(unknown_mask & given, "puskesmas", reasons)
     _validate(ctx, [
         ("kader_count", "jumlah kader tidak boleh negatif atau lebih dari 100", _between("kader_count", 0, 100)),
