@@ -100,25 +100,30 @@ class Config:
         regions = self.regions()
         kel = regions[regions.level == "kelurahan"]
         kec = regions[regions.level == "kecamatan"]
-        kel_by_key = {name_key(n): rid for n, rid in zip(kel.name, kel.region_id)}
+        kel_by_key = _keys(kel)
         for canonical, others in self.aliases.items():
             rid = kel_by_key.get(name_key(canonical))
             for other in others:
                 if rid:
                     kel_by_key.setdefault(name_key(other), rid)
-        kec_by_key = {name_key(n): rid for n, rid in zip(kec.name, kec.region_id)}
+        kec_by_key = _keys(kec)
+
+        def find(keys: dict, text: str, what: str, pkm: str) -> str:
+            rid = keys.get(name_key(text), keys.get(str(text).strip()))
+            if rid is AMBIGUOUS:
+                raise ConfigError(f"{self.path.name}: puskesmas {pkm}: {what} {text!r} ada lebih dari satu; "
+                                  "tulis kodenya (region_id)")
+            if rid is None:
+                raise ConfigError(f"{self.path.name}: puskesmas {pkm}: {what} {text!r} tidak dikenal")
+            return rid
+
         rows, links = [], []
         for p in self.puskesmas:
             pid = "pkm-" + slug(p["name"])
-            kec_id = kec_by_key.get(name_key(p.get("kecamatan", "")))
-            if p.get("kecamatan") and kec_id is None:
-                raise ConfigError(f"{self.path.name}: puskesmas {p['name']}: kecamatan {p['kecamatan']!r} tidak dikenal")
+            kec_id = find(kec_by_key, p["kecamatan"], "kecamatan", p["name"]) if p.get("kecamatan") else None
             rows.append({"puskesmas_id": pid, "name": f"Puskesmas {p['name']}", "kecamatan_id": kec_id})
             for k in p.get("kelurahan", []):
-                rid = kel_by_key.get(name_key(k))
-                if rid is None:
-                    raise ConfigError(f"{self.path.name}: puskesmas {p['name']}: kelurahan {k!r} tidak dikenal")
-                links.append({"puskesmas_id": pid, "kelurahan_id": rid})
+                links.append({"puskesmas_id": pid, "kelurahan_id": find(kel_by_key, k, "kelurahan", p["name"])})
         pk = pd.DataFrame(rows, columns=["puskesmas_id", "name", "kecamatan_id"])
         pkk = pd.DataFrame(links, columns=["puskesmas_id", "kelurahan_id"]).drop_duplicates()
         return pk, pkk
@@ -231,6 +236,17 @@ def load(path: str | os.PathLike | None = None) -> Config:
 
 
 _REGION_CACHE: dict[tuple, pd.DataFrame] = {}
+AMBIGUOUS = "\0ambiguous"
+
+
+def _keys(frame: pd.DataFrame) -> dict[str, str]:
+    """Name key and region id -> region id; a name two regions share maps to AMBIGUOUS."""
+    keys: dict[str, str] = {}
+    for name, rid in zip(frame.name, frame.region_id):
+        k = name_key(name)
+        keys[k] = AMBIGUOUS if k in keys and keys[k] != rid else rid
+    keys.update({rid: rid for rid in frame.region_id})
+    return keys
 
 
 def _regions(cfg: Config) -> pd.DataFrame:
@@ -242,19 +258,29 @@ def _regions(cfg: Config) -> pd.DataFrame:
     missing = {"kecamatan", "kelurahan"} - set(src.columns)
     if missing:
         raise ConfigError(f"{cfg.regions_csv.name}: kolom {', '.join(sorted(missing))} tidak ada")
-    for col in ("kode_kecamatan", "kode_kelurahan", "kode_pos", "point_lat", "point_lon", "area_km2"):
+    province = "kabkota" in src.columns       # a province (several kabupaten/kota) in one database
+    for col in ("kode_kabkota", "kode_kecamatan", "kode_kelurahan", "kode_pos", "point_lat", "point_lon", "area_km2"):
         if col not in src:
             src[col] = ""
+    if not province:
+        src["kabkota"] = cfg.region_name
+        src["kode_kabkota"] = cfg.region_id
     src = src.apply(lambda s: s.str.strip())
+    if province and (src.kabkota == "").any():
+        row = int(np.flatnonzero((src.kabkota == "").to_numpy())[0]) + 2
+        raise ConfigError(f"{cfg.regions_csv.name}, baris {row}: kolom kabkota kosong")
 
     def num(s: pd.Series) -> pd.Series:
         return pd.to_numeric(s.str.replace(",", ".", regex=False).replace("", None), errors="coerce").astype(float)
 
-    kec_ids = {}
-    for code, name in zip(src.kode_kecamatan, src.kecamatan):
-        kec_ids.setdefault(name, code or f"{cfg.region_id}-{slug(name)}")
-    kel_id = [code or f"{kec_ids[kec]}-{slug(name)}"
-              for code, kec, name in zip(src.kode_kelurahan, src.kecamatan, src.kelurahan)]
+    kab_ids: dict[str, str] = {}
+    for code, name in zip(src.kode_kabkota, src.kabkota):
+        kab_ids.setdefault(name, code or (cfg.region_id if not province else f"{cfg.region_id}-{slug(name)}"))
+    kec_ids: dict[tuple[str, str], str] = {}    # (kabkota, kecamatan): two kabupaten may share a kecamatan name
+    for code, kab, name in zip(src.kode_kecamatan, src.kabkota, src.kecamatan):
+        kec_ids.setdefault((kab, name), code or f"{kab_ids[kab]}-{slug(name)}")
+    kel_id = [code or f"{kec_ids[(kab, kec)]}-{slug(name)}"
+              for code, kab, kec, name in zip(src.kode_kelurahan, src.kabkota, src.kecamatan, src.kelurahan)]
     if len(set(kel_id)) != len(kel_id):
         raise ConfigError(f"{cfg.regions_csv.name}: kode/nama kelurahan ganda")
     kampung = {name_key(k) for k in cfg.kampung_kb}
@@ -265,22 +291,25 @@ def _regions(cfg: Config) -> pd.DataFrame:
         raise ConfigError(f"{cfg.path.name}: [kampung_kb] kelurahan tidak dikenal: {', '.join(sorted(unknown))}")
 
     kel_lat, kel_lon, kel_area = num(src.point_lat), num(src.point_lon), num(src.area_km2)
-    rows = [{"region_id": cfg.region_id, "level": "kabkota", "name": cfg.region_name, "parent_id": None,
-             "official_code": cfg.region_id if re.fullmatch(r"[0-9.]+", cfg.region_id) else None,
-             "postal_code": None, "area_km2": float(kel_area.sum()) if kel_area.notna().any() else None,
-             "point_lat": float(kel_lat.mean()) if kel_lat.notna().any() else None,
-             "point_lon": float(kel_lon.mean()) if kel_lon.notna().any() else None,
-             "is_kampung_kb": False, "aliases": []}]
-    for name, rid in kec_ids.items():
-        m = (src.kecamatan == name).to_numpy()
-        rows.append({"region_id": rid, "level": "kecamatan", "name": name, "parent_id": cfg.region_id,
+    rows = []
+    for name, rid in kab_ids.items():
+        m = (src.kabkota == name).to_numpy()
+        rows.append({"region_id": rid, "level": "kabkota", "name": name, "parent_id": None,
+                     "official_code": rid if re.fullmatch(r"[0-9.]+", rid) else None,
+                     "postal_code": None, "area_km2": float(kel_area[m].sum()) if kel_area[m].notna().any() else None,
+                     "point_lat": float(kel_lat[m].mean()) if kel_lat[m].notna().any() else None,
+                     "point_lon": float(kel_lon[m].mean()) if kel_lon[m].notna().any() else None,
+                     "is_kampung_kb": False, "aliases": []})
+    for (kab, name), rid in kec_ids.items():
+        m = ((src.kabkota == kab) & (src.kecamatan == name)).to_numpy()
+        rows.append({"region_id": rid, "level": "kecamatan", "name": name, "parent_id": kab_ids[kab],
                      "official_code": rid if re.fullmatch(r"[0-9.]+", rid) else None, "postal_code": None,
                      "area_km2": float(kel_area[m].sum()) if kel_area[m].notna().any() else None,
                      "point_lat": float(kel_lat[m].mean()) if kel_lat[m].notna().any() else None,
                      "point_lon": float(kel_lon[m].mean()) if kel_lon[m].notna().any() else None,
                      "is_kampung_kb": False, "aliases": []})
-    for i, (rid, name, kec) in enumerate(zip(kel_id, src.kelurahan, src.kecamatan)):
-        rows.append({"region_id": rid, "level": "kelurahan", "name": name, "parent_id": kec_ids[kec],
+    for i, (rid, name, kab, kec) in enumerate(zip(kel_id, src.kelurahan, src.kabkota, src.kecamatan)):
+        rows.append({"region_id": rid, "level": "kelurahan", "name": name, "parent_id": kec_ids[(kab, kec)],
                      "official_code": rid if re.fullmatch(r"[0-9.]+", rid) else None,
                      "postal_code": src.kode_pos.iloc[i] or None,
                      "area_km2": None if pd.isna(kel_area.iloc[i]) else float(kel_area.iloc[i]),

@@ -75,3 +75,91 @@ def test_errors_name_the_file_and_the_problem(tmp_path):
     bad.write_text("name = [")
     with pytest.raises(config.ConfigError, match="bad.toml"):
         config.load(bad)
+
+
+PROVINCE_TOML = """
+name = "provinsi_contoh"
+region_name = "Provinsi Contoh"
+region_id = "99"
+regions_csv = "provinsi_wilayah.csv"
+
+[[puskesmas]]
+name = "Pantai"
+kecamatan = "99.01.01"
+kelurahan = ["Ujung", "99.01.01.2002"]
+"""
+# Two kabupaten/kota; both have a kecamatan "Pantai" and a kelurahan "Tengah" (names repeat in a province).
+PROVINCE_CSV = """kode_kabkota,kabkota,kode_kecamatan,kecamatan,kode_kelurahan,kelurahan
+99.01,Kabupaten Contoh,99.01.01,Pantai,99.01.01.2001,Ujung
+99.01,Kabupaten Contoh,99.01.01,Pantai,99.01.01.2002,Tengah
+99.02,Kota Kedua,,Pantai,,Tengah
+99.02,Kota Kedua,,Teluk,,Pasir
+"""
+
+
+def _province(tmp_path, toml: str = PROVINCE_TOML, csv: str = PROVINCE_CSV):
+    (tmp_path / "provinsi_wilayah.csv").write_text(csv, encoding="utf-8")
+    path = tmp_path / "provinsi.toml"
+    path.write_text(toml, encoding="utf-8")
+    return config.load(path)
+
+
+def test_a_province_file_lists_its_kabupaten_kota(tmp_path):
+    regions = _province(tmp_path).regions().set_index("region_id")
+    assert regions.level.value_counts().to_dict() == {"kelurahan": 4, "kecamatan": 3, "kabkota": 2}
+    kab = regions[regions.level == "kabkota"]
+    assert dict(zip(kab.index, kab.name)) == {"99.01": "Kabupaten Contoh", "99.02": "Kota Kedua"}
+    assert kab.parent_id.isna().all()
+    # the second "Pantai" is its own kecamatan, inside Kota Kedua (ids made from the names where no code)
+    pantai = regions[(regions.level == "kecamatan") & (regions.name == "Pantai")]
+    assert sorted(pantai.parent_id) == ["99.01", "99.02"]
+    tengah = regions[regions.name == "Tengah"]
+    assert sorted(tengah.index) == ["99.01.01.2002", "99.02-pantai-tengah"]
+    assert regions.loc["99.02-pantai-tengah", "parent_id"] == "99.02-pantai"
+
+
+def test_a_province_file_refuses_names_it_cannot_place(tmp_path):
+    cfg = _province(tmp_path)
+    pk, pkk = cfg.puskesmas_tables()          # codes, or names that only one region bears
+    assert pk.kecamatan_id.tolist() == ["99.01.01"]
+    assert sorted(pkk.kelurahan_id) == ["99.01.01.2001", "99.01.01.2002"]
+    cfg = _province(tmp_path, PROVINCE_TOML.replace('kelurahan = ["Ujung", "99.01.01.2002"]',
+                                                    'kelurahan = ["Ujung", "Tengah"]'))
+    with pytest.raises(config.ConfigError, match="'Tengah' ada lebih dari satu; tulis kodenya"):
+        cfg.puskesmas_tables()
+    cfg = _province(tmp_path, PROVINCE_TOML.replace('kecamatan = "99.01.01"', 'kecamatan = "Pantai"'))
+    with pytest.raises(config.ConfigError, match="kecamatan 'Pantai' ada lebih dari satu"):
+        cfg.puskesmas_tables()
+    with pytest.raises(config.ConfigError, match="baris 3: kolom kabkota kosong"):
+        _province(tmp_path, csv=PROVINCE_CSV.replace("99.01,Kabupaten Contoh,99.01.01,Pantai,99.01.01.2002",
+                                                     "99.01,,99.01.01,Pantai,99.01.01.2002")).regions()
+
+
+def test_a_province_database_builds_and_imports_by_code_where_names_repeat(tmp_path):
+    import datetime
+
+    import duckdb
+
+    from konvergensi import build
+    from konvergensi.sources import eppgbm
+
+    cfg = _province(tmp_path)
+    path = tmp_path / "provinsi.duckdb"
+    build.build(path, source="empty", config=cfg)
+    csv = tmp_path / "ekspor.csv"
+    csv.write_text(
+        "NIK;Nama;JK;Tgl Lahir;Nama Ortu;Kode Kelurahan;Desa/Kel;Posyandu;Tanggal Pengukuran;Berat;Tinggi;Cara Ukur\n"
+        "9901010101210001;A;P;01/03/2022;Ibu A;;Tengah;Melati;15/08/2024;9,5;78,2;Berdiri\n"
+        "9901010101210002;B;L;01/03/2022;Ibu B;;Pasir;Mawar;15/08/2024;9,5;78,2;Berdiri\n"
+        "9901010101210003;C;L;01/03/2022;Ibu C;99.01.01.2002;Tengah;Kenanga;15/08/2024;9,5;78,2;Berdiri\n",
+        encoding="utf-8")
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        assert con.execute("SELECT count(*) FROM regions WHERE level = 'kabkota'").fetchone() == (2,)
+        p = eppgbm.preview(csv, con=con, config=cfg, today=datetime.date(2024, 9, 1))
+    finally:
+        con.close()
+    assert sorted(p.accepted.kelurahan_id) == ["99.01.01.2002", "99.02-teluk-pasir"]
+    (reason,) = p.rejects.reason.tolist()
+    assert reason.startswith('Kelurahan "Tengah" ada lebih dari satu (Tengah (Pantai, Kabupaten Contoh); '
+                              'Tengah (Pantai, Kota Kedua))')

@@ -392,7 +392,7 @@ def test_a_name_two_kelurahan_share_matches_neither_and_the_reason_asks_for_the_
     assert unknown_mask.tolist() == [True, True, False, False]
     assert unknown == {"Oelnasi": None, "Desa Oelnasi": None}     # no guess offered
     assert matcher.unknown_reason("Kelurahan", "Oelnasi") == (
-        'Kelurahan "Oelnasi" ada lebih dari satu (Oelnasi (Kupang Tengah); Oelnasi (Takari)); '
+        'Kelurahan "Oelnasi" ada lebih dari satu (Oelnasi (Kupang Tengah, Kab); Oelnasi (Takari, Kab)); '
         "isi kode kelurahan (kode Kemendagri) agar tidak tertukar")
     assert matcher.unknown_reason("Kelurahan", "Atlantis", "Noelbaki") == \
         'Kelurahan "Atlantis" tidak dikenal; maksud Anda "Noelbaki"?'

@@ -679,15 +679,18 @@ class RegionMatcher:
         self.level = level
         self.names: dict[str, str] = {}  # region_id -> display name
         self.by_key: dict[str, str] = {}  # normalised name/alias/code -> region_id
-        parents = dict(zip(regions["region_id"].astype(str), regions["name"].astype(str))) \
+        up = {str(r): (str(n), str(p)) for r, n, p in zip(regions["region_id"], regions["name"], regions["parent_id"])} \
             if "parent_id" in regions else {}
-        self.ambiguous_names: dict[str, list[str]] = {}   # normalised name -> 'Name (parent)' of each
+        self.ambiguous_names: dict[str, list[str]] = {}   # normalised name -> 'Name (kecamatan, kab/kota)' of each
         for row in frame.itertuples(index=False):
             rid = str(row.region_id)
             self.names[rid] = str(row.name)
-            parent = parents.get(str(getattr(row, "parent_id", "")), "")
+            where, at = [], up.get(rid, ("", ""))[1]
+            while at in up and len(where) < 2:
+                where.append(up[at][0])
+                at = up[at][1]
             self.ambiguous_names.setdefault(normalise_name(row.name), []).append(
-                f"{row.name} ({parent})" if parent else f"{row.name} [{rid}]")
+                f"{row.name} ({', '.join(where)})" if where else f"{row.name} [{rid}]")
         self.ambiguous_names = {k: v for k, v in self.ambiguous_names.items() if len(v) > 1}
         for row in frame.itertuples(index=False):
             rid = str(row.region_id)
