@@ -421,11 +421,14 @@ def _scorecard(rng, kel_ids, kel_haz) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------------------- main
 
 def write_config(out: Path, regions_table: pd.DataFrame) -> Path:
-    """A config file for the province database (thresholds as the defaults; regions CSV of all kelurahan,
-    which the build's config tables use but the generated `regions` table replaces)."""
+    """A config file for the province database (thresholds as the defaults; a province regions CSV with
+    kabupaten/kota columns, which gives the same regions as the generated `regions` table)."""
     kel = regions_table[regions_table.level == "kelurahan"]
     kec_name = dict(zip(regions_table.region_id, regions_table.name))
-    csv = pd.DataFrame({"kode_kecamatan": kel.parent_id, "kecamatan": [kec_name[p] for p in kel.parent_id],
+    parent = dict(zip(regions_table.region_id, regions_table.parent_id))
+    kab = [parent[p] for p in kel.parent_id]
+    csv = pd.DataFrame({"kode_kabkota": kab, "kabkota": [kec_name[k] for k in kab],
+                        "kode_kecamatan": kel.parent_id, "kecamatan": [kec_name[p] for p in kel.parent_id],
                         "kode_kelurahan": kel.region_id, "kelurahan": kel.name, "kode_pos": "",
                         "point_lat": kel.point_lat, "point_lon": kel.point_lon, "area_km2": kel.area_km2})
     csv.to_csv(out / "ntt_sintetis_wilayah.csv", index=False)

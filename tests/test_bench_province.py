@@ -7,6 +7,7 @@ import importlib.util
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from konvergensi import build, db
@@ -73,3 +74,21 @@ def test_page_queries_read_the_province_database(built):
         assert len(trend) == 46            # January 2023 - October 2026, every month measured
     finally:
         con.close()
+
+
+def test_the_province_config_gives_the_generated_regions(province, built, tmp_path):
+    """The bench's config file is a province file (kode_kabkota,kabkota columns): loading it gives the
+    same kabupaten/kota, kecamatan and kelurahan as the generated table, so imports into the province
+    database match against the same regions."""
+    from konvergensi import config
+
+    path, _summary, _rows = built
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        stored = con.execute("SELECT region_id, level, name, parent_id FROM regions ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    cfg = config.load(path.parent / "ntt_sintetis.toml")
+    loaded = cfg.regions().sort_values("region_id")
+    assert [(r.region_id, r.level, r.name, None if pd.isna(r.parent_id) else r.parent_id)
+            for r in loaded.itertuples()] == stored
