@@ -189,3 +189,12 @@ def test_nullable_counts_and_empty_frame():
     assert out.m.tolist() == [40, 50, 60]
     empty = suppress_frame(frame.iloc[0:0], ["n", "m"], ["prevalence"])
     assert empty.empty and list(empty.columns) == ["n", "m"]
+
+
+def test_mask_travels_with_derived_frames_without_a_copy():
+    # pandas deep-copies attrs on every operation; the mask is shared instead (it is never edited in place)
+    out = suppress_frame(pd.DataFrame({"n": [3, 7, 0, 20], "name": list("abcd")}), ["n"])
+    derived = out.assign(x=1)[["name", "n"]].sort_values("name").reset_index(drop=True)
+    assert derived.attrs["suppressed"] is out.attrs["suppressed"]
+    assert derived.attrs["suppressed"] == {"n": [PRIMARY, SECONDARY, None, None]}
+    assert isinstance(derived.attrs["suppressed"], suppress.Mask)
