@@ -95,3 +95,23 @@ def media_stores(monkeypatch) -> list:
 
     monkeypatch.setattr(MemoryMediaFileStorage, "__init__", init)
     return stores
+
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def open_page(page: str, *, session: dict | None = None, params: dict | None = None, app: str = APP):
+    """Run a page the way the server does (app.py's navigation; `page` '' runs `app` alone) with this
+    session state and URL, in Streamlit's AppTest; fails on any exception the page raised."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(app, default_timeout=60)
+    for key, value in (session or {}).items():
+        at.session_state[key] = value
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    if page:
+        at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at

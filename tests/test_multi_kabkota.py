@@ -19,6 +19,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+import conftest
 import tiny_dataset
 from konvergensi import auth, build, config, db, fmt, growth, summary
 
@@ -87,15 +88,7 @@ def env(monkeypatch, two_kabkota_db, tiny_config, tmp_path):
 
 
 def open_page(page: str, params: dict | None = None, session: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (session or {"role": "petugas"}).items():
-        at.session_state[key] = value
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return conftest.open_page(page, session=session or {"role": "petugas"}, params=params)
 
 
 def selectbox(at: AppTest, label: str):

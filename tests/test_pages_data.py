@@ -14,6 +14,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+import conftest
 import quality_db
 import upload_files
 from upload_files import XLSX_MIME, count
@@ -38,16 +39,7 @@ def quality_path(tmp_path_factory) -> Path:
 
 
 def open_page(page: str, params: dict | None = None, role: str = "admin", **state) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.session_state["role"] = role
-    for key, value in state.items():
-        at.session_state[key] = value
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return conftest.open_page(page, session={"role": role, **state}, params=params)
 
 
 def download(stores, button) -> bytes:

@@ -17,6 +17,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import access_db
+from conftest import open_page
 from konvergensi import audit, auth, paths
 from konvergensi.ui import registry
 
@@ -112,17 +113,6 @@ def session_for(username: str) -> dict:
     return auth.load_users()[username].session()
 
 
-def open_page(page: str, *, session: dict | None = None, params: dict | None = None, app: str = APP) -> AppTest:
-    at = AppTest.from_file(app, default_timeout=60)
-    for key, value in (session or {}).items():
-        at.session_state[key] = value
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    if page:
-        at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def everything(at: AppTest, stores: list | None = None) -> bytes:
