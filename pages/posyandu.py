@@ -3,7 +3,7 @@
 import streamlit as st
 
 from konvergensi import export, fmt, posyandu
-from konvergensi.ui import data, filters, layout, tables
+from konvergensi.ui import data, filters, layout, posyandu_view, tables
 
 layout.page_header("Posyandu", "Kinerja setiap posyandu: SKDN, kader, buka, strata, dan stunting di antara balitanya.", "🏥")
 f = filters.filter_bar(show_subgroups=False)
@@ -33,71 +33,33 @@ with c5:
     layout.kpi("Perlu perhatian", fmt.number(int(attention.sum())),
                help="; ".join(f"{reason}: {fmt.number(n)}" for reason, n in reasons.items()) or None)
 
-SORTS = {"perhatian": "Perlu perhatian dulu", "ds": "D/S terendah", "nd": "N/D terendah",
-         "prevalensi": "Prevalensi stunting tertinggi", "nama": "Nama"}
 c1, c2 = st.columns([1, 2])
 with c1:
     only_attention = filters.url_choice("Tampilkan", {"semua": "Semua posyandu", "perhatian": "Hanya yang perlu perhatian"},
                                         url_key="tampil", widget="radio") == "perhatian"
 with c2:
-    sort = filters.url_choice("Urutkan", SORTS, url_key="urut", widget="select")
+    sort = filters.url_choice("Urutkan", posyandu_view.SORTS, url_key="urut", widget="select")
 
-view = table[attention] if only_attention else table
-order = {"perhatian": (["attention_count", "ds"], [False, True]), "ds": (["ds"], [True]), "nd": (["nd"], [True]),
-         "prevalensi": (["prevalence_stunting"], [False]), "nama": (["name"], [True])}[sort]
-view = view.assign(attention=view.attention.fillna("")).sort_values(order[0], ascending=order[1], na_position="last")
-
-COLUMNS = {  # column -> (header, kind for tables.styled)
-    "name": ("Posyandu", "text"), "kelurahan": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"),
-    "opened": ("Buka", "text"), "s": ("S", "count"), "k": ("K", "count"), "d": ("D", "count"), "n": ("N", "count"),
-    "ks": ("K/S", "share"), "ds": ("D/S", "share"), "nd": ("N/D", "share"), "bgm": ("BGM", "count"),
-    "bgm_d": ("BGM/D", "share"), "t2": ("2T", "count"), "ds_6m": ("D/S 6 bulan (%)", None),
-    "kader_count": ("Kader terdaftar", "count"), "kader_on_duty": ("Kader bertugas (rata-rata)", "decimal"),
-    "openings_year": ("Buka per tahun", "decimal"), "coverage": ("Cakupan layanan utama", "share"),
-    "strata_recorded": ("Strata tercatat", "text"), "strata_computed": ("Strata hitung", "text"),
-    "children_measured": ("Balita diukur", "count"), "prevalence_stunting": ("Prevalensi stunting", "percent"),
-    "attention": ("Perlu perhatian", "text"),
-}
-COUNTS, RATES = posyandu.PERFORMANCE_COUNTS, posyandu.PERFORMANCE_RATES
-view = data.for_display(view.reset_index(drop=True), COUNTS, RATES)   # publik: small counts hidden
-shown = view[list(COLUMNS)].assign(opened=view.opened.map({True: "ya", False: "tidak"}).fillna("tidak lapor"),
-                                    strata_computed=view.strata_computed.fillna("data kurang"))
-shown.attrs = view.attrs   # the suppression mask travels with the rows
-styler = tables.styled(
-    shown, {c: k for c, (_, k) in COLUMNS.items() if k},
-    {"ds": lambda v: tables.threshold_colour(v, t.ds_target), "nd": lambda v: tables.threshold_colour(v, t.nd_target),
-     "prevalence_stunting": lambda v: tables.threshold_colour(v, 20, higher_is_better=False, fair_margin=0.5),
-     "attention": lambda v: f"background-color: {tables.POOR}" if v else ""},
-    hidden_label=f"<{data.suppress_below()}",
-)
-config = {c: h for c, (h, _) in COLUMNS.items()}
+# sorted, suppressed for publik (small counts hidden), styled: built once per filters and viewer kind
+shown = data.shared(posyandu_view.table, f.period, f.area_id, data.hidden_below(), only_attention, sort)
+config = {c: h for c, (h, _) in posyandu_view.COLUMNS.items()}
 config["ds_6m"] = st.column_config.LineChartColumn("D/S 6 bulan (%)", y_min=0, y_max=100,
                                                    help="D/S per bulan, 6 bulan sampai periode terpilih")
 config["name"] = st.column_config.TextColumn("Posyandu", pinned=True)
-st.dataframe(styler, hide_index=True, placeholder=tables.PLACEHOLDER, column_config=config, height=min(38 + 35 * len(shown), 600))
+st.dataframe(shown.styler, hide_index=True, placeholder=tables.PLACEHOLDER, column_config=config,
+             height=min(38 + 35 * shown.rows, 600))
 if note := data.suppression_note():
     st.caption(note)
-st.caption(f"{fmt.number(len(view))} dari {fmt.number(len(table))} posyandu. Warna D/S dan N/D: hijau = mencapai target "
+st.caption(f"{fmt.number(shown.rows)} dari {fmt.number(len(table))} posyandu. Warna D/S dan N/D: hijau = mencapai target "
            f"({fmt.share(t.ds_target, 0)} dan {fmt.share(t.nd_target, 0)}), kuning = kurang dari 10% di bawahnya, merah = lebih rendah.")
 
-download = view[[c for c in COLUMNS if c != "ds_6m"]].assign(opened=shown.opened, strata_computed=shown.strata_computed)
-download = download.assign(**{c: download[c].astype("Float64").round(4) for c in ("ks", "ds", "nd", "bgm_d", "coverage")},
-                           prevalence_stunting=download.prevalence_stunting.astype("Float64").round(1))
-if data.suppressing():   # the file says "<5" / "*" where the screen does
-    from konvergensi import suppress
-
-    states = view.attrs.get("suppressed", {})
-    labels = {suppress.PRIMARY: suppress.label(data.suppress_below()), suppress.SECONDARY: suppress.SECONDARY_LABEL}
-    download = download.assign(**{c: [labels.get(s, v) for v, s in zip(download[c].astype(object), states[c])]
-                                  for c in COUNTS if c in download.columns and c in states})
-download = download.rename(columns={c: h for c, (h, _) in COLUMNS.items()})
 name = f"posyandu_{f.area_name.replace(' ', '_')}_{fmt.period_key(f.period)}"
 d1, d2, _ = st.columns([1, 1, 4])
 with d1:
-    st.download_button("⬇️ Unduh Excel", lambda: export.to_excel_bytes(download, "Posyandu"), f"{name}.xlsx",
+    st.download_button("⬇️ Unduh Excel", lambda: export.to_excel_bytes(shown.download, "Posyandu"), f"{name}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 with d2:
-    st.download_button("⬇️ Unduh CSV", export.to_csv_bytes(download), f"{name}.csv", "text/csv", on_click="ignore")
+    st.download_button("⬇️ Unduh CSV", shown.csv, f"{name}.csv", "text/csv", on_click="ignore")
 
 layout.definition_box("ks_ratio", "ds_ratio", "nd_ratio", "bgm_ratio", "t2", "posyandu_active", "prevalence_stunting",
                       title="Definisi indikator")

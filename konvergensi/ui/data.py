@@ -10,6 +10,10 @@
   DataFrame with `st.cache_data`, keyed on the file identity + query name + parameters.
 - `cached(fn, *args)` does the same for a function `fn(con, *args)` of the core package, e.g.
   `konvergensi.summary.headline`.
+- `shared(fn, *args)` keeps what pages build from those results and only read (figures, styled tables,
+  derived frames) in `st.cache_resource`: built once per database file and arguments, the same object
+  for every rerun and session, with no copy or unpickling per call. A warm page then costs little more
+  than sending its elements (docs/scale.md "Many users on one server").
 - A missing or unreadable file raises `konvergensi.db.DatabaseMissing`; app.py turns that into a
   friendly page. Returned DataFrames are shared between sessions: treat them as read-only (pandas 3
   copy-on-write makes accidental mutation safe, but do not rely on in-place edits).
@@ -109,6 +113,25 @@ def cached(fn: Callable, *args, **kwargs) -> Any:
     """
     _, path, ident = _current()
     return _call(path, ident, fn.__module__, fn.__qualname__, args, kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _shared(path: str, identity: str, module: str, function: str, args: tuple, kwargs: dict) -> Any:
+    import importlib
+
+    return getattr(importlib.import_module(module), function)(*args, **kwargs)
+
+
+def shared(fn: Callable, *args, **kwargs) -> Any:
+    """`fn(*args, **kwargs)` for a module-level function, computed once per database file and arguments;
+    every rerun and session gets the SAME object (st.cache_resource), so it must be treated as read-only.
+
+    For what pages build from query results: figures, styled tables, derived frames. `fn` may call
+    `query`/`cached`. Arguments are hashed by Streamlit (frames by content, not their attrs): anything
+    the result depends on, such as the viewer's suppression (`hidden_below()`), must be an argument.
+    """
+    _, path, ident = _current()
+    return _shared(path, ident, fn.__module__, fn.__qualname__, args, kwargs)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -253,11 +276,14 @@ def strata_thresholds():
 
 
 def posyandu_performance(f) -> pd.DataFrame:
-    """Every posyandu of the area with SKDN ratios, computed strata and attention reasons."""
+    """Every posyandu of the area with SKDN ratios, computed strata and attention reasons (shared: read-only)."""
+    return shared(performance_table, f.period, f.area_id)
+
+
+def performance_table(period, area_id: str) -> pd.DataFrame:
     from konvergensi import posyandu
 
-    return posyandu.performance(query("posyandu_performance", period=f.period, area_id=f.area_id),
-                                strata_thresholds())
+    return posyandu.performance(query("posyandu_performance", period=period, area_id=area_id), strata_thresholds())
 
 
 # --- Small-count suppression for the public role (UU 27/2022; konvergensi.suppress). ---
@@ -279,6 +305,12 @@ def suppress_below() -> int:
     from konvergensi import suppress
 
     return suppress.threshold(config())
+
+
+def hidden_below() -> int | None:
+    """suppress_below() when small counts are hidden from this viewer, else None: the argument that tells
+    `shared` results for the public from the others."""
+    return suppress_below() if suppressing() else None
 
 
 def for_display(frame: pd.DataFrame, count_columns=(), rate_columns=(), **options) -> pd.DataFrame:

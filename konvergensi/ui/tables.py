@@ -85,3 +85,17 @@ def styled(frame: pd.DataFrame, formats: dict[str, str], colours: dict[str, call
         if column in frame.columns:
             styler = styler.map(rule, subset=[column])
     return styler.hide(axis="index")
+
+
+def rendered(styler: Styler) -> Styler:
+    """`styler` with its cell texts and colours computed now, once.
+
+    Streamlit renders a Styler again (Styler._compute and ._translate: a format and a colour rule per
+    cell) every time st.dataframe shows it. A styler kept in `konvergensi.ui.data.shared` and rendered
+    here is shown to every session without that work. Do not restyle it afterwards.
+    """
+    styler._compute()
+    translated = styler._translate(False, False)   # the two calls Streamlit's marshall_styler makes
+    styler._compute = lambda: styler
+    styler._translate = lambda *args, **kwargs: translated
+    return styler
