@@ -33,9 +33,9 @@ trajectory = projection.trajectory(target.baseline_period, target.baseline_value
                                    target.target_value) if target else None
 proj = projection.project(series.period, series[column], until=horizon, window=window)
 
-fig = charts.trend(series, value=column, label=MEASURES[measure], kind=kind, trajectory=trajectory,
-                   projection=proj.frame if proj else None,
-                   target=(target.target_period, target.target_value) if target else None)
+fig = data.shared(charts.trend, series, value=column, label=MEASURES[measure], kind=kind, trajectory=trajectory,
+                  projection=proj.frame if proj else None,
+                  target=(target.target_period, target.target_value) if target else None)
 st.plotly_chart(fig, theme=None, config={"displayModeBar": False})
 
 as_text = fmt.number if kind == "count" else fmt.percent
@@ -88,5 +88,5 @@ sub = data.for_display(data.stunting_trend_by_subarea(f), ("measured", "stunted"
 if f.area_level != "kelurahan" and sub.subarea_id.nunique() > 1:
     level = "kecamatan" if f.area_level == "kabkota" else "kelurahan"
     st.subheader(f"Prevalensi per {level}")
-    st.plotly_chart(charts.small_multiples(sub, group="subarea", value="prevalence", label="Prevalensi (%)"),
+    st.plotly_chart(data.shared(charts.small_multiples, sub, group="subarea", value="prevalence", label="Prevalensi (%)"),
                     theme=None, config={"displayModeBar": False})

@@ -127,8 +127,9 @@ def shared(fn: Callable, *args, **kwargs) -> Any:
     every rerun and session gets the SAME object (st.cache_resource), so it must be treated as read-only.
 
     For what pages build from query results: figures, styled tables, derived frames. `fn` may call
-    `query`/`cached`. Arguments are hashed by Streamlit (frames by content, not their attrs): anything
-    the result depends on, such as the viewer's suppression (`hidden_below()`), must be an argument.
+    `query`/`cached`. Arguments are hashed by Streamlit (frames by content, not their attrs; a frame of
+    50,000 rows or more only by a sample, so pass such a frame's parameters instead): anything the
+    result depends on, such as the viewer's suppression (`hidden_below()`), must be an argument.
     """
     _, path, ident = _current()
     return _shared(path, ident, fn.__module__, fn.__qualname__, args, kwargs)
