@@ -5,7 +5,7 @@ import dataclasses
 import streamlit as st
 
 from konvergensi import fmt
-from konvergensi.ui import data, filters, layout, maps, tables
+from konvergensi.ui import data, filters, layout, maps, peta_view, tables
 
 layout.page_header("Peta", "Sebaran per kelurahan. Klik sebuah kelurahan untuk melihat rinciannya.", "🗺️")
 f = filters.filter_bar()
@@ -62,8 +62,7 @@ def _drill_down():
 
 
 if renderer == "plotly":
-    fig = maps.choropleth(kel, shapes.geojson, layer, enough=enough, hover_extra=hover,
-                          outlines=shapes.outlines, highlight=f.kelurahan_id)
+    fig = data.shared(peta_view.choropleth, kel, map_area, layer_key, enough, hover, f.kelurahan_id)
     st.plotly_chart(fig, key="peta_map", on_select=_drill_down, selection_mode="points", theme=None,
                     config={"displayModeBar": False, "scrollZoom": True})
 else:
@@ -99,17 +98,8 @@ if f.kelurahan_id:
                    "angka kelurahan ini sangat tidak pasti.")
 
 st.subheader(f"Tabel kelurahan · {f.period_label}")
-table = kel.assign(ik=[maps.wilson_text(a, b) for a, b in zip(kel.prevalence_lo, kel.prevalence_hi)],
-                   status=["" if ok else maps.INSUFFICIENT_LABEL for ok in counts.enough])
-table = table[["name", "kecamatan", "measured", "stunted", "prevalence", "ik", "change_points",
-               "prevalence_wasting", "prevalence_underweight", "ds", "prevalence_bumil_kek", "status"]]
-table.attrs = kel.attrs    # the suppression mask travels with the rows
 st.dataframe(
-    tables.styled(table, {"measured": "count", "stunted": "count", "prevalence": "percent", "change_points": "points",
-                          "prevalence_wasting": "percent", "prevalence_underweight": "percent", "ds": "share",
-                          "prevalence_bumil_kek": "percent"},
-                  {"prevalence": lambda v: tables.gradient(v, 0, 40, maps.SCALE_BAD_HIGH)},
-                  hidden_label=f"<{data.suppress_below()}"),
+    data.shared(peta_view.table, kel, counts.enough, kel.attrs.get("suppressed"), data.hidden_below()),
     hide_index=True, placeholder=tables.PLACEHOLDER,
     column_config={"name": "Kelurahan", "kecamatan": "Kecamatan", "measured": "Diukur", "stunted": "Stunting",
                    "prevalence": "Prevalensi", "ik": "IK 95%", "change_points": "Perubahan (poin)",

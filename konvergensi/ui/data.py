@@ -221,11 +221,15 @@ def stunting_target(f, indicator: str = "stunted"):
 
 
 def kelurahan_indicators(f, baseline_period=None) -> pd.DataFrame:
-    """Counts and rates per kelurahan of the filtered area (konvergensi.rates.add_rates)."""
+    """Counts and rates per kelurahan of the filtered area (konvergensi.rates.add_rates; shared: read-only)."""
+    return shared(kelurahan_table, f.period, baseline_period or f.period, f.area_id, f.age_group, f.sex)
+
+
+def kelurahan_table(period, baseline_period, area_id: str, age_group, sex) -> pd.DataFrame:
     from konvergensi import rates
 
-    frame = query("indicators_by_kelurahan", period=f.period, baseline_period=baseline_period or f.period,
-                  area_id=f.area_id, age_group=f.age_group, sex=f.sex, kek_muac=kek_muac())
+    frame = query("indicators_by_kelurahan", period=period, baseline_period=baseline_period, area_id=area_id,
+                  age_group=age_group, sex=sex, kek_muac=kek_muac())
     return rates.add_rates(frame, min_children_map())
 
 
@@ -249,10 +253,15 @@ def baseline_period(f):
 
 
 def boundaries(area_id: str):
-    """Kelurahan polygons of an area with kecamatan outlines (konvergensi.ui.maps.Boundaries) or None."""
+    """Kelurahan polygons of an area with kecamatan outlines (konvergensi.ui.maps.Boundaries) or None;
+    shared (read-only): the polygons are not copied for every rerun."""
+    return shared(boundaries_of, area_id)
+
+
+def boundaries_of(area_id: str):
     from konvergensi.ui import maps
 
-    return cached(maps.load_boundaries, area_id)
+    return maps.load_boundaries(connection(), area_id)
 
 
 def stunting_trend(f) -> pd.DataFrame:
@@ -321,13 +330,21 @@ def for_display(frame: pd.DataFrame, count_columns=(), rate_columns=(), **option
     (`rate_columns`: names known to konvergensi.suppress.KNOWN_RATES, or a mapping rate -> sources) are
     hidden by `konvergensi.suppress.suppress_frame` (with secondary suppression; `options` are passed
     on, e.g. secondary=False for a time series). Other roles get the frame unchanged.
+    The suppressed frame is computed once per frame content and `shared`: treat it as read-only.
     """
     if not suppressing():
         return frame
+    cols = tuple(c for c in count_columns if c in frame.columns)
+    # the mask of a frame suppressed before is part of the key (frames are hashed without their attrs)
+    return shared(suppressed, frame, cols, rate_columns, suppress_below(), frame.attrs.get("suppressed"), options)
+
+
+def suppressed(frame: pd.DataFrame, count_columns: tuple, rate_columns, threshold: int, prior_mask,
+               options: dict) -> pd.DataFrame:
+    """konvergensi.suppress.suppress_frame for `for_display` (prior_mask: only part of the cache key)."""
     from konvergensi import suppress
 
-    cols = [c for c in count_columns if c in frame.columns]
-    return suppress.suppress_frame(frame, cols, rate_columns, suppress_below(), **options)
+    return suppress.suppress_frame(frame, list(count_columns), rate_columns, threshold, **options)
 
 
 def record_for_display(record: dict, count_keys=(), rate_keys=()) -> dict:
