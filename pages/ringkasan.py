@@ -119,7 +119,8 @@ layout.definition_box("stunted", "prevalence_stunting", "wasted", "underweight",
 if f.area_level != "kelurahan":
     st.subheader("Kelurahan dengan prevalensi tertinggi")
     if len(lagging):
-        st.plotly_chart(charts.ranking(lagging, name="name", value="prevalence", label="Prevalensi stunting (%)"),
+        st.plotly_chart(data.shared(charts.ranking, lagging, name="name", value="prevalence",
+                                    label="Prevalensi stunting (%)"),
                         theme=None, config={"displayModeBar": False})
         st.caption(f"Hanya kelurahan dengan sedikitnya {data.min_children_map()} balita terukur "
                    "(di bawah itu angka terlalu tidak pasti). Lihat semua di halaman Peta.")
