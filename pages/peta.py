@@ -99,7 +99,7 @@ if f.kelurahan_id:
 
 st.subheader(f"Tabel kelurahan · {f.period_label}")
 st.dataframe(
-    data.shared(peta_view.table, kel, counts.enough, kel.attrs.get("suppressed"), data.hidden_below()),
+    data.shared(peta_view.table, kel, counts.enough, data.hidden_below()),
     hide_index=True, placeholder=tables.PLACEHOLDER,
     column_config={"name": "Kelurahan", "kecamatan": "Kecamatan", "measured": "Diukur", "stunted": "Stunting",
                    "prevalence": "Prevalensi", "ik": "IK 95%", "change_points": "Perubahan (poin)",

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import threading
+import weakref
 from typing import Any, Callable
 
 import duckdb
@@ -116,10 +117,42 @@ def cached(fn: Callable, *args, **kwargs) -> Any:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def _shared(path: str, identity: str, module: str, function: str, args: tuple, kwargs: dict) -> Any:
+def _shared(path: str, identity: str, module: str, function: str, key: tuple, _args: tuple, _kwargs: dict) -> Any:
     import importlib
 
-    return getattr(importlib.import_module(module), function)(*args, **kwargs)
+    return getattr(importlib.import_module(module), function)(*_args, **_kwargs)
+
+
+# id(result of shared) -> (weak reference to it, the key it was made from): a result passed on to another
+# `shared` call is keyed by that small key instead of being hashed again by content.
+_origins: dict[int, tuple[weakref.ref, tuple]] = {}
+
+
+def _remember(value: Any, key: tuple) -> None:
+    ident = id(value)
+    if ident in _origins and _origins[ident][0]() is value:
+        return
+
+    def forget(ref, ident=ident):
+        entry = _origins.get(ident)
+        if entry is not None and entry[0] is ref:
+            _origins.pop(ident, None)
+
+    try:
+        _origins[ident] = (weakref.ref(value, forget), key)
+    except TypeError:   # None, numbers, ...: nothing to remember
+        pass
+
+
+def _key(value: Any) -> Any:
+    """How `shared` hashes an argument: an earlier result of `shared` by the key it was made from, a
+    frame by its content and its attrs (the suppression mask), anything else as itself."""
+    entry = _origins.get(id(value))
+    if entry is not None and entry[0]() is value:
+        return ("shared", entry[1])
+    if isinstance(value, pd.DataFrame) and value.attrs:
+        return value, {k: dict(v) if isinstance(v, dict) else v for k, v in value.attrs.items()}
+    return value
 
 
 def shared(fn: Callable, *args, **kwargs) -> Any:
@@ -127,12 +160,17 @@ def shared(fn: Callable, *args, **kwargs) -> Any:
     every rerun and session gets the SAME object (st.cache_resource), so it must be treated as read-only.
 
     For what pages build from query results: figures, styled tables, derived frames. `fn` may call
-    `query`/`cached`. Arguments are hashed by Streamlit (frames by content, not their attrs; a frame of
-    50,000 rows or more only by a sample, so pass such a frame's parameters instead): anything the
-    result depends on, such as the viewer's suppression (`hidden_below()`), must be an argument.
+    `query`/`cached`/`shared`. Arguments are hashed by Streamlit, except results of other `shared`
+    calls, which are keyed by the function and arguments that made them (no hashing of their content).
+    Frames are hashed by content and attrs (a frame of 50,000 rows or more only by a sample: pass such a
+    frame's parameters instead). Anything the result depends on, such as the viewer's suppression
+    (`hidden_below()`), must be an argument.
     """
     _, path, ident = _current()
-    return _shared(path, ident, fn.__module__, fn.__qualname__, args, kwargs)
+    key = (tuple(_key(a) for a in args), {k: _key(v) for k, v in kwargs.items()})
+    result = _shared(path, ident, fn.__module__, fn.__qualname__, key, args, kwargs)
+    _remember(result, (path, ident, fn.__module__, fn.__qualname__, key))
+    return result
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -265,17 +303,19 @@ def boundaries_of(area_id: str):
 
 
 def stunting_trend(f) -> pd.DataFrame:
-    """Monthly measured / stunted / prevalence for the filtered area and subgroup."""
-    from konvergensi import rates
-
-    return rates.add_prevalence(query("stunting_trend", area_id=f.area_id, age_group=f.age_group, sex=f.sex))
+    """Monthly measured / stunted / prevalence for the filtered area and subgroup (shared: read-only)."""
+    return shared(trend_table, "stunting_trend", f.area_id, f.age_group, f.sex)
 
 
 def stunting_trend_by_subarea(f) -> pd.DataFrame:
     """The same, one level down (kecamatan of a kota, kelurahan of a kecamatan)."""
+    return shared(trend_table, "stunting_trend_by_subarea", f.area_id, f.age_group, f.sex)
+
+
+def trend_table(name: str, area_id: str, age_group, sex) -> pd.DataFrame:
     from konvergensi import rates
 
-    return rates.add_prevalence(query("stunting_trend_by_subarea", area_id=f.area_id, age_group=f.age_group, sex=f.sex))
+    return rates.add_prevalence(query(name, area_id=area_id, age_group=age_group, sex=sex))
 
 
 def strata_thresholds():
@@ -335,13 +375,11 @@ def for_display(frame: pd.DataFrame, count_columns=(), rate_columns=(), **option
     if not suppressing():
         return frame
     cols = tuple(c for c in count_columns if c in frame.columns)
-    # the mask of a frame suppressed before is part of the key (frames are hashed without their attrs)
-    return shared(suppressed, frame, cols, rate_columns, suppress_below(), frame.attrs.get("suppressed"), options)
+    return shared(suppressed, frame, cols, rate_columns, suppress_below(), options)
 
 
-def suppressed(frame: pd.DataFrame, count_columns: tuple, rate_columns, threshold: int, prior_mask,
-               options: dict) -> pd.DataFrame:
-    """konvergensi.suppress.suppress_frame for `for_display` (prior_mask: only part of the cache key)."""
+def suppressed(frame: pd.DataFrame, count_columns: tuple, rate_columns, threshold: int, options: dict) -> pd.DataFrame:
+    """konvergensi.suppress.suppress_frame for `for_display`."""
     from konvergensi import suppress
 
     return suppress.suppress_frame(frame, list(count_columns), rate_columns, threshold, **options)

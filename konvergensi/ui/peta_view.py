@@ -29,10 +29,9 @@ def choropleth(frame: pd.DataFrame, map_area: str, layer_key: str, enough: pd.Se
                            outlines=shapes.outlines, highlight=highlight)
 
 
-def table(kel: pd.DataFrame, enough: pd.Series, mask, hidden_below: int | None) -> Styler:
-    """The kelurahan table (rendered once). `kel` as shown (suppressed for publik), `enough` the true
-    "enough children" flags, `mask` kel's suppression mask (part of the cache key: frames are hashed
-    without their attrs)."""
+def table(kel: pd.DataFrame, enough: pd.Series, hidden_below: int | None) -> Styler:
+    """The kelurahan table (rendered once). `kel` as shown (suppressed for publik: its mask in attrs),
+    `enough` the true "enough children" flags."""
     shown = kel.assign(ik=[maps.wilson_text(a, b) for a, b in zip(kel.prevalence_lo, kel.prevalence_hi)],
                        status=["" if ok else maps.INSUFFICIENT_LABEL for ok in enough])[TABLE_COLUMNS]
     shown.attrs = kel.attrs    # the suppression mask travels with the rows
