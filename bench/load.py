@@ -9,6 +9,7 @@ then `--users` users start at the same moment; each opens the pages in `--pages`
 `--rounds` times, with a random pause of `--think-min`..`--think` s between pages (default 0-1 s: a stress
 test; `--think-min 5 --think 25` is closer to people reading a page in a meeting).
 
+`--warm`: before the test one user opens each page once (`python -m konvergensi warmup`, same client).
 `--servers N` starts N server processes on the same database and gives user i server i mod N (what a
 sticky proxy in front of N replicas does).
 
@@ -41,6 +42,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--enable-unsafe-swiftshader", "--use-angle=swiftshader"]
@@ -102,47 +104,15 @@ class RssSampler(threading.Thread):
 
 async def ws_user(i: int, url: str, pages: list[str], rounds: int, think: float, timeout: float, start: asyncio.Event,
                   out: list, errors: list):
-    import websockets
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from konvergensi import warmup   # the same websocket client as `python -m konvergensi warmup`
 
     rng = random.Random(i)
     await start.wait()
-    ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
     try:
-        async with websockets.connect(ws_url, subprotocols=["streamlit"], origin=url, max_size=None,
-                                      open_timeout=timeout) as ws:
+        async with warmup.connect(url, timeout) as ws:
             for r in range(rounds):
                 for page in pages:
-                    msg = BackMsg()
-                    msg.rerun_script.query_string = ""
-                    msg.rerun_script.page_name = url_name(page)
-                    t0 = time.perf_counter()
-                    await ws.send(msg.SerializeToString())
-                    problem, deltas = None, 0
-                    try:
-                        while True:
-                            raw = await asyncio.wait_for(ws.recv(), timeout=timeout)
-                            fm = ForwardMsg()
-                            fm.ParseFromString(raw)
-                            kind = fm.WhichOneof("type")
-                            if kind == "delta":
-                                deltas += 1
-                                d = fm.delta
-                                if d.WhichOneof("type") == "new_element" and d.new_element.WhichOneof("type") == "exception":
-                                    problem = f"exception: {d.new_element.exception.message[:100]}"
-                            elif kind == "page_not_found":
-                                problem = f"page not found: {page}"
-                            elif kind == "script_finished":
-                                status = fm.script_finished
-                                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-                                    continue
-                                if status != ForwardMsg.FINISHED_SUCCESSFULLY:
-                                    problem = problem or f"script finished with status {status}"
-                                break
-                    except asyncio.TimeoutError:
-                        problem = f"timeout after {timeout:.0f} s"
-                    dt = time.perf_counter() - t0
+                    dt, deltas, problem = await warmup.open_page(ws, url_name(page), timeout)
                     out.append((i, r, page, dt, deltas))
                     if problem:
                         errors.append((i, r, page, problem))
@@ -224,7 +194,6 @@ async def run_browser(url, users, pages, rounds, think, timeout):
 
 def url_name(page: str) -> str:
     """The url path of a page: '' for the registry's default page (served at /), as the browser sends it."""
-    sys.path.insert(0, str(ROOT))
     from konvergensi.ui import registry
 
     default = next((p for p in registry.PAGES if getattr(p, "default", False)), None)
@@ -264,11 +233,13 @@ def main() -> int:
         before = sum(rss_mb(p) for p in pids) if pids else float("nan")
         print(f"{len(urls)} server(s) {', '.join(urls)} (pid {', '.join(map(str, pids)) or '-'}), database {args.db} "
               f"({Path(args.db).stat().st_size / 1e6:.0f} MB); RSS at start {before:.0f} MB; {load_text()}")
-        if args.warm:
+        if args.warm:   # what `python -m konvergensi warmup --url ... --pages ...` does
+            from konvergensi import warmup
+
             for u in urls:
-                w_out, w_err, w_wall = asyncio.run(run_ws(u, 1, pages, 1, (0.0, 0.0), args.timeout))
-                print("warm-up (1 user, caches empty): " + ", ".join(f"{p} {dt:.2f} s" for _, _, p, dt, _ in w_out)
-                      + (f"; errors {w_err}" if w_err else ""))
+                warmed = warmup.run(u, [url_name(p) for p in pages], args.timeout)
+                print("warm-up (1 user, caches empty): " + ", ".join(f"{p or pages[0]} {dt:.2f} s" for p, dt, _ in warmed)
+                      + "".join(f"; error {p}: {e}" for p, _, e in warmed if e))
         cpu0 = sum(cpu_seconds(p) for p in pids)
         samplers = [RssSampler(p) for p in pids]
         for sampler in samplers:

@@ -22,6 +22,7 @@ COMMANDS = {
     "templates": "konvergensi.commands.templates",
     "rakor": "konvergensi.commands.rakor",
     "users": "konvergensi.commands.users",
+    "warmup": "konvergensi.commands.warmup",
 }
 
 
