@@ -36,7 +36,7 @@ import pandas as pd
 
 import konvergensi
 from konvergensi import config as kconfig
-from konvergensi import db, fmt, indicators, measurements, paths, privacy
+from konvergensi import db, derived, fmt, indicators, measurements, paths, privacy
 
 SOURCES = ("demo", "sources", "empty")
 
@@ -115,7 +115,10 @@ def atomic_update(db_path=None):
             if wal.exists():  # an unclean earlier writer: carry its log along
                 shutil.copyfile(wal, Path(str(tmp) + ".wal"))
             con = duckdb.connect(str(tmp))
+            before = None if derived.is_missing(con) else derived.fingerprint(con)
             yield con
+            if before is None or derived.fingerprint(con) != before:
+                derived.refresh(con)         # same swap: counts never disagree with the measurements
             _swap(con, tmp, target)
             con = None
         except BaseException:
@@ -353,6 +356,8 @@ def build(db_path=None, source: str = "demo", sources_dir=None, config=None,
                 _write_import_logs(con, previews)
 
             _check_pseudonyms(con)
+            say("Menghitung tabel turunan (stunting per bulan) ...")
+            derived.refresh(con)
             for warning in integrity_warnings(con):
                 say(f"Peringatan: {warning}")
 

@@ -118,6 +118,21 @@ CREATE TABLE measurements (
                                               -- it tripled the time to write the measurements of a build.
 );
 
+-- Derived: monthly stunting counts, written by konvergensi.derived.refresh whenever measurements change
+-- (every build, and every import or edit through build.atomic_update); never edited by hand. Each child
+-- counts once per month: its latest valid (unflagged) length/height-for-age z of the month, in the
+-- kelurahan and age group of that measurement. The trend queries read it instead of ranking every
+-- measurement of the whole history on each call.
+CREATE TABLE stunting_monthly (
+    period          DATE NOT NULL,
+    kelurahan_id    VARCHAR,
+    age_group       VARCHAR NOT NULL CHECK (age_group IN ('0-23', '24-59')),   -- age_days <= 730 / >= 731
+    sex             TINYINT,                  -- from children (NULL: child not in the register)
+    measured        INTEGER NOT NULL,
+    stunted         INTEGER NOT NULL,         -- HAZ < -2
+    severely_stunted INTEGER NOT NULL         -- HAZ < -3
+);
+
 -- Posyandu monthly report (SKDN).
 CREATE TABLE posyandu_reports (
     posyandu_id     VARCHAR NOT NULL,

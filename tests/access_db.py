@@ -43,7 +43,7 @@ from pathlib import Path
 
 import duckdb
 
-from konvergensi import paths
+from konvergensi import derived, paths
 
 KOTA = "53.97"
 KEC_A, KEC_B = "53.97.01", "53.97.02"
@@ -141,6 +141,7 @@ def build(path: Path, *, identity: bool = True) -> Path:
         con.execute("INSERT INTO mother_identity VALUES (?, ?, ?)", [mid(1), MOTHER_NAMES["m1"], "Jl. Mawar 9"])
     con.execute("INSERT INTO build_info VALUES ('akses', now()::TIMESTAMP, 'demo', TRUE, 'uji', 'Kota Uji Akses', "
                 "?, 'test', '{}')", [PERIOD])
+    derived.refresh(con)           # the trend table, as build and every import write it
     con.execute("CHECKPOINT")
     con.close()
     return path

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from konvergensi import paths
+from konvergensi import derived, paths
 
 KOTA = "53.98"
 BARAT, TIMUR = "53.98.01", "53.98.02"
@@ -185,6 +185,7 @@ def build(path: Path) -> Path:
 
     con.execute("INSERT INTO build_info VALUES ('konvergensi-uji', TIMESTAMP '2025-09-01 08:00:00', 'demo', TRUE, "
                 "'uji', 'Kota Uji', ?, 'test', '{}')", [LATEST])
+    derived.refresh(con)           # the trend table, as build and every import write it
     con.execute("CHECKPOINT")
     con.close()
     return path

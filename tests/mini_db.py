@@ -15,7 +15,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from konvergensi import paths
+from konvergensi import derived, paths
 
 KOTA = "53.99"
 KECAMATAN = {"53.99.01": "Pantai", "53.99.02": "Bukit"}
@@ -119,6 +119,7 @@ def build(path: Path) -> Path:
                 [KOTA, BASELINE, KOTA, BASELINE])
     con.execute("INSERT INTO build_info VALUES ('mini', now()::TIMESTAMP, 'demo', TRUE, 'uji', 'Kota Contoh', "
                 "?, 'test', '{}')", [PERIODS[-1]])
+    derived.refresh(con)           # the trend table, as build and every import write it
     con.execute("CHECKPOINT")
     con.close()
     return path

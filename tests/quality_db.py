@@ -30,7 +30,7 @@ from pathlib import Path
 
 import duckdb
 
-from konvergensi import paths
+from konvergensi import derived, paths
 
 KOTA, SATU, DUA = "53.97", "53.97.01", "53.97.02"
 KEL_A, KEL_B, KEL_X = "53.97.01.1001", "53.97.01.1002", "53.97.02.1001"
@@ -79,6 +79,7 @@ def build(path: Path, *, synthetic: bool = True) -> Path:
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     con.execute("INSERT INTO build_info VALUES ('mutu', now()::TIMESTAMP, 'demo', ?, 'uji', 'Kota Mutu', ?, 'test', '{}')",
                 [synthetic, PERIOD])
+    derived.refresh(con)           # the trend table, as build and every import write it
     con.execute("CHECKPOINT")
     con.close()
     return path

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 import access_db
 from conftest import open_page
-from konvergensi import audit, auth, paths
+from konvergensi import audit, auth, derived, paths
 from konvergensi.ui import registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +58,7 @@ def db_path(tmp_path_factory) -> Path:
     assert len(kids) >= 20
     con.execute("UPDATE measurements SET flen = 0, zlen = CASE WHEN list_contains(?, child_id) THEN -2.5 "
                 "ELSE 0.5 END WHERE kelurahan_id = ? AND period = DATE '2024-10-01'", [kids[:3], OESINA])
+    derived.refresh(con)                 # the monthly trend counts follow the edited z-scores
     con.execute("CHECKPOINT")
     con.close()
     return path

@@ -1,7 +1,9 @@
-"""`python -m konvergensi build [--sources DIR | --empty] [--db PATH] [--config PATH]`.
+"""`python -m konvergensi build [--sources DIR | --empty | --refresh] [--db PATH] [--config PATH]`.
 
 Without options: the demo database (synthetic data for the configured region) at data/konvergensi.duckdb.
 The new file is built beside the target and swapped in atomically (see konvergensi/build.py).
+--refresh keeps the data and rewrites only the derived tables (konvergensi/derived.py): for a database
+made by an older version of the dashboard, which the app then asks for.
 """
 
 from __future__ import annotations
@@ -28,6 +30,9 @@ def register(subparsers) -> None:
     group = p.add_mutually_exclusive_group()
     group.add_argument("--sources", type=Path, metavar="DIR", help="folder berisi berkas data asli")
     group.add_argument("--empty", action="store_true", help="basis data kosong (wilayah dan target saja)")
+    group.add_argument("--refresh", action="store_true",
+                       help="data tetap; hanya tabel turunan (stunting per bulan) dihitung ulang, mis. untuk basis "
+                            "data dari versi dasbor yang lebih lama")
     p.add_argument("--db", type=Path, metavar="PATH", help="berkas basis data (bawaan: data/konvergensi.duckdb "
                                                            "atau $KONVERGENSI_DB)")
     p.add_argument("--config", type=Path, metavar="PATH", help="berkas konfigurasi wilayah (bawaan: "
@@ -40,6 +45,8 @@ def run(args) -> int:
     from konvergensi import build as kbuild
     from konvergensi import config as kconfig
 
+    if args.refresh:
+        return _refresh(args)
     source = "sources" if args.sources else "empty" if args.empty else "demo"
     started = time.perf_counter()
 
@@ -66,4 +73,19 @@ def run(args) -> int:
     if empty:
         print(f"  Tabel kosong: {', '.join(empty)}")
     print(f"  Waktu     : {fmt.number(summary['seconds'], 1)} detik")
+    return 0
+
+
+def _refresh(args) -> int:
+    from konvergensi import build as kbuild
+    from konvergensi import db, derived
+
+    started = time.perf_counter()
+    try:
+        with kbuild.atomic_update(args.db) as con:
+            rows = derived.refresh(con)
+    except db.DatabaseMissing as exc:
+        raise CliError(str(exc)) from None
+    print(f"Tabel turunan dihitung ulang: {db.db_path(args.db)}")
+    print(f"  stunting_monthly {fmt.number(rows)} baris, {fmt.number(time.perf_counter() - started, 1)} detik")
     return 0

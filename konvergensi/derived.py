@@ -1,0 +1,52 @@
+"""Tables derived from the measurements, rewritten whenever the measurements change.
+
+`stunting_monthly` (schema.sql) holds the monthly stunting counts per kelurahan, age group and sex, so
+that the trend pages sum a few thousand rows instead of ranking every measurement of the whole history
+on each call (docs/scale.md: 140-260 ms -> about 15 ms per trend at city and province scale).
+
+It is written by `konvergensi.build.build` and, through `build.atomic_update`, after every import or
+edit that changes the measurements, inside the same atomic swap: a reader never sees measurements and
+counts that disagree. Databases built before the table existed get it with `python -m konvergensi
+refresh` (or with their next import).
+"""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+
+from konvergensi import db, paths
+
+TABLES = ("stunting_monthly",)
+
+
+def _create_missing(con: duckdb.DuckDBPyConnection) -> None:
+    """Create a derived table a database built by an older version lacks (DDL from schema.sql)."""
+    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+    missing = [t for t in TABLES if t not in have]
+    if not missing:
+        return
+    schema = paths.SCHEMA.read_text(encoding="utf-8")
+    for table in missing:
+        ddl = re.search(rf"^CREATE TABLE {table} \(.*?^\);", schema, re.S | re.M)
+        con.execute(ddl.group(0))
+
+
+def refresh(con: duckdb.DuckDBPyConnection) -> int:
+    """Rewrite every derived table from the measurements; returns the rows of stunting_monthly."""
+    _create_missing(con)
+    con.execute("DELETE FROM stunting_monthly")
+    con.execute("INSERT INTO stunting_monthly BY NAME " + db.load_query("stunting_monthly_rows"))
+    return con.execute("SELECT count(*) FROM stunting_monthly").fetchall()[0][0]
+
+
+def fingerprint(con: duckdb.DuckDBPyConnection) -> tuple:
+    """Changes when measurements are added, removed or re-scored (rows, largest id, sum of z-scores)."""
+    return con.execute("SELECT count(*), max(measurement_id), sum(zlen), sum(flen) FROM measurements").fetchall()[0]
+
+
+def is_missing(con: duckdb.DuckDBPyConnection) -> bool:
+    """True for a database built before the derived tables existed."""
+    names = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+    return not set(TABLES) <= names
