@@ -8,7 +8,7 @@ import duckdb
 import streamlit as st
 
 from konvergensi import db
-from konvergensi.ui import access, data, layout, registry
+from konvergensi.ui import access, data, layout, registry, selfwarm
 
 st.set_page_config(page_title="Dasbor Konvergensi Stunting", page_icon="📊", layout="wide")
 
@@ -18,6 +18,10 @@ if problem:
     st.navigation([st.Page(lambda: layout.database_missing_page(problem), title="Basis data", icon="🛑",
                            url_path="basis-data", default=True)], position="hidden").run()
     st.stop()
+
+# First run of this process or of a newly built/imported database file: warm every public page in the
+# background (konvergensi/ui/selfwarm.py), so the next visitors find the queries answered.
+selfwarm.ensure(data.identity())
 
 # The role comes from the login page (session state), re-checked against the users file on every run:
 # a removed or changed account takes effect at once. URL parameters never set it.

@@ -10,6 +10,8 @@ then `--users` users start at the same moment; each opens the pages in `--pages`
 test; `--think-min 5 --think 25` is closer to people reading a page in a meeting).
 
 `--warm`: before the test one user opens each page once (`python -m konvergensi warmup`, same client).
+The app's own background warm-up after its first page run (konvergensi/ui/selfwarm.py) is on, as in a
+deployment; `--no-self-warm` switches it off.
 `--servers N` starts N server processes on the same database and gives user i server i mod N (what a
 sticky proxy in front of N replicas does).
 
@@ -75,12 +77,14 @@ def rss_mb(pid: int) -> float:
 
 
 @contextlib.contextmanager
-def server(db: str, config: str | None, timeout: float = 90.0):
-    """(url, pid) of a fresh `streamlit run app.py` (tests/streamlit_server.running); stopped afterwards."""
+def server(db: str, config: str | None, timeout: float = 90.0, self_warm: bool = True):
+    """(url, pid) of a fresh `streamlit run app.py` (tests/streamlit_server.running); stopped afterwards.
+    self_warm: the app's own warm-up after its first page run (konvergensi/ui/selfwarm.py), as deployed."""
     sys.path.insert(0, str(ROOT / "tests"))
     import streamlit_server
 
-    env = {"KONVERGENSI_SECRET_KEY": os.environ.get("KONVERGENSI_SECRET_KEY", "bench-load-synthetic-key")}
+    env = {"KONVERGENSI_SECRET_KEY": os.environ.get("KONVERGENSI_SECRET_KEY", "bench-load-synthetic-key"),
+           "KONVERGENSI_SELF_WARMUP": "1" if self_warm else "0"}
     if config:
         env["KONVERGENSI_CONFIG"] = str(config)
     with streamlit_server.running(db, timeout=timeout, env=env) as (url, proc):
@@ -221,6 +225,8 @@ def main() -> int:
     parser.add_argument("--think-min", type=float, default=0.0, help="shortest pause between pages (s)")
     parser.add_argument("--timeout", type=float, default=120.0)
     parser.add_argument("--warm", action="store_true", help="one user opens every page once before the test")
+    parser.add_argument("--no-self-warm", action="store_true",
+                        help="switch off the app's own background warm-up (on in a deployment)")
     args = parser.parse_args()
     pages = [p.strip() for p in args.pages.split(",") if p.strip()]
 
@@ -228,7 +234,8 @@ def main() -> int:
         if args.url:
             urls, pids = [args.url], []
         else:
-            started = [stack.enter_context(server(args.db, args.config)) for _ in range(args.servers)]
+            started = [stack.enter_context(server(args.db, args.config, self_warm=not args.no_self_warm))
+                       for _ in range(args.servers)]
             urls, pids = [u for u, _ in started], [p for _, p in started]
         before = sum(rss_mb(p) for p in pids) if pids else float("nan")
         print(f"{len(urls)} server(s) {', '.join(urls)} (pid {', '.join(map(str, pids)) or '-'}), database {args.db} "

@@ -37,7 +37,9 @@ def running(db_path: str | os.PathLike, port: int | None = None, timeout: float 
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
-        cwd=ROOT, env={**os.environ, "KONVERGENSI_DB": str(db_path), **(env or {})},
+        # no self warm-up in tests unless asked for (env={"KONVERGENSI_SELF_WARMUP": "1"}): it would run
+        # ten pages beside the page under test
+        cwd=ROOT, env={**os.environ, "KONVERGENSI_DB": str(db_path), "KONVERGENSI_SELF_WARMUP": "0", **(env or {})},
         stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -1,5 +1,6 @@
 """`python -m konvergensi warmup` against a real `streamlit run app.py` on the mini database: every public
-page opens without an error, and afterwards a page is served from warm caches."""
+page opens without an error; and the app warms itself after its first page run and after the database
+file is replaced (konvergensi/ui/selfwarm.py). No timing asserts: bench/load.py measures the effect."""
 
 from __future__ import annotations
 
@@ -35,9 +36,8 @@ def test_warmup_opens_every_public_page_and_warms_the_caches(server):
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
     assert len(lines) == len(warmup.public_pages()) and all(line.endswith("ok") for line in lines)
-    (page, first, problem), = warmup.run(server, ["peta"])
-    (_, again, _), = warmup.run(server, ["peta"])
-    assert problem is None and again < 2.0
+    (page, _first, problem), = warmup.run(server, ["peta"])
+    assert page == "peta" and problem is None
 
 
 def test_unknown_page_and_unreachable_server_are_reported(server):
@@ -46,3 +46,38 @@ def test_unknown_page_and_unreachable_server_are_reported(server):
     result = subprocess.run([sys.executable, "-m", "konvergensi", "warmup", "--url", "http://127.0.0.1:9"],
                             cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "tidak dapat dihubungi" in result.stderr
+
+
+def _wait_for(log: Path, text: str, count: int, timeout: float = 240.0) -> list[str]:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = [line for line in log.read_text(errors="replace").splitlines() if text in line]
+        if len(lines) >= count or time.monotonic() > deadline:
+            return lines
+        time.sleep(0.5)
+
+
+def test_the_app_warms_itself_once_per_database_file(tmp_path):
+    import os
+    import shutil
+
+    from konvergensi import build
+
+    path = tmp_path / "mini.duckdb"
+    shutil.copyfile(mini_db.build(tmp_path / "src.duckdb"), path)
+    env = {"KONVERGENSI_SECRET_KEY": "test-warmup-key", "KONVERGENSI_SELF_WARMUP": "1"}
+    with streamlit_server.running(path, env=env) as (url, _proc):
+        log = Path(os.environ.get("TMPDIR", "/tmp")) / f"streamlit-{url.rsplit(':', 1)[1]}.log"
+        (_, _, problem), = warmup.run(url, [""])          # a first visitor
+        assert problem is None
+        first = _wait_for(log, "cache dihangatkan", 1)
+        assert len(first) == 1 and f"{len(warmup.public_pages())} halaman" in first[0]
+        assert "gagal" not in first[0]
+        warmup.run(url, ["peta"])                          # same file: no second warm-up
+        with build.atomic_update(path) as con:             # an import replaces the file
+            con.execute("DELETE FROM measurements WHERE period = (SELECT min(period) FROM measurements)")
+        warmup.run(url, [""])
+        lines = _wait_for(log, "cache dihangatkan", 2)
+        assert len(lines) == 2, log.read_text()[-3000:]
