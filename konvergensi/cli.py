@@ -23,6 +23,7 @@ COMMANDS = {
     "rakor": "konvergensi.commands.rakor",
     "users": "konvergensi.commands.users",
     "warmup": "konvergensi.commands.warmup",
+    "serve": "konvergensi.commands.serve",
 }
 
 

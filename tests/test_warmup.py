@@ -81,3 +81,33 @@ def test_the_app_warms_itself_once_per_database_file(tmp_path):
         warmup.run(url, [""])
         lines = _wait_for(log, "cache dihangatkan", 2)
         assert len(lines) == 2, log.read_text()[-3000:]
+
+
+def test_serve_starts_the_dashboard_and_warms_it(tmp_path):
+    import os
+    import signal
+    import time
+
+    path = mini_db.build(tmp_path / "mini.duckdb")
+    port = streamlit_server.free_port()
+    env = {**os.environ, "KONVERGENSI_DB": str(path), "KONVERGENSI_SECRET_KEY": "test-warmup-key",
+           "KONVERGENSI_SELF_WARMUP": "0"}
+    err = tmp_path / "serve.err"
+    with open(err, "w") as stderr:
+        proc = subprocess.Popen([sys.executable, "-m", "konvergensi", "serve", "--port", str(port), "--address",
+                                 "127.0.0.1", "--", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+                                 "--server.fileWatcherType", "none"],
+                                cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=stderr)
+        try:
+            deadline = time.monotonic() + 240
+            while "Cache dihangatkan" not in err.read_text() and proc.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.5)
+            text = err.read_text()
+            assert f"Cache dihangatkan: {len(warmup.public_pages())} halaman" in text, text[-2000:]
+            assert "gagal" not in text
+            (_, _, problem), = warmup.run(f"http://127.0.0.1:{port}", ["tren"])   # still serving
+            assert problem is None
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
+    assert proc.returncode is not None
