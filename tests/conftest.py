@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("KONVERGENSI_SECRET_KEY", "test-key-for-pytest-only")
+os.environ["KONVERGENSI_SELF_WARMUP"] = "0"   # no background warm-up of pages run by AppTest
 sys.path.insert(0, str(Path(__file__).parent))  # tests/ helpers (tiny_dataset, mini_db, ...)
 
 

@@ -111,3 +111,14 @@ def test_serve_starts_the_dashboard_and_warms_it(tmp_path):
             proc.send_signal(signal.SIGTERM)
             proc.wait(timeout=30)
     assert proc.returncode is not None
+
+
+def test_no_self_warmup_when_pages_run_under_apptest(monkeypatch, tmp_path):
+    """AppTest stands a MagicMock(spec=Runtime) in for the runtime: there is no server to call."""
+    from streamlit.testing.v1 import AppTest
+
+    script = tmp_path / "page.py"
+    script.write_text("import streamlit as st\nfrom konvergensi.ui import selfwarm\n"
+                      "st.write(f'url={selfwarm._server_url()}')\n", encoding="utf-8")
+    at = AppTest.from_file(str(script)).run()
+    assert [m.value for m in at.markdown] == ["url=None"]

@@ -23,7 +23,8 @@ log = logging.getLogger("konvergensi.selfwarm")
 def _server_url() -> str | None:
     from streamlit import runtime
 
-    if not isinstance(runtime.get_instance(), runtime.Runtime):   # AppTest: a stand-in, no server
+    # AppTest runs pages with a MagicMock(spec=Runtime) in place of the runtime (isinstance passes for it)
+    if not issubclass(type(runtime.get_instance()), runtime.Runtime):
         return None
     address = st.get_option("server.address") or "127.0.0.1"
     if address in ("0.0.0.0", "::"):
