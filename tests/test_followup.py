@@ -168,3 +168,31 @@ def test_identity_absent_gives_codes_only(tmp_path):
         # no identities stored: no empty name/address columns in the list or the download
         assert not set(followup.IDENTITY_COLUMNS) & set(followup.display_children(kids).columns)
         assert "Alamat" not in followup.display_mothers(followup.mothers(c, PERIOD)).columns
+
+
+def test_a_child_who_moved_is_listed_where_last_measured_with_the_history_from_before(tmp_path):
+    """c14 (born 2022-04-01) was measured in B Satu in August 2024 (HAZ -2.60, valid) and in A Satu in
+    October 2024 (weight only, no length). As of October: Puskesmas Satu's list (A Satu, A Dua) has c14
+    under Posyandu Mawar, stunted by its August HAZ measured outside that scope; Puskesmas Dua's list
+    (B Satu) does not, since c14 was last measured elsewhere."""
+    from konvergensi import build
+
+    path = access_db.build(tmp_path / "pindah.duckdb")
+    with build.atomic_update(path) as w:
+        w.execute("INSERT INTO children (child_id, sex, birth_date, kelurahan_id, posyandu_id) VALUES (?, 1, ?, ?, 'PB1')",
+                  [cid(14), datetime.date(2022, 4, 1), B1])
+        w.execute("INSERT INTO measurements (measurement_id, child_id, measure_date, period, kelurahan_id, posyandu_id, "
+                  "age_days, weight_kg, lenhei_cm, zlen, flen, zwfl, fwfl, oedema, weight_up, row_key) VALUES "
+                  "(101, ?, DATE '2024-08-10', DATE '2024-08-01', ?, 'PB1', 862, 10.0, 82.0, -2.60, 0, -0.5, 0, FALSE, TRUE, 'p1'), "
+                  "(102, ?, DATE '2024-10-12', DATE '2024-10-01', ?, 'PA1', 925, 10.4, NULL, NULL, NULL, NULL, NULL, FALSE, TRUE, 'p2')",
+                  [cid(14), B1, cid(14), A1])
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        satu = followup.children(con, PERIOD, [A1, A2]).set_index("child_id")
+        dua = followup.children(con, PERIOD, [B1])
+    finally:
+        con.close()
+    row = satu.loc[cid(14)]
+    assert row.reasons == ["stunted"] and row.posyandu == "Posyandu Mawar" and row.kelurahan == "A Satu"
+    assert row.zlen == -2.60 and row.haz_date.date() == datetime.date(2024, 8, 10)
+    assert cid(14) not in set(dua.child_id)
