@@ -116,3 +116,16 @@ def open_page(page: str, *, session: dict | None = None, params: dict | None = N
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+@pytest.fixture
+def serving(monkeypatch):
+    """`serving(path)` points the app at a database (KONVERGENSI_DB); Streamlit's caches, which outlive
+    one AppTest, are empty before and after the test."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield lambda path: monkeypatch.setenv("KONVERGENSI_DB", str(path))
+    st.cache_data.clear()
+    st.cache_resource.clear()

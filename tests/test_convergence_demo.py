@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from konvergensi import config as kconfig
@@ -78,13 +77,8 @@ def test_scorecard_and_aksi_on_the_demo(con, head):
 
 
 @pytest.fixture
-def served(demo_db, monkeypatch):
-    monkeypatch.setenv("KONVERGENSI_DB", str(demo_db))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def served(demo_db, serving):
+    serving(demo_db)
 
 
 def test_pages_on_the_demo_show_the_headline_figures(served, head):

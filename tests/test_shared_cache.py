@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import mini_db
@@ -27,13 +26,8 @@ def mini_path(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches(monkeypatch, mini_path):
-    monkeypatch.setenv("KONVERGENSI_DB", str(mini_path))
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def fresh_caches(serving, mini_path):
+    serving(mini_path)
 
 
 def open_page(page: str, role: str, params: dict | None = None) -> AppTest:
