@@ -42,8 +42,12 @@ def refresh(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Changes when measurements are added, removed or re-scored (rows, largest id, sum of z-scores)."""
-    return con.execute("SELECT count(*), max(measurement_id), sum(zlen), sum(flen) FROM measurements").fetchall()[0]
+    """Changes whenever anything the derived tables are made of changes: the measurements' rows and the
+    columns they use, and the children's sex."""
+    return con.execute("""
+        SELECT (SELECT (count(*), bit_xor(hash(measurement_id, child_id, measure_date, period, kelurahan_id,
+                                               age_days, zlen, flen))) FROM measurements),
+               (SELECT (count(*), bit_xor(hash(child_id, sex))) FROM children)""").fetchall()[0]
 
 
 def is_missing(con: duckdb.DuckDBPyConnection) -> bool:
