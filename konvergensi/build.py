@@ -100,25 +100,21 @@ def _swap(con: duckdb.DuckDBPyConnection, tmp: Path, target: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_update(db_path=None):
-    """Change an existing database atomically: yields a read-write connection to a copy; on success the
-    copy is checkpointed and swapped in; on any exception it is deleted and the live file is untouched."""
-    target = db.db_path(db_path)
-    if not target.is_file():
-        raise db.DatabaseMissing(f"Basis data tidak ditemukan: {target}")
+def _replacing(target: Path, *, from_live: bool):
+    """Under the writer lock, a read-write connection to a new file beside `target` (a copy of it when
+    `from_live`); on success checkpointed, fsynced and swapped in over `target`; on any exception closed
+    and deleted, the live file untouched. Shared by `build` and `atomic_update`."""
     with _writer_lock(target):
         tmp = _temp_path(target)
         con = None
         try:
-            shutil.copyfile(target, tmp)
-            wal = Path(str(target) + ".wal")
-            if wal.exists():  # an unclean earlier writer: carry its log along
-                shutil.copyfile(wal, Path(str(tmp) + ".wal"))
+            if from_live:
+                shutil.copyfile(target, tmp)
+                wal = Path(str(target) + ".wal")
+                if wal.exists():  # an unclean earlier writer: carry its log along
+                    shutil.copyfile(wal, Path(str(tmp) + ".wal"))
             con = duckdb.connect(str(tmp))
-            before = None if derived.is_missing(con) else derived.fingerprint(con)
             yield con
-            if before is None or derived.fingerprint(con) != before:
-                derived.refresh(con)         # same swap: counts never disagree with the measurements
             _swap(con, tmp, target)
             con = None
         except BaseException:
@@ -127,6 +123,20 @@ def atomic_update(db_path=None):
                     con.close()
             _remove(tmp)
             raise
+
+
+@contextlib.contextmanager
+def atomic_update(db_path=None):
+    """Change an existing database atomically: yields a read-write connection to a copy; on success the
+    copy is checkpointed and swapped in; on any exception it is deleted and the live file is untouched."""
+    target = db.db_path(db_path)
+    if not target.is_file():
+        raise db.DatabaseMissing(f"Basis data tidak ditemukan: {target}")
+    with _replacing(target, from_live=True) as con:
+        before = None if derived.is_missing(con) else derived.fingerprint(con)
+        yield con
+        if before is None or derived.fingerprint(con) != before:
+            derived.refresh(con)         # same swap: counts never disagree with the measurements
 
 
 # ------------------------------------------------------------------------------------------- writing
@@ -316,67 +326,55 @@ def build(db_path=None, source: str = "demo", sources_dir=None, config=None,
     if privacy.ensure_key():
         say(f"Kunci pseudonim baru dibuat di {privacy.secrets_file()} (jangan dibagikan; simpan cadangannya).")
 
-    with _writer_lock(target):
-        tmp = _temp_path(target)
-        con = None
-        try:
-            con = duckdb.connect(str(tmp))
-            con.execute("SET enable_progress_bar = false")
-            con.execute(paths.SCHEMA.read_text(encoding="utf-8"))
-            say(f"Wilayah dari konfigurasi {cfg.path.name}: {cfg.region_name}")
-            tables = _config_tables(cfg)
-            generated, previews = _load_generator(source, sources_dir, cfg, say)
-            for name in RESERVED_TABLES:
-                generated.pop(name, None)
-            tables.update({k: v for k, v in generated.items() if v is not None})
-            tables.update({k: v for k, v in (extra_tables or {}).items() if v is not None and k not in RESERVED_TABLES})
-            recorded = "tables" if source == "empty" and extra_tables else source
+    with _replacing(target, from_live=False) as con:
+        con.execute("SET enable_progress_bar = false")
+        con.execute(paths.SCHEMA.read_text(encoding="utf-8"))
+        say(f"Wilayah dari konfigurasi {cfg.path.name}: {cfg.region_name}")
+        tables = _config_tables(cfg)
+        generated, previews = _load_generator(source, sources_dir, cfg, say)
+        for name in RESERVED_TABLES:
+            generated.pop(name, None)
+        tables.update({k: v for k, v in generated.items() if v is not None})
+        tables.update({k: v for k, v in (extra_tables or {}).items() if v is not None and k not in RESERVED_TABLES})
+        recorded = "tables" if source == "empty" and extra_tables else source
 
-            if not cfg.store_identity:
-                for name in IDENTITY_TABLES:
-                    frame = tables.pop(name, None)
-                    if frame is not None and len(frame):
-                        say(f"{name}: {fmt.number(len(frame))} baris nama/alamat TIDAK disimpan "
-                            "([privacy] store_identity = false di konfigurasi).")
+        if not cfg.store_identity:
+            for name in IDENTITY_TABLES:
+                frame = tables.pop(name, None)
+                if frame is not None and len(frame):
+                    say(f"{name}: {fmt.number(len(frame))} baris nama/alamat TIDAK disimpan "
+                        "([privacy] store_identity = false di konfigurasi).")
 
-            raw = tables.get("measurements")
-            if raw is not None and len(raw) and _is_raw_measurements(raw):
-                del tables["measurements"]
-                generated.pop("measurements", None)
-                _insert_raw_measurements(con, raw, say)
-                del raw
+        raw = tables.get("measurements")
+        if raw is not None and len(raw) and _is_raw_measurements(raw):
+            del tables["measurements"]
+            generated.pop("measurements", None)
+            _insert_raw_measurements(con, raw, say)
+            del raw
 
-            for name, frame in tables.items():
-                if frame is None or not len(frame):
-                    continue
-                if len(frame) >= 100_000:
-                    say(f"Menulis {name} ({fmt.number(len(frame))} baris) ...")
-                insert_frame(con, name, frame)
-            if previews:
-                _write_import_logs(con, previews)
+        for name, frame in tables.items():
+            if frame is None or not len(frame):
+                continue
+            if len(frame) >= 100_000:
+                say(f"Menulis {name} ({fmt.number(len(frame))} baris) ...")
+            insert_frame(con, name, frame)
+        if previews:
+            _write_import_logs(con, previews)
 
-            _check_pseudonyms(con)
-            say("Menghitung tabel turunan (stunting per bulan) ...")
-            derived.refresh(con)
-            for warning in integrity_warnings(con):
-                say(f"Peringatan: {warning}")
+        _check_pseudonyms(con)
+        say("Menghitung tabel turunan (stunting per bulan) ...")
+        derived.refresh(con)
+        for warning in integrity_warnings(con):
+            say(f"Peringatan: {warning}")
 
-            data_end = _data_end(con)
-            build_id = uuid.uuid4().hex
-            con.execute(
-                "INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [build_id, datetime.datetime.now().replace(microsecond=0), recorded, source == "demo",
-                 cfg.name, cfg.region_name, data_end, konvergensi.__version__, cfg.settings_json()])
-            rows = _row_counts(con)
-            say("Menyimpan dan menukar berkas ...")
-            _swap(con, tmp, target)
-            con = None
-        except BaseException:
-            if con is not None:
-                with contextlib.suppress(Exception):
-                    con.close()
-            _remove(tmp)
-            raise
+        data_end = _data_end(con)
+        build_id = uuid.uuid4().hex
+        con.execute(
+            "INSERT INTO build_info VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [build_id, datetime.datetime.now().replace(microsecond=0), recorded, source == "demo",
+             cfg.name, cfg.region_name, data_end, konvergensi.__version__, cfg.settings_json()])
+        rows = _row_counts(con)
+        say("Menyimpan dan menukar berkas ...")
 
     return {
         "db_path": str(target), "build_id": build_id, "source": recorded, "synthetic": source == "demo",
