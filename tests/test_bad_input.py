@@ -14,7 +14,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import upload_files
@@ -27,13 +26,8 @@ GOOD_ROW = ["5371010101200001", "Ani", "P", "01/02/2023", "Oebobo", "Melati 1", 
 
 
 @pytest.fixture(autouse=True)
-def fresh(monkeypatch):
+def fresh(monkeypatch, serving):       # serving: Streamlit's caches emptied around each test
     monkeypatch.setenv("KONVERGENSI_SECRET_KEY", "uji-kunci-rahasia-masukan-buruk")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture

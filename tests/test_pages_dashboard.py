@@ -18,7 +18,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import mini_db
@@ -36,13 +35,8 @@ def mini_path(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches():
-    """Streamlit's caches outlive one AppTest: every test starts from empty caches."""
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def fresh_caches(serving):
+    """Streamlit's caches outlive one AppTest: every test starts from empty caches (conftest.serving)."""
 
 
 @pytest.fixture

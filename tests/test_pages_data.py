@@ -11,7 +11,6 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import conftest
@@ -24,13 +23,8 @@ APP = str(ROOT / "app.py")
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches(monkeypatch):
+def fresh_caches(monkeypatch, serving):   # serving: Streamlit's caches emptied around each test
     monkeypatch.setenv("KONVERGENSI_SECRET_KEY", "uji-kunci-rahasia-kelola-data")
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 @pytest.fixture(scope="module")
