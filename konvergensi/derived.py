@@ -21,10 +21,14 @@ from konvergensi import db, paths
 TABLES = ("stunting_monthly",)
 
 
+def _missing(con: duckdb.DuckDBPyConnection) -> list[str]:
+    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+    return [t for t in TABLES if t not in have]
+
+
 def _create_missing(con: duckdb.DuckDBPyConnection) -> None:
     """Create a derived table a database built by an older version lacks (DDL from schema.sql)."""
-    have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
-    missing = [t for t in TABLES if t not in have]
+    missing = _missing(con)
     if not missing:
         return
     schema = paths.SCHEMA.read_text(encoding="utf-8")
@@ -52,5 +56,4 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> tuple:
 
 def is_missing(con: duckdb.DuckDBPyConnection) -> bool:
     """True for a database built before the derived tables existed."""
-    names = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
-    return not set(TABLES) <= names
+    return bool(_missing(con))
