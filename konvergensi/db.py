@@ -53,13 +53,13 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = True) -> du
         except duckdb.Error as exc:
             con.close()
             raise DatabaseMissing(f"Berkas {p} bukan basis data dasbor ini ({exc})") from exc
-        try:
-            con.execute("SELECT 1 FROM stunting_monthly LIMIT 1").fetchall()
-        except duckdb.Error:
+        from konvergensi import derived   # derived imports this module
+
+        if derived.is_missing(con):
             con.close()
             raise DatabaseMissing(f"Berkas {p} dibuat oleh versi dasbor yang lebih lama (tabel turunan belum ada). "
                                   f"Jalankan `python -m konvergensi build --refresh --db {p}`: data tidak "
-                                  "berubah, hanya tabel turunan yang dihitung.") from None
+                                  "berubah, hanya tabel turunan yang dihitung.")
     return con
 
 
