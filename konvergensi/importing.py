@@ -101,7 +101,7 @@ class Preview:
 
 def _insert_new(con, table: str, frame: pd.DataFrame, keys: tuple, replace: bool = False) -> int:
     """Insert the rows of `frame` whose key is not yet in `table` (or replace them). Returns rows written."""
-    from konvergensi.build import table_columns
+    from konvergensi.build import storage_order, table_columns
 
     if frame is None or not len(frame):
         return 0
@@ -119,10 +119,11 @@ def _insert_new(con, table: str, frame: pd.DataFrame, keys: tuple, replace: bool
                 con.execute(f'DELETE FROM "{table}" t WHERE EXISTS (SELECT 1 FROM _incoming i WHERE {match})')
             before = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
             con.execute(f'INSERT INTO "{table}" ({col_list}) SELECT {col_list} FROM _incoming i '
-                        f'WHERE NOT EXISTS (SELECT 1 FROM "{table}" t WHERE {match})')
+                        f'WHERE NOT EXISTS (SELECT 1 FROM "{table}" t WHERE {match})' + storage_order(table, cols))
         else:
             before = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
-            con.execute(f'INSERT INTO "{table}" ({col_list}) SELECT {col_list} FROM _incoming i')
+            con.execute(f'INSERT INTO "{table}" ({col_list}) SELECT {col_list} FROM _incoming i'
+                        + storage_order(table, cols))
         after = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
     finally:
         con.unregister("_incoming")

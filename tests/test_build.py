@@ -297,3 +297,35 @@ def test_measurements_scored_in_chunks_equal_one_pass(tmp_path):
     assert got["row_key"].tolist() == want["row_key"].tolist()
     pd.testing.assert_series_equal(got["zlen"], want["zlen"].astype("float64"), check_names=False)
     assert any("dari 7 pengukuran ditulis" in s for s in said)
+
+
+def test_measurements_are_written_month_by_month_then_kelurahan_by_kelurahan(tmp_path):
+    """Whatever order a source file has, measurements are stored by month, then kelurahan (an area's
+    queries then read about its own blocks only: docs/scale.md); ids still follow the source rows."""
+    from konvergensi import importing, measurements, paths
+
+    raw = pd.DataFrame({
+        "child_id": ["a", "b", "c", "d", "e", "f"],
+        "sex": [1, 2, 1, 2, 1, 2],
+        "birth_date": ["2023-01-10"] * 6,
+        "measure_date": ["2024-11-05", "2024-10-06", "2024-11-07", "2024-10-05", "2024-09-30", "2024-10-09"],
+        "weight_kg": [9.1, 9.0, 9.2, 9.3, 9.4, 9.5],
+        "lenhei_cm": [76.0, 76.5, 77.0, 77.5, 78.0, 78.5],
+        "kelurahan_id": ["k2", "k2", "k1", "k3", "k9", "k1"],
+        "posyandu_id": ["p1"] * 6,
+    })
+    con = duckdb.connect(str(tmp_path / "urut.duckdb"))
+    con.execute(paths.SCHEMA.read_text(encoding="utf-8"))
+    build._insert_raw_measurements(con, raw, [].append)
+    stored = con.execute("SELECT measurement_id, period, kelurahan_id FROM measurements ORDER BY rowid").fetchall()
+    assert [(p.isoformat(), k) for _, p, k in stored] == [
+        ("2024-09-01", "k9"), ("2024-10-01", "k1"), ("2024-10-01", "k2"), ("2024-10-01", "k3"),
+        ("2024-11-01", "k1"), ("2024-11-01", "k2")]
+    assert [i for i, _, _ in stored] == [5, 6, 2, 4, 3, 1]      # source rows 5, 6, 2, 4, 3, 1
+
+    # an import appends its rows in the same order
+    more = measurements.to_table(raw.assign(measure_date=["2024-12-0" + d for d in "954321"],
+                                            child_id=list("uvwxyz")), start_id=7)
+    importing._insert_new(con, "measurements", more, ("row_key",))
+    appended = con.execute("SELECT kelurahan_id FROM measurements WHERE measurement_id > 6 ORDER BY rowid").fetchall()
+    assert [k for (k,) in appended] == ["k1", "k1", "k2", "k2", "k3", "k9"]
