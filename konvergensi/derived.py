@@ -4,6 +4,10 @@
 that the trend pages sum a few thousand rows instead of ranking every measurement of the whole history
 on each call (docs/scale.md: 140-260 ms -> about 15 ms per trend at city and province scale).
 
+`moved_measurements` holds every measurement of the children measured in more than one kelurahan, so that
+the follow-up list of an area reads the area's own measurements plus these, instead of searching all
+measurements for the area's children (docs/scale.md).
+
 It is written by `konvergensi.build.build` and, through `build.atomic_update`, after every import or
 edit that changes the measurements, inside the same atomic swap: a reader never sees measurements and
 counts that disagree. Databases built before the table existed get it with `python -m konvergensi
@@ -18,7 +22,7 @@ import duckdb
 
 from konvergensi import db, paths
 
-TABLES = ("stunting_monthly",)
+TABLES = ("stunting_monthly", "moved_measurements")
 
 
 def _missing(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -37,12 +41,15 @@ def _create_missing(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(ddl.group(0))
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> int:
-    """Rewrite every derived table from the measurements; returns the rows of stunting_monthly."""
+def refresh(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rewrite every derived table from the measurements; returns the rows written per table."""
     _create_missing(con)
-    con.execute("DELETE FROM stunting_monthly")
-    con.execute("INSERT INTO stunting_monthly BY NAME " + db.load_query("stunting_monthly_rows"))
-    return con.execute("SELECT count(*) FROM stunting_monthly").fetchall()[0][0]
+    rows = {}
+    for table in TABLES:
+        con.execute(f"DELETE FROM {table}")
+        con.execute(f"INSERT INTO {table} BY NAME " + db.load_query(f"{table}_rows"))
+        rows[table] = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    return rows
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> tuple:
@@ -50,7 +57,9 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> tuple:
     columns they use, and the children's sex."""
     return con.execute("""
         SELECT (SELECT (count(*), bit_xor(hash(measurement_id, child_id, measure_date, period, kelurahan_id,
-                                               age_days, zlen, flen))) FROM measurements),
+                                               age_days, zlen, flen)),
+                        bit_xor(hash(measurement_id, posyandu_id, weight_kg, lenhei_cm, oedema, weight_up,
+                                     zwfl, fwfl, cat_tbu, cat_bbtb))) FROM measurements),
                (SELECT (count(*), bit_xor(hash(child_id, sex))) FROM children)""").fetchall()[0]
 
 

@@ -133,6 +133,27 @@ CREATE TABLE stunting_monthly (
     severely_stunted INTEGER NOT NULL         -- HAZ < -3
 );
 
+-- Derived, written with stunting_monthly (same rule): every measurement of each child measured in more
+-- than one kelurahan (a measurement with no kelurahan counts as one more place), with the columns the
+-- follow-up list uses. The list reads a scope's own measurements by kelurahan and, from here, those its
+-- children had made elsewhere, instead of searching all measurements for the scope's children.
+CREATE TABLE moved_measurements (
+    measurement_id  BIGINT NOT NULL,
+    child_id        VARCHAR NOT NULL,
+    measure_date    DATE NOT NULL,
+    period          DATE NOT NULL,
+    kelurahan_id    VARCHAR,
+    posyandu_id     VARCHAR,
+    weight_kg       DOUBLE,
+    lenhei_cm       DOUBLE,
+    oedema          BOOLEAN NOT NULL,
+    weight_up       BOOLEAN,
+    zlen DOUBLE, flen TINYINT,
+    zwfl DOUBLE, fwfl TINYINT,
+    cat_tbu         VARCHAR,
+    cat_bbtb        VARCHAR
+);
+
 -- Posyandu monthly report (SKDN).
 CREATE TABLE posyandu_reports (
     posyandu_id     VARCHAR NOT NULL,

@@ -74,11 +74,13 @@ def test_an_import_updates_the_counts_in_the_same_swap(tiny_copy, tiny_config, t
 def test_a_database_from_an_older_version_is_refused_until_refreshed(tiny_copy, capsys):
     con = duckdb.connect(str(tiny_copy))
     con.execute("DROP TABLE stunting_monthly")
+    con.execute("DROP TABLE moved_measurements")
     con.close()
     with pytest.raises(db.DatabaseMissing, match="build --refresh"):
         db.connect(tiny_copy)
     code, out, _err = run_cli("build", "--refresh", "--db", tiny_copy, capsys=capsys)
-    assert code == 0 and "stunting_monthly" in out
+    # kelurahan x age group x sex groups: January 2 (c05, c07), February 6 (c01 and c05 share one)
+    assert code == 0 and "stunting_monthly 8 baris" in out and "moved_measurements 0 baris" in out
     assert trend(tiny_copy) == {T.JAN: (2, 1, 0), T.FEB: (7, 4, 1)}
 
 
@@ -94,3 +96,31 @@ def test_a_failed_update_leaves_measurements_and_counts_as_they_were(tiny_copy):
     with build.atomic_update(tiny_copy) as con:      # a child's sex corrected: the girls' counts follow
         con.execute("UPDATE children SET sex = 2 WHERE child_id = 'c01'")
     assert trend(tiny_copy, sex=2)[T.FEB][:2] == (4, 3)              # c02 c06 c09 + c01 (stunted)
+
+
+def moved(path) -> list:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("SELECT child_id, measure_date, kelurahan_id FROM moved_measurements "
+                           "ORDER BY measure_date, measurement_id").fetchall()
+    finally:
+        con.close()
+
+
+def test_moved_measurements_hold_every_measurement_of_the_children_measured_in_two_places(tiny_copy):
+    assert moved(tiny_copy) == []             # every tiny child is measured in one kelurahan only
+    with build.atomic_update(tiny_copy) as con:      # c05's January measurement was made in Tengah
+        con.execute("UPDATE measurements SET kelurahan_id = ? WHERE child_id = 'c05' AND period = ?",
+                    [T.KEL["Tengah"], T.JAN])
+    assert moved(tiny_copy) == [("c05", datetime.date(2025, 1, 15), T.KEL["Tengah"]),
+                                ("c05", datetime.date(2025, 2, 3), T.KEL["Ujung"]),
+                                ("c05", datetime.date(2025, 2, 20), T.KEL["Ujung"])]
+    with build.atomic_update(tiny_copy) as con:      # c09's record has no kelurahan: one more place
+        con.execute("UPDATE measurements SET kelurahan_id = NULL WHERE child_id = 'c09'")
+        con.execute("UPDATE measurements SET kelurahan_id = ? WHERE child_id = 'c05'", [T.KEL["Ujung"]])
+    assert moved(tiny_copy) == []             # c09 has no other place; c05 is back in one kelurahan
+    with build.atomic_update(tiny_copy) as con:
+        con.execute("INSERT INTO measurements (measurement_id, child_id, measure_date, period, kelurahan_id, "
+                    "oedema, row_key) VALUES (900, 'c09', DATE '2025-01-20', DATE '2025-01-01', ?, FALSE, 'x')",
+                    [T.KEL["Puncak"]])
+    assert [(c, k) for c, _, k in moved(tiny_copy)] == [("c09", T.KEL["Puncak"]), ("c09", None)]

@@ -174,7 +174,9 @@ def test_a_child_who_moved_is_listed_where_last_measured_with_the_history_from_b
     """c14 (born 2022-04-01) was measured in B Satu in August 2024 (HAZ -2.60, valid) and in A Satu in
     October 2024 (weight only, no length). As of October: Puskesmas Satu's list (A Satu, A Dua) has c14
     under Posyandu Mawar, stunted by its August HAZ measured outside that scope; Puskesmas Dua's list
-    (B Satu) does not, since c14 was last measured elsewhere."""
+    (B Satu) does not, since c14 was last measured elsewhere. c15 (registered in A Dua) was measured in
+    A Dua in August (HAZ -2.70) and in October at a record with no kelurahan: it is listed under its
+    registered A Dua, measured in October (the kelurahan-less record counts), stunted by August."""
     from konvergensi import build
 
     path = access_db.build(tmp_path / "pindah.duckdb")
@@ -186,6 +188,13 @@ def test_a_child_who_moved_is_listed_where_last_measured_with_the_history_from_b
                   "(101, ?, DATE '2024-08-10', DATE '2024-08-01', ?, 'PB1', 862, 10.0, 82.0, -2.60, 0, -0.5, 0, FALSE, TRUE, 'p1'), "
                   "(102, ?, DATE '2024-10-12', DATE '2024-10-01', ?, 'PA1', 925, 10.4, NULL, NULL, NULL, NULL, NULL, FALSE, TRUE, 'p2')",
                   [cid(14), B1, cid(14), A1])
+        w.execute("INSERT INTO children (child_id, sex, birth_date, kelurahan_id, posyandu_id) VALUES (?, 2, ?, ?, 'PA2')",
+                  [cid(15), datetime.date(2022, 6, 1), A2])
+        w.execute("INSERT INTO measurements (measurement_id, child_id, measure_date, period, kelurahan_id, posyandu_id, "
+                  "age_days, weight_kg, lenhei_cm, zlen, flen, zwfl, fwfl, oedema, weight_up, row_key) VALUES "
+                  "(103, ?, DATE '2024-08-11', DATE '2024-08-01', ?, 'PA2', 802, 9.5, 80.0, -2.70, 0, -0.4, 0, FALSE, TRUE, 'p3'), "
+                  "(104, ?, DATE '2024-10-13', DATE '2024-10-01', NULL, NULL, 865, 9.9, NULL, NULL, NULL, NULL, NULL, FALSE, TRUE, 'p4')",
+                  [cid(15), A2, cid(15)])
     con = duckdb.connect(str(path), read_only=True)
     try:
         satu = followup.children(con, PERIOD, [A1, A2]).set_index("child_id")
@@ -196,3 +205,7 @@ def test_a_child_who_moved_is_listed_where_last_measured_with_the_history_from_b
     assert row.reasons == ["stunted"] and row.posyandu == "Posyandu Mawar" and row.kelurahan == "A Satu"
     assert row.zlen == -2.60 and row.haz_date.date() == datetime.date(2024, 8, 10)
     assert cid(14) not in set(dua.child_id)
+    row = satu.loc[cid(15)]
+    assert row.reasons == ["stunted"] and row.kelurahan == "A Dua" and row.posyandu == "Posyandu Melati"
+    assert row.last_measure_date.date() == datetime.date(2024, 10, 13) and row.zlen == -2.70
+    assert cid(15) not in set(dua.child_id)

@@ -87,5 +87,7 @@ def _refresh(args) -> int:
     except db.DatabaseMissing as exc:
         raise CliError(str(exc)) from None
     print(f"Tabel turunan dihitung ulang: {db.db_path(args.db)}")
-    print(f"  stunting_monthly {fmt.number(rows)} baris, {fmt.number(time.perf_counter() - started, 1)} detik")
+    for table, n in rows.items():
+        print(f"  {table} {fmt.number(n)} baris")
+    print(f"  {fmt.number(time.perf_counter() - started, 1)} detik")
     return 0
