@@ -1,7 +1,7 @@
 """Province-scale synthetic dataset (NTT-like), built with the real build code path, with figures.
 
     .venv/bin/python bench/province.py [--out bench/out/province] [--children 500000] [--kelurahan 3400]
-                                       [--kabkota 22] [--seed 53] [--index-test]
+                                       [--kabkota 22] [--seed 53] [--movers 0.04] [--index-test]
 
 ALL DATA IS SYNTHETIC. A province of `--kabkota` kabupaten/kota (synthetic names "Kabupaten Sintetis 01",
 ..., the last one a "Kota"), about 14 kecamatan each, `--kelurahan` kelurahan/desa, about 3 posyandu per
@@ -11,6 +11,8 @@ same columns as the demo's (regions as kabkota > kecamatan > kelurahan, schemati
 kabupaten/kota from konvergensi.demo_geometry, posyandu, SKDN reports, pregnant women, BKKBN families,
 scorecard, aksi, targets). It is a cruder model than konvergensi.demo (no calibration, no siblings, no
 planted digit preference): its job is size and realistic distributions of ids, dates and z-scores.
+`--movers` of the children (4%) moved once: measured in another kelurahan, anywhere in the province,
+before a month of the span, so that the follow-up list carries histories across areas.
 
 The build is the real one: `konvergensi.build.build(source="empty", config=<generated toml>,
 extra_tables=<generated frames>)`, so measurements go through `measurements.to_table` (WHO z-scores,
@@ -49,6 +51,8 @@ MONTHS = np.arange(demo.FIRST_MONTH, demo.LAST_MONTH + 1)          # 46 output m
 N_MONTHS = len(MONTHS)
 MONTH_DAY0 = MONTHS.astype("datetime64[D]").astype(np.int64)       # days since 1970 of each month's first day
 MASS = np.isin((MONTHS.astype(int) % 12) + 1, (2, 8)) | np.isin(MONTHS, demo.EXTRA_MEASUREMENT_MONTHS)
+MOVERS = 0.04   # share of children who moved once: measured in another kelurahan (anywhere in the
+                # province) before a month of the span; the follow-up list must carry their history along
 P_WEIGH = np.where(MASS, 0.80, 0.38)   # rural posyandu: D/S about 45% over the year, higher in mass months
 PROVINCE_CODE = "53"                   # Kemendagri code of NTT (the regions below are synthetic)
 
@@ -139,7 +143,7 @@ def boundaries(regions_table: pd.DataFrame, kel: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------------- the people
 
 def generate(n_children: int = 500_000, n_kel: int = 3400, n_kab: int = 22, seed: int = 53,
-             say=print) -> dict[str, pd.DataFrame]:
+             say=print, movers: float = MOVERS) -> dict[str, pd.DataFrame]:
     """Every table build.build writes (measurements raw, as measurements.to_table takes them)."""
     rng = np.random.default_rng(seed)
     t0 = time.perf_counter()
@@ -246,8 +250,19 @@ def generate(n_children: int = 500_000, n_kel: int = 3400, n_kab: int = 22, seed
     first &= birth[rows] >= MONTH_DAY0[0]            # first weighing ever only for children born in the span
     step("z-levels turned into lengths and weights (growth.value_at_z)")
 
-    # SKDN per posyandu and month from the same grid
+    # movers: before their move month, measured at a posyandu of another kelurahan
+    meas_kel = child_kel[rows]
     pos = child_pos[rows]
+    mover = rng.random(n) < movers
+    old_kel = rng.integers(0, K, n)
+    old_pos = pos_start[old_kel] + (rng.random(n) * n_pos_kel[old_kel]).astype(np.int64)
+    move_month = rng.integers(1, N_MONTHS, n)
+    before = mover[rows] & (cols < move_month[rows]) & (old_kel[rows] != meas_kel)
+    meas_kel[before] = old_kel[rows[before]]
+    pos[before] = old_pos[rows[before]]
+    step(f"{int(mover.sum()):,} children moved once ({int(before.sum()):,} measurements before the move)")
+
+    # SKDN per posyandu and month from the same grid
     key = pos * N_MONTHS + cols
     cnt = lambda mask: np.bincount(key[mask], minlength=P * N_MONTHS).reshape(P, N_MONTHS)  # noqa: E731
     ones = np.ones(m, bool)
@@ -286,10 +301,10 @@ def generate(n_children: int = 500_000, n_kel: int = 3400, n_kab: int = 22, seed
         "muac_cm": muac[order],
         "oedema": np.zeros(m, bool),
         "weight_up": pd.array(np.where(same_prev, up, None)[order], dtype="boolean"),
-        "kelurahan_id": pd.array(kel_ids[child_kel[rows[order]]], dtype="string"),
+        "kelurahan_id": pd.array(kel_ids[meas_kel[order]], dtype="string"),
         "posyandu_id": pd.array(pos_ids[pos[order]], dtype="string"),
     })
-    del order, weight, length, muac, haz, whz, a, md, key, pos
+    del order, weight, length, muac, haz, whz, a, md, key, pos, meas_kel
     step(f"raw measurements frame ({m:,} rows)")
 
     seen = np.zeros(n, bool)
@@ -514,6 +529,7 @@ def main() -> int:
     parser.add_argument("--kelurahan", type=int, default=3400)
     parser.add_argument("--kabkota", type=int, default=22)
     parser.add_argument("--seed", type=int, default=53)
+    parser.add_argument("--movers", type=float, default=MOVERS, help=f"share of children who moved once (default {MOVERS})")
     parser.add_argument("--index-test", action="store_true", help="also time the measurements insert with/without indexes")
     parser.add_argument("--index-test-only", action="store_true", help="only the index test on an existing build")
     parser.add_argument("--chunked-trial", type=int, metavar="ROWS",
@@ -534,7 +550,7 @@ def main() -> int:
           f"start {load_text()}")
     t0 = time.perf_counter()
     c0 = time.process_time()
-    tables = generate(args.children, args.kelurahan, args.kabkota, args.seed)
+    tables = generate(args.children, args.kelurahan, args.kabkota, args.seed, movers=args.movers)
     gen_s = time.perf_counter() - t0
     print(f"generation: {gen_s:.1f} s wall, {time.process_time() - c0:.1f} s CPU, peak RSS {peak_rss_mb():.0f} MB; "
           f"{load_text()}")

@@ -22,7 +22,8 @@ import duckdb
 
 from konvergensi import db, paths
 
-TABLES = ("stunting_monthly", "moved_measurements")
+# derived table -> the query in queries/ that computes its rows
+TABLES = {"stunting_monthly": "stunting_monthly_rows", "moved_measurements": "moved_measurements_rows"}
 
 
 def _missing(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -45,9 +46,9 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rewrite every derived table from the measurements; returns the rows written per table."""
     _create_missing(con)
     rows = {}
-    for table in TABLES:
+    for table, query in TABLES.items():
         con.execute(f"DELETE FROM {table}")
-        con.execute(f"INSERT INTO {table} BY NAME " + db.load_query(f"{table}_rows"))
+        con.execute(f"INSERT INTO {table} BY NAME " + db.load_query(query))
         rows[table] = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     return rows
 

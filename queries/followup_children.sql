@@ -37,37 +37,43 @@ ordered AS (       -- "latest" = latest measure_date, then highest measurement_i
               + measurement_id AS recency
     FROM recent
 ),
-picks AS (         -- per child: its latest measurement, latest valid (unflagged) length/height-for-age and
-                   -- latest valid weight-for-length/height (oedema counts as severely wasted, WHO)
+picks AS (         -- per child, in one pass: its latest measurement, latest valid (unflagged) length/
+                   -- height-for-age and latest valid weight-for-length/height (oedema counts as severely
+                   -- wasted, WHO); for 2T the month's latest weight and recorded N/T (naik/tidak) of the
+                   -- period (w0, u0) and of each of the three months before it (w1 u1, w2 u2, w3)
     SELECT child_id,
            arg_max(measurement_id, recency) AS last_id,
            arg_max(measurement_id, recency) FILTER (WHERE zlen IS NOT NULL AND coalesce(flen, 0) = 0) AS haz_id,
            arg_max(measurement_id, recency)
-               FILTER (WHERE oedema OR (zwfl IS NOT NULL AND coalesce(fwfl, 0) = 0)) AS whz_id
+               FILTER (WHERE oedema OR (zwfl IS NOT NULL AND coalesce(fwfl, 0) = 0)) AS whz_id,
+           arg_max(weight_kg, recency) FILTER (WHERE period = $period::DATE) AS w0,
+           arg_max(weight_up, recency) FILTER (WHERE weight_kg IS NOT NULL AND period = $period::DATE) AS u0,
+           arg_max(weight_kg, recency) FILTER (WHERE period = ($period - INTERVAL 1 MONTH)::DATE) AS w1,
+           arg_max(weight_up, recency)
+               FILTER (WHERE weight_kg IS NOT NULL AND period = ($period - INTERVAL 1 MONTH)::DATE) AS u1,
+           arg_max(weight_kg, recency) FILTER (WHERE period = ($period - INTERVAL 2 MONTH)::DATE) AS w2,
+           arg_max(weight_up, recency)
+               FILTER (WHERE weight_kg IS NOT NULL AND period = ($period - INTERVAL 2 MONTH)::DATE) AS u2,
+           arg_max(weight_kg, recency) FILTER (WHERE period = ($period - INTERVAL 3 MONTH)::DATE) AS w3
     FROM ordered
     GROUP BY child_id
 ),
-monthly AS (       -- one weighing per child and month (the month's latest)
-    SELECT child_id, period, arg_max(weight_kg, recency) AS weight_kg, arg_max(weight_up, recency) AS weight_up
-    FROM ordered
-    WHERE weight_kg IS NOT NULL
-      AND period >= ($period - INTERVAL 3 MONTH)::DATE   -- 2T looks at most 3 months back (see t2)
-    GROUP BY child_id, period
+not_up AS (        -- "tidak naik" (T) in the period (t0) and the two months before (t1, t2): as recorded
+                   -- (N/T), else the weight not above the month before's; NULL when neither is known
+    SELECT *,
+           CASE WHEN u0 IS NOT NULL THEN NOT u0 WHEN w1 IS NOT NULL THEN w0 <= w1 END AS t0,
+           CASE WHEN u1 IS NOT NULL THEN NOT u1 WHEN w2 IS NOT NULL THEN w1 <= w2 END AS t1,
+           CASE WHEN u2 IS NOT NULL THEN NOT u2 WHEN w3 IS NOT NULL THEN w2 <= w3 END AS t2
+    FROM picks
 ),
-weighings AS (     -- "tidak naik" (T): as recorded (N/T), else weight not above last month's weight
-    SELECT child_id, period,
-           CASE WHEN weight_up IS NOT NULL THEN NOT weight_up
-                WHEN lag(period) OVER w = (period - INTERVAL 1 MONTH)::DATE THEN weight_kg <= lag(weight_kg) OVER w
-           END AS not_up,
-           row_number() OVER (PARTITION BY child_id ORDER BY period DESC) AS recency
-    FROM monthly
-    WINDOW w AS (PARTITION BY child_id ORDER BY period)
-),
-t2 AS (            -- 2T: not up in the latest weighing month and in the month before it
-    SELECT a.child_id, a.period AS t2_period
-    FROM weighings AS a
-    JOIN weighings AS b ON b.child_id = a.child_id AND b.period = (a.period - INTERVAL 1 MONTH)::DATE
-    WHERE a.recency = 1 AND a.not_up AND b.not_up AND a.period >= ($period - INTERVAL 1 MONTH)::DATE
+t2 AS (            -- 2T: not up in the latest weighing month (the period or the month before it) and in
+                   -- the month before that one, weighed in both
+    SELECT child_id,
+           CASE WHEN w0 IS NOT NULL THEN $period::DATE ELSE ($period - INTERVAL 1 MONTH)::DATE END AS t2_period
+    FROM not_up
+    WHERE CASE WHEN w0 IS NOT NULL THEN w1 IS NOT NULL AND t0 AND t1
+               WHEN w1 IS NOT NULL THEN w2 IS NOT NULL AND t1 AND t2
+          END
 ),
 listed AS (
     SELECT

@@ -59,6 +59,11 @@ def test_period_moves_the_list(con):
     # not sangat pendek. Its weight went down in November but was up in October: not 2T.
     frame = followup.children(con, datetime.date(2024, 11, 1))
     assert _by_child(frame)["aaaa0007"] == ["stunted", "wasted"]
+    # c3 and c4 were not weighed in November: their latest weighing month is October, T in October and
+    # September -> still 2T, dated October (2T looks at the latest weighing, the period or the month before)
+    t2 = frame.set_index(frame.child_id.str[:8])
+    for child in ("aaaa0003", "aaaa0004"):
+        assert t2.loc[child].reasons == ["t2"] and t2.loc[child].t2_period.date() == datetime.date(2024, 10, 1)
 
 
 def test_scope_limits_the_list(con):
