@@ -8,10 +8,10 @@ on each call (docs/scale.md: 140-260 ms -> about 15 ms per trend at city and pro
 the follow-up list of an area reads the area's own measurements plus these, instead of searching all
 measurements for the area's children (docs/scale.md).
 
-It is written by `konvergensi.build.build` and, through `build.atomic_update`, after every import or
+Both are written by `konvergensi.build.build` and, through `build.atomic_update`, after every import or
 edit that changes the measurements, inside the same atomic swap: a reader never sees measurements and
-counts that disagree. Databases built before the table existed get it with `python -m konvergensi
-refresh` (or with their next import).
+derived rows that disagree. Databases built before a table existed get it with `python -m konvergensi
+build --refresh` (or with their next import).
 """
 
 from __future__ import annotations
