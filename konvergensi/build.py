@@ -135,8 +135,10 @@ def atomic_update(db_path=None):
     with _replacing(target, from_live=True) as con:
         before = None if derived.is_missing(con) else derived.fingerprint(con)
         yield con
-        if before is None or derived.fingerprint(con) != before:
-            derived.refresh(con)         # same swap: counts never disagree with the measurements
+        # same swap: derived rows never disagree with the measurements. A database that lacked the derived
+        # tables gets them here, unless the block already wrote them (build --refresh)
+        if derived.is_missing(con) or (before is not None and derived.fingerprint(con) != before):
+            derived.refresh(con)
 
 
 # ------------------------------------------------------------------------------------------- writing
