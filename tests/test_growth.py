@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from konvergensi.growth import GrowthInputError, round_r, value_at_z, zscores
 
 ROOT = Path(__file__).resolve().parent.parent
-WHO_CASES = ROOT.parent / "shared" / "reference" / "who_anthro_cases.csv"
+WHO_CASES = ROOT / "tests" / "data" / "who_anthro_cases.csv"   # provenance: tests/data/README.md
 INPUTS = ["id", "sex", "age_days", "weight_kg", "lenhei_cm", "measure", "oedema"]
 Z_COLUMNS = ["zlen", "flen", "zwei", "fwei", "zwfl", "fwfl", "zbmi", "fbmi"]
 

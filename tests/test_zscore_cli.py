@@ -10,7 +10,7 @@ import pytest
 from konvergensi.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-WHO_CASES = ROOT.parent / "shared" / "reference" / "who_anthro_cases.csv"
+WHO_CASES = ROOT / "tests" / "data" / "who_anthro_cases.csv"   # provenance: tests/data/README.md
 INPUTS = ["id", "sex", "age_days", "weight_kg", "lenhei_cm", "measure", "oedema"]
 OUTPUTS = ["zlen", "flen", "zwei", "fwei", "zwfl", "fwfl", "zbmi", "fbmi"]
 
