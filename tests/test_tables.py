@@ -32,3 +32,24 @@ def test_gradient():
     assert tables.gradient(None, 0, 10, ["#000000", "#ffffff"]) == ""
     assert tables.gradient(10, 0, 10, ["#000000", "#ffffff"]) == "background-color: rgb(255,255,255); color: #1f2933"
     assert tables.gradient(0, 0, 10, ["#000000", "#ffffff"]) == "background-color: rgb(0,0,0); color: #ffffff"
+
+
+def test_empty_cells_of_nullable_columns_never_reach_a_rule():
+    """A posyandu without an SKDN report has pd.NA in every count and ratio: formatters and colour rules
+    written for numbers (v == sentinel, v >= target) must not see it (was: 'boolean value of NA is ambiguous')."""
+    frame = pd.DataFrame({"s": pd.array([30, pd.NA], dtype="Int64"), "d": pd.array([3, pd.NA], dtype="Int64"),
+                          "ds": pd.array([0.1, pd.NA], dtype="Float64"),
+                          "name": pd.array(["Melati", pd.NA], dtype="string")})
+    hidden = suppress.suppress_frame(frame, ["s", "d"], {"ds": ("d", "s")})
+    seen = []
+
+    def strict(v):                       # a rule that, like real ones, compares the value
+        seen.append(v)
+        return "color: red" if v > 0.05 else ""
+
+    styler = tables.rendered(tables.styled(hidden, {"s": "count", "d": "count", "ds": "share", "name": "text"},
+                                           {"ds": strict, "name": lambda v: "font-weight: bold" if v.startswith("M") else ""}))
+    html = styler.to_html()
+    assert "><5<" in html                                   # d = 3 hidden as before
+    assert html.count(f">{tables.PLACEHOLDER}<") >= 3       # the empty row's cells read '–'
+    assert all(not pd.isna(v) for v in seen)

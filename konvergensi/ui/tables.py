@@ -80,11 +80,23 @@ def styled(frame: pd.DataFrame, formats: dict[str, str], colours: dict[str, call
         base = formatters.get(column, _FORMATTERS["count"])
         formatters[column] = lambda v, base=base: (hidden_label if v == HIDDEN_SENTINEL["primary"] else
                                                    "*" if v == HIDDEN_SENTINEL["secondary"] else base(v))
-    styler = frame.style.format(formatters)
+    styler = frame.style.format({c: _null_safe(f, fmt.MISSING) for c, f in formatters.items()})
     for column, rule in (colours or {}).items():
         if column in frame.columns:
-            styler = styler.map(rule, subset=[column])
+            styler = styler.map(_null_safe(rule, ""), subset=[column])
     return styler.hide(axis="index")
+
+
+def _null_safe(rule, missing):
+    """`rule` for a cell, or `missing` for an empty one (None, NaN, pd.NA, NaT).
+
+    The one place where empty cells are handled: a posyandu without an SKDN report, a kelurahan with no
+    measurement, ... reach every formatter and colour rule as pd.NA, whose truth value raises
+    ("boolean value of NA is ambiguous") in any comparison a rule makes.
+    """
+    def safe(value):
+        return missing if fmt.is_missing(value) else rule(value)
+    return safe
 
 
 def rendered(styler: Styler) -> Styler:
