@@ -93,13 +93,15 @@ def compute_strata(frame: pd.DataFrame, t: StrataThresholds = StrataThresholds()
 def attention_reasons(frame: pd.DataFrame, t: StrataThresholds = StrataThresholds()) -> pd.Series:
     """Why a posyandu needs attention this period ('' when it does not), as Indonesian text.
 
-    Signals: not opened; D/S below target; N/D below target; computed strata Pratama; recorded strata
+    Signals: no SKDN report for the month; not opened; D/S below target; N/D below target; computed strata Pratama; recorded strata
     higher than the computed one (the register may be out of date). Columns used: opened, ds, nd,
     strata_computed, strata_recorded.
     """
     reasons = pd.DataFrame(index=frame.index)
     opened = frame["opened"].astype("boolean")
-    reasons["buka"] = np.where(opened.fillna(False).astype(bool), "", "tidak buka bulan ini")
+    # no report is not the same as a report saying the posyandu did not open
+    reasons["buka"] = np.where(opened.isna(), "belum lapor SKDN bulan ini",
+                               np.where(opened.fillna(True).astype(bool), "", "tidak buka bulan ini"))
     ds = pd.to_numeric(frame["ds"], errors="coerce").astype("float64")
     nd = pd.to_numeric(frame["nd"], errors="coerce").astype("float64")
     reasons["ds"] = np.where(ds < t.ds_target, f"D/S < {t.ds_target:.0%}", "")

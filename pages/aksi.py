@@ -16,6 +16,7 @@ info = layout.page_header("Aksi konvergensi",
                           "Delapan aksi konvergensi penurunan stunting tingkat kabupaten/kota: status, "
                           "output/bukti, dan OPD penanggung jawab.", "✅")
 
+layout.require("aksi", stop=False)     # the 8 aksi are listed (Belum mulai) and staff can record them here
 years = [int(y) for y in data.query("aksi_years").year]
 data_end = info.get("data_end")
 default_year = years[0] if years else \

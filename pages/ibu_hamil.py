@@ -11,8 +11,9 @@ from konvergensi.ui import convergence as ucv
 
 layout.page_header("Ibu hamil", "Kurang energi kronis (KEK), anemia, tablet tambah darah (TTD), dan "
                    "pemeriksaan kehamilan (ANC) per kelurahan.", "🤰")
-f = filters.filter_bar(show_subgroups=False)
+f = filters.filter_bar(show_subgroups=False, data_kind="bumil")
 t = ucv.bumil_thresholds()
+layout.require("bumil", f)
 
 frame = cv.add_bumil_rates(data.query("bumil_by_kelurahan", period=f.period, area_id=f.area_id, **t))
 totals = cv.bumil_totals(frame)

@@ -14,6 +14,7 @@ from konvergensi.ui.maps import SCALE_BAD_HIGH
 layout.page_header("Kampung KB", "Kelurahan Kampung Keluarga Berkualitas (Kampung KB), tempat banyak OPD "
                    "bekerja bersama, dibandingkan dengan kelurahan lain.", "🏘️")
 f = filters.filter_bar(show_subgroups=False)
+layout.require("eppgbm", f, stop=False)   # the marked kelurahan are listed even before any measurement
 
 kel = data.query("kampung_kb_kelurahan", period=f.period, area_id=f.area_id)
 kel = kel.assign(prevalence=cv.coverage(kel["stunted"], kel["measured"]).to_numpy())
@@ -53,8 +54,7 @@ with c4:
 layout.definition_box("prevalence_stunting")
 
 if n_kb == 0:
-    layout.empty_state(f"Belum ada kelurahan Kampung KB yang ditandai di {f.area_name}. Tandai lewat berkas "
-                       "konfigurasi wilayah (daftar kampung_kb) lalu bangun ulang basis data.")
+    layout.empty_state(ucv.kampung_kb_missing(f.area_name))
 
 st.subheader("Tren prevalensi stunting: Kampung KB dan kelurahan lain")
 if len(trend):

@@ -167,10 +167,22 @@ def upload_tab() -> None:
                   on_click=commit_preview, args=(p,))
 
 
-tab_upload, tab_history, tab_templates = st.tabs(["Unggah data", "Riwayat impor", "Templat kosong"])
+tab_upload, tab_status, tab_history, tab_templates = st.tabs(["Unggah data", "Isi basis data", "Riwayat impor",
+                                                              "Templat kosong"])
 
 with tab_upload:
     upload_tab()
+
+with tab_status:
+    from konvergensi import data_status
+
+    status = data.data_status()
+    missing = [k for k in ("posyandu", "eppgbm", "skdn") if not status.has(k)]
+    if missing:
+        st.info(data_status.missing_message(missing[0], status), icon="ℹ️")
+    st.dataframe(data_status.overview(status), hide_index=True, column_config={
+        "data": "Data", "baris": st.column_config.NumberColumn("Baris", format="localized"),
+        "terbaru": "Bulan/tahun terbaru", "langkah": "Status / langkah berikutnya"})
 
 with tab_history:
     history = data.query("import_history")

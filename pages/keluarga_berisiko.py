@@ -13,10 +13,8 @@ layout.page_header("Keluarga berisiko stunting",
                    "yang benar-benar terukur stunting.", "🏠")
 f = filters.filter_bar(show_subgroups=False)
 
+layout.require("keluarga")
 years = [int(y) for y in data.query("keluarga_years").year]
-if not years:
-    layout.empty_state("Belum ada data keluarga berisiko stunting. Impor lembar data keluarga lewat halaman Kelola data.")
-    st.stop()
 year = int(filters.url_choice("Tahun data keluarga", {str(y): str(y) for y in years}, url_key="tahun_keluarga",
                               default=str(cv.pick_year(years, f.period)), widget="select"))
 

@@ -26,6 +26,7 @@ layout.page_header(
     "Pemeriksaan mutu data antropometri menurut WHO Anthro Survey Analyser: kelengkapan, z-score ekstrem, "
     "sebaran z-score, penumpukan umur, preferensi angka, cara ukur, dan kecocokan dengan SKDN.", "🔎")
 f = filters.filter_bar(show_subgroups=False)
+layout.require("eppgbm", f)
 y = yardsticks()
 params = {"period": f.period, "area_id": f.area_id}
 groups = data.query("quality_by_posyandu", **params)

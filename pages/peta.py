@@ -9,6 +9,7 @@ from konvergensi.ui import data, filters, layout, maps, peta_view, tables
 
 layout.page_header("Peta", "Sebaran per kelurahan. Klik sebuah kelurahan untuk melihat rinciannya.", "🗺️")
 f = filters.filter_bar()
+layout.require("eppgbm", f)
 
 layer_key = filters.url_choice("Indikator peta", {k: v.label for k, v in maps.LAYERS.items()}, url_key="lapisan")
 layer = maps.LAYERS[layer_key]

@@ -6,13 +6,17 @@ from konvergensi import export, fmt, posyandu
 from konvergensi.ui import data, filters, layout, posyandu_view, tables
 
 layout.page_header("Posyandu", "Kinerja setiap posyandu: SKDN, kader, buka, strata, dan stunting di antara balitanya.", "🏥")
-f = filters.filter_bar(show_subgroups=False)
+f = filters.filter_bar(show_subgroups=False, data_kind="skdn")
 t = data.strata_thresholds()
+layout.require("posyandu")
 
 table = data.posyandu_performance(f)
 if not len(table):
-    layout.empty_state(f"Belum ada posyandu terdaftar di {f.area_name}.")
+    layout.empty_state(f"Belum ada posyandu terdaftar di {f.area_name}. Posyandu lain ada di daftar: pilih wilayah lain, "
+                       "atau impor daftar posyandu yang memuat wilayah ini di *Kelola data*.")
     st.stop()
+# the registry is there: its posyandu are listed even where SKDN reports are missing (this month or at all)
+layout.require("skdn", f, stop=False)
 
 reported = table[table.opened.notna()]
 active = table.strata_computed.isin(["Purnama", "Mandiri"])
@@ -80,7 +84,7 @@ Buka per tahun = bulan buka dalam 12 bulan (disetahunkan bila laporan kurang dar
 rata-rata pada bulan buka; cakupan layanan utama = rata-rata D/S dan cakupan KIA, KB, imunisasi yang dilaporkan.
 Posyandu aktif = Purnama atau Mandiri. Ambang dapat diubah di berkas konfigurasi wilayah.
 
-**Perlu perhatian**: tidak buka bulan ini, D/S atau N/D di bawah target, strata hitung Pratama, atau strata
+**Perlu perhatian**: belum mengirim laporan SKDN bulan ini, tidak buka bulan ini, D/S atau N/D di bawah target, strata hitung Pratama, atau strata
 tercatat lebih tinggi daripada strata hitung (register perlu diperbarui).
 
 **Prevalensi stunting** = balita dengan TB/U < -2 SD / balita dengan TB/U valid yang diukur di posyandu itu pada

@@ -10,6 +10,7 @@ layout.page_header("Bahan rakor",
                    "kelurahan, tren dengan lintasan target, kelurahan tertinggal, posyandu yang perlu "
                    "perhatian, dan status aksi konvergensi.", "📄")
 f = filters.filter_bar(show_subgroups=False)
+layout.require("eppgbm", f)
 
 # The pack covers the kota or one kecamatan: a selected kelurahan gives the pack of its kecamatan.
 area_id = f.kecamatan_id or f.region_id

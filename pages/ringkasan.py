@@ -14,10 +14,15 @@ def minus(a, b):
 
 layout.page_header("Ringkasan", "Posisi stunting saat ini dibanding bulan lalu, baseline, dan target.", "📊")
 f = filters.filter_bar()
+layout.require("eppgbm", f)
 
 now = data.headline(f)   # small counts are None for the public (data.record_for_display)
 if not now or now.get("children_measured") == 0:
-    layout.empty_state(f"Belum ada balita yang diukur di {f.area_name} pada {f.period_label}. Pilih periode lain.")
+    latest = data.latest_period_measured(f)
+    layout.offer_period(f"Tidak ada data pengukuran balita di {f.area_name} untuk {f.period_label}"
+                        + (f" ({f.subgroup_label})" if f.subgroup_label else "") + "."
+                        + (f" Data terbaru untuk wilayah ini: **{fmt.month(latest)}**." if latest else
+                           " Wilayah ini belum punya pengukuran: pilih wilayah lain."), latest)
     st.stop()
 
 prev_period = data.previous_period(f.period)

@@ -22,10 +22,8 @@ layout.page_header("Scorecard kelurahan",
 f = filters.filter_bar(show_subgroups=False)
 f = dataclasses.replace(f, age_group=None, sex=None)   # the scorecard is about households: all children
 
+layout.require("scorecard")
 periods = [pd.Timestamp(p).date() for p in data.query("scorecard_periods").period]
-if not periods:
-    layout.empty_state("Belum ada data scorecard konvergensi. Impor lembar scorecard lewat halaman Kelola data.")
-    st.stop()
 default = next((p for p in periods if p <= f.period), periods[0])
 sc_key = filters.url_choice("Periode laporan scorecard", {fmt.period_key(p): fmt.month(p) for p in periods},
                             url_key="scorecard", default=fmt.period_key(default), widget="select")

@@ -38,10 +38,8 @@ elif len(filters.regions().roots) > 1:
     root = st.selectbox("Kabupaten/Kota", reg.roots, format_func=reg.name, key="tl_kabkota")
     kelurahan_ids = reg.kelurahan_of(root)
 
+layout.require("eppgbm")
 months = filters.periods()
-if not months:
-    layout.empty_state("Belum ada data pengukuran.")
-    st.stop()
 month_keys = [fmt.period_key(m) for m in months]
 cols = st.columns([1, 2, 2])
 with cols[0]:

@@ -8,6 +8,7 @@ from konvergensi.ui import charts, data, filters, layout
 
 layout.page_header("Tren", "Perkembangan bulanan dibanding lintasan target, dan ke mana tren saat ini mengarah.", "📈")
 f = filters.filter_bar(show_period=False)
+layout.require("eppgbm")
 
 MEASURES = {"jumlah": "Jumlah balita stunting", "prevalensi": "Prevalensi stunting (%)"}
 WINDOWS = {"12": "12 bulan terakhir", "6": "6 bulan terakhir", "24": "24 bulan terakhir"}

@@ -317,7 +317,7 @@ def test_pages_on_an_empty_database(tmp_path, monkeypatch):
     path = tmp_path / "kosong.duckdb"
     build.build(path, source="empty")
     monkeypatch.setenv("KONVERGENSI_DB", str(path))
-    expected = {"scorecard": "Belum ada data scorecard", "ibu_hamil": "Belum ada catatan ibu hamil",
+    expected = {"scorecard": "Belum ada data scorecard", "ibu_hamil": "Belum ada data ibu hamil",
                 "keluarga_berisiko": "Belum ada data keluarga berisiko", "kampung_kb": "Belum ada pengukuran balita"}
     for page, message in expected.items():
         st.cache_data.clear()

@@ -76,7 +76,7 @@ def test_performance_ratios_strata_and_prevalence_by_hand():
     assert a.prevalence_stunting == 20.0
     assert a.attention == "N/D < 70%" and a.attention_count == 1
     assert pd.isna(b.ds) and pd.isna(b.prevalence_stunting) and pd.isna(b.strata_computed)
-    assert b.attention == "tidak buka bulan ini"
+    assert b.attention == "belum lapor SKDN bulan ini"     # no report: not "did not open"
 
 
 def test_attention_summary_counts_each_reason():

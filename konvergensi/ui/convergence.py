@@ -143,3 +143,17 @@ def share_text(value, *counts) -> str:
         if any(suppress.is_suppressed(c, data.suppress_below()) for c in counts):
             return fmt.MISSING
     return fmt.percent(value)
+
+
+def kampung_kb_missing(area_name: str) -> str:
+    """What to do when no kelurahan of the area is marked Kampung KB (the marks come from the config)."""
+    from konvergensi import paths
+
+    where = getattr(data.config(), "path", None)
+    if where is not None and where.is_relative_to(paths.ROOT):
+        where = where.relative_to(paths.ROOT)
+    return (f"Belum ada data Kampung KB untuk {area_name}: belum ada kelurahan yang ditandai sebagai Kampung "
+            "Keluarga Berkualitas.\n\n**Langkah berikutnya:** tulis nama kelurahan Kampung KB (dari Dinas "
+            "P2KB/BKKBN) di daftar `[kampung_kb] kelurahan = [...]` pada berkas konfigurasi wilayah"
+            + (f" (`{where}`)" if where else "") + ", lalu jalankan `python -m konvergensi build --refresh` "
+            "(data yang sudah ada tetap).")

@@ -193,15 +193,35 @@ def build_info() -> dict:
 
 def check() -> str | None:
     """None when the database can be served, else a message saying what is wrong (for the friendly page)."""
+    from konvergensi import config as kconfig
+
     try:
         info = build_info()
     except db.DatabaseMissing as exc:
         return str(exc)
+    except kconfig.ConfigError as exc:   # the region's file names its database: unreadable, no database
+        return f"Konfigurasi wilayah tidak dapat dibaca: {exc}"
     except duckdb.Error as exc:
         return f"Basis data tidak dapat dibaca: {exc}"
     if not info:
         return "Basis data belum berisi hasil build (tabel build_info kosong)."
     return None
+
+
+def expected_database() -> dict:
+    """For the friendly page when there is no database: the file the app reads (`path`), the configured
+    region (`region`, None when its file cannot be read) and what to do (`command` to run, or `advice`
+    for an install from before each region had its own file). Never raises."""
+    from konvergensi import config as kconfig
+
+    out = {"path": None, "region": None, "command": db.build_command(kconfig.DEFAULT_CONFIG), "advice": None}
+    try:
+        cfg = config()
+        out.update(path=db.shown(db.db_path(None, cfg)), region=cfg.region_name, command=db.build_command(cfg),
+                   advice=db.legacy_hint(cfg))
+    except kconfig.ConfigError:
+        pass
+    return out
 
 
 # --- Page-level data: the few calls pages make, so pages hold no query names or business rules. ---
@@ -229,6 +249,13 @@ def kek_muac() -> float:
     return float(threshold("kek_muac_cm", 23.5))
 
 
+def data_status():
+    """What the database holds of each kind of source data (konvergensi.data_status.DataStatus)."""
+    from konvergensi import data_status
+
+    return cached(data_status.status)
+
+
 def headline(f, period=None) -> dict:
     """Headline indicators (konvergensi.summary.headline: the same numbers as `python -m konvergensi
     summary`) for the filters, at f.period or another period; for publik small counts (and their rates)
@@ -237,6 +264,13 @@ def headline(f, period=None) -> dict:
 
     record = cached(summary.headline, period or f.period, f.area_id, f.age_group, f.sex, config())
     return record_for_display(record, summary.HEADLINE_COUNTS, summary.HEADLINE_RATES)
+
+
+def latest_period_measured(f):
+    """The latest month in which children of the filtered area and subgroup were measured, or None."""
+    trend = stunting_trend(f)
+    measured = trend[pd.to_numeric(trend["measured"], errors="coerce").fillna(0) > 0]
+    return pd.Timestamp(measured.period.max()).date() if len(measured) else None
 
 
 def previous_period(period):

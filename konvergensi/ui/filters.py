@@ -139,6 +139,24 @@ def periods() -> list[datetime.date]:
     return [pd.Timestamp(p).date() for p in data.query("periods_with_measurements").period]
 
 
+def _url_month(value: str | None) -> str | None:
+    """A month asked for in the URL ('2024-10') as a period key, or None when it is not a month."""
+    if not value:
+        return None
+    try:
+        return fmt.period_key(fmt.parse_period(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def choose_period(period: datetime.date) -> None:
+    """Switch the filter bar to `period` (a button callback, e.g. "Tampilkan data terbaru")."""
+    key = fmt.period_key(period)
+    st.session_state[_W_PERIOD] = key
+    st.session_state[_STATE] = dict(st.session_state.get(_STATE, {}), period=key)
+    st.query_params[URL_KEYS["period"]] = key
+
+
 def _from_url(key: str) -> str | None:
     value = st.query_params.get(URL_KEYS[key])
     return value if value not in (None, "") else None
@@ -162,22 +180,33 @@ def select_area(region_id: str | None) -> None:
     st.query_params[URL_KEYS["area"]] = region_id or ""
 
 
-def filter_bar(*, show_period: bool = True, show_subgroups: bool = True) -> Filters:
+def filter_bar(*, show_period: bool = True, show_subgroups: bool = True, data_kind: str = "eppgbm") -> Filters:
     """Render the filter bar at the top of the page and return the selected values.
 
     show_period=False for pages that show a time series (the period is then the latest month, still
     kept in the URL for the other pages); show_subgroups=False hides age group and sex where a page's
-    figures are not per child (e.g. posyandu SKDN).
+    figures are not per child (e.g. posyandu SKDN). `data_kind` (konvergensi.data_status.KINDS) is the
+    data the page's figures come from: the default period is the latest month that has it.
+
+    The period list holds every month with any monthly data (measurements, SKDN, ibu hamil, scorecard),
+    and a month asked for in the URL even when it has none: the page then says so and offers the latest
+    month with data (layout.require) instead of silently showing another month.
     """
     reg = regions()
-    months = periods()
-    latest = months[0] if months else datetime.date.today().replace(day=1)
+    status = data.data_status()
+    months = status.periods()
+    latest = status.default_period(data_kind) or datetime.date.today().replace(day=1)
     init = _initial()
 
     # Widget state is initialised once per session from the URL / saved values, then owned by the widget.
     month_keys = [fmt.period_key(m) for m in months] or [fmt.period_key(latest)]
+    asked = _url_month(st.query_params.get(URL_KEYS["period"]))
+    if asked and asked not in month_keys:
+        month_keys = sorted([*month_keys, asked], reverse=True)
     if _W_PERIOD not in st.session_state or st.session_state[_W_PERIOD] not in month_keys:
-        st.session_state[_W_PERIOD] = init["period"] if init["period"] in month_keys else month_keys[0]
+        st.session_state[_W_PERIOD] = (init["period"] if init["period"] in month_keys
+                                       else fmt.period_key(latest) if fmt.period_key(latest) in month_keys
+                                       else month_keys[0])
     if _W_ROOT not in st.session_state or st.session_state[_W_ROOT] not in reg.roots:
         st.session_state[_W_ROOT] = reg.root_of(init["area"])
     if _W_KEC not in st.session_state:
@@ -207,7 +236,10 @@ def filter_bar(*, show_period: bool = True, show_subgroups: bool = True) -> Filt
         cols = cols[:1] + cols[2:]
     with cols[0]:
         if show_period:
-            st.selectbox("Periode", month_keys, key=_W_PERIOD, format_func=lambda k: fmt.month(fmt.parse_period(k)))
+            with_data = {fmt.period_key(m) for m in months}
+            st.selectbox("Periode", month_keys, key=_W_PERIOD, disabled=not months,
+                         format_func=lambda k: fmt.month(fmt.parse_period(k)) + ("" if k in with_data else
+                                                                                  " (tanpa data)"))
         else:
             st.markdown(f"**Data s.d.**  \n{fmt.month(latest)}")
     with cols[1]:
@@ -222,9 +254,9 @@ def filter_bar(*, show_period: bool = True, show_subgroups: bool = True) -> Filt
         with cols[4]:
             st.selectbox("Jenis kelamin", list(SEXES), key=_W_SEX, format_func=SEXES.get)
 
-    period_key = st.session_state[_W_PERIOD] if show_period else (init["period"] or month_keys[0])
+    period_key = st.session_state[_W_PERIOD] if show_period else (init["period"] or fmt.period_key(latest))
     if period_key not in month_keys:
-        period_key = month_keys[0]
+        period_key = fmt.period_key(latest)
     kec_id = st.session_state[_W_KEC] or None
     kel_id = (st.session_state[_W_KEL] or None) if kec_id else None
     area_id = kel_id or kec_id or root

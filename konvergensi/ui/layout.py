@@ -18,8 +18,6 @@ SYNTHETIC_BANNER = (
     "Jangan dikutip sebagai data resmi."
 )
 
-BUILD_HINT = "python -m konvergensi build"
-
 
 def _leave_v1_page_discovery() -> None:
     """Make sure app.py's st.navigation (roles, sections) is in charge.
@@ -87,24 +85,62 @@ def empty_state(message: str) -> None:
     st.info(message, icon="ℹ️")
 
 
+def require(kind: str, f=None, *, what: str | None = None, stop: bool = True) -> bool:
+    """Stop the page, saying plainly what is missing and what to import next, unless the database holds
+    `kind` of data (konvergensi.data_status.KINDS) and, when the filters `f` are given, has it for their
+    period. A period without data offers a button to the latest month that has it. Returns True when the
+    data is there (with stop=False the page goes on after the message)."""
+    from konvergensi import data_status
+    from konvergensi.ui import filters
+
+    status = data.data_status()
+    if not status.has(kind):
+        empty_state(data_status.missing_message(kind, status) + (f"\n\n{what}" if what else ""))
+    elif f is not None and not status.has_period(kind, f.period):
+        offer_period(data_status.period_message(kind, f.period, status), status.latest(kind),
+                     yearly=data_status.KINDS[kind].yearly, key=f"require_latest_{kind}")
+    else:
+        return True
+    if stop:
+        st.stop()
+    return False
+
+
+def offer_period(message: str, latest, *, yearly: bool = False, key: str = "offer_latest") -> None:
+    """Say that the chosen period has no data, with a button to the latest period that has (if any)."""
+    from konvergensi.ui import filters
+
+    empty_state(message)
+    if latest:
+        label = str(latest.year) if yearly else fmt.month(latest)
+        st.button(f"Tampilkan {label}", key=key, on_click=filters.choose_period, args=(latest,), type="primary")
+
+
 def database_missing_page(message: str) -> None:
     """Shown instead of every page when the database is missing or cannot be read. Never a traceback."""
     st.title("Dasbor Konvergensi Stunting")
     st.error("**Basis data belum tersedia atau tidak dapat dibaca.**", icon="🛑")
-    st.markdown(
-        f"""
-Dasbor membaca satu berkas basis data DuckDB. Berkas itu belum ada, rusak, atau dibuat oleh versi lain.
+    expected = data.expected_database()
+    which = (f"basis data wilayah **{expected['region']}**, berkas `{expected['path']}`"
+             if expected["region"] else "satu berkas basis data DuckDB")
+    if expected["advice"]:      # an install from before each region had its own file
+        st.markdown(f"Dasbor membaca {which}. Berkas itu belum ada.\n\n**Yang perlu dilakukan:** "
+                    f"{expected['advice']}. Setelah itu muat ulang halaman ini.")
+    else:
+        st.markdown(
+            f"""
+Dasbor membaca {which}. Berkas itu belum ada, rusak, atau dibuat oleh versi lain.
 
 **Yang perlu dilakukan** (di folder proyek):
 
 ```
-{BUILD_HINT}
+{expected['command']}
 ```
 
-Perintah itu membuat basis data contoh (sintetis). Untuk data nyata gunakan
-`python -m konvergensi build --sources FOLDER`. Setelah selesai, muat ulang halaman ini
-(tidak perlu memulai ulang server). Untuk memakai berkas lain, atur variabel lingkungan `KONVERGENSI_DB`.
+Perintah itu membuat basis data contoh (sintetis). Untuk data nyata tambahkan `--sources FOLDER`
+(atau `--empty`, lalu impor). Setelah selesai, muat ulang halaman ini (tidak perlu memulai ulang server).
+Untuk memakai berkas lain, atur variabel lingkungan `KONVERGENSI_DB`.
 """
-    )
+        )
     with st.expander("Rincian teknis"):
         st.code(message, language=None)
