@@ -120,7 +120,7 @@ async def ws_user(i: int, url: str, pages: list[str], rounds: int, think: float,
                     out.append((i, r, page, dt, deltas))
                     if problem:
                         errors.append((i, r, page, problem))
-                    if problem and problem.startswith("timeout"):
+                    if problem and problem.startswith(warmup.TIMEOUT):
                         return
                     await asyncio.sleep(rng.uniform(*think))
     except Exception as exc:  # noqa: BLE001 - a dropped connection is an error to count, not a crash

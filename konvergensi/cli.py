@@ -11,6 +11,8 @@ import argparse
 import importlib
 import sys
 
+from konvergensi.argparse_id import ArgumentParser, gettext
+
 # command name -> module that registers it (order = order in --help)
 COMMANDS = {
     "zscore": "konvergensi.commands.zscore",
@@ -32,11 +34,13 @@ class CliError(Exception):
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="python -m konvergensi",
-        description="Dasbor Konvergensi Stunting: build the database, import data, compute z-scores.",
+        description=("Dasbor Konvergensi Stunting: bangun basis data, impor data, hitung z-score, buat bahan "
+                     "rakor, kelola pengguna."),
+        epilog="Bantuan tiap perintah: python -m konvergensi PERINTAH --help",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="PERINTAH")
     for name, module_name in COMMANDS.items():
         if only is not None and name != only:
             sub.add_parser(name, help=argparse.SUPPRESS)
@@ -48,6 +52,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
                 continue  # command not built yet
             raise
         module.register(sub)
+    parser.set_defaults(command_parsers=sub.choices)
     return parser
 
 
@@ -55,7 +60,13 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     first = next((a for a in argv if not a.startswith("-")), None)
     parser = build_parser(only=first if first in COMMANDS else None)
-    args = parser.parse_args(argv)
+    try:
+        args, unknown = parser.parse_known_args(argv)
+        if unknown:   # said by the command's own parser, with its usage line
+            command_parser = args.command_parsers.get(args.command, parser)
+            command_parser.error(gettext("unrecognized arguments: %s") % " ".join(unknown))
+    except SystemExit as exc:   # --help (0) or a usage error (2, message already printed)
+        return exc.code if isinstance(exc.code, int) else 2
     if not getattr(args, "func", None):
         parser.print_help()
         return 2

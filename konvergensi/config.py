@@ -368,12 +368,14 @@ def resolve_area(regions: pd.DataFrame, text) -> str | None:
 
 
 def suggest_area(regions: pd.DataFrame, text, n: int = 3) -> list[str]:
-    """The closest region names to `text` (for "maksud Anda ...?" messages)."""
-    import difflib
+    """Up to n region names really similar to `text` (for "maksud Anda ...?" messages; [] when none is:
+    the rule of konvergensi.suggest, names and their aliases compared)."""
+    from konvergensi.suggest import similar_names
 
-    names = list(dict.fromkeys(regions.name))
-    by_key = {}
-    for name in names:
-        by_key.setdefault(name_key(name), name)
-    hits = difflib.get_close_matches(name_key(text), list(by_key), n=n, cutoff=0.5)
-    return [by_key[h] for h in hits]
+    spellings = {str(name): str(name) for name in regions.name}
+    if "aliases" in regions:
+        for name, aliases in zip(regions.name, regions.aliases):
+            if isinstance(aliases, (list, tuple, np.ndarray)):
+                for alias in aliases:
+                    spellings.setdefault(str(alias), str(name))
+    return similar_names(text, spellings, n)

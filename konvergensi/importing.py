@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -160,7 +161,8 @@ def commit(preview: Preview, db_path=None, imported_by: str | None = None) -> di
                               replace=preview.conflict == "replace")
         late_duplicates = len(accepted) - written if preview.conflict != "replace" else 0
         duplicates = int(preview.duplicates + late_duplicates)
-        message = "; ".join(preview.messages) if preview.messages else None
+        messages = [past_tense(m) for m in preview.messages]
+        message = "; ".join(messages) if messages else None
         con.execute(
             "INSERT INTO import_log (import_id, imported_at, kind, file_name, file_sha256, rows_read, accepted, "
             "rejected, duplicates, imported_by, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -180,8 +182,15 @@ def commit(preview: Preview, db_path=None, imported_by: str | None = None) -> di
         "import_id": int(import_id), "kind": preview.kind, "file": preview.file_name,
         "rows_read": int(preview.rows_read), "accepted": int(written), "rejected": int(preview.rejected),
         "duplicates": duplicates, "unknown_kelurahan": dict(preview.unknown_regions),
-        "related": related_written, "messages": list(preview.messages),
+        "related": related_written, "messages": messages,
     }
+
+
+def past_tense(message: str) -> str:
+    """A preview's message as it reads once committed: the future marker "akan" dropped
+    ('1 posyandu baru akan ditambahkan' -> '1 posyandu baru ditambahkan'). Preview messages speak of
+    what a commit will do; the import log and the summary after a commit of what it did."""
+    return re.sub(r"\bakan\s+", "", message)
 
 
 def rejects_json(rejects: pd.DataFrame, limit: int | None = None) -> list[dict]:

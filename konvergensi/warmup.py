@@ -32,6 +32,9 @@ def connect(url: str, timeout: float):
                               open_timeout=timeout)
 
 
+TIMEOUT = "waktu habis"     # how a problem that is a timeout begins (the rest of the pages are then skipped)
+
+
 async def open_page(ws, page: str, timeout: float) -> tuple[float, int, str | None]:
     """Run one page (its url name; '' = the default page) in the session: (seconds until the server
     said the script finished, elements received, problem or None)."""
@@ -53,18 +56,18 @@ async def open_page(ws, page: str, timeout: float) -> tuple[float, int, str | No
                 deltas += 1
                 d = fm.delta
                 if d.WhichOneof("type") == "new_element" and d.new_element.WhichOneof("type") == "exception":
-                    problem = f"exception: {d.new_element.exception.message[:100]}"
+                    problem = f"galat di halaman: {d.new_element.exception.message[:100]}"
             elif kind == "page_not_found":
-                problem = f"page not found: {page or '/'}"
+                problem = f"halaman tidak ditemukan: {page or '/'}"
             elif kind == "script_finished":
                 status = fm.script_finished
                 if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue
                 if status != ForwardMsg.FINISHED_SUCCESSFULLY:
-                    problem = problem or f"script finished with status {status}"
+                    problem = problem or f"halaman berhenti sebelum selesai (status {status})"
                 break
     except asyncio.TimeoutError:
-        problem = f"timeout after {timeout:.0f} s"
+        problem = f"{TIMEOUT} setelah {timeout:.0f} detik"
     return time.perf_counter() - t0, deltas, problem
 
 
@@ -83,7 +86,7 @@ async def warm(url: str, pages: list[str], timeout: float = 120.0) -> list[tuple
         for page in pages:
             seconds, _, problem = await open_page(ws, page, timeout)
             results.append((page, seconds, problem))
-            if problem and problem.startswith("timeout"):
+            if problem and problem.startswith(TIMEOUT):
                 break
     return results
 

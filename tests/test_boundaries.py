@@ -217,7 +217,7 @@ def test_import_boundaries_command_replaces_schematic_tiles(tmp_path, capsys, mo
     # the full GeoJSON afterwards replaces every tile
     assert main(["import-boundaries", str(GEOJSON), "--db", str(db)]) == 0
     printed = capsys.readouterr().out
-    assert "diterima     : 51" in printed
+    assert "51 batas kelurahan diimpor" in printed
     con = duckdb.connect(str(db), read_only=True)
     try:
         left = con.execute("SELECT count(*) FROM region_boundaries WHERE schematic").fetchall()[0][0]

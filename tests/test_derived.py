@@ -80,7 +80,7 @@ def test_a_database_from_an_older_version_is_refused_until_refreshed(tiny_copy, 
         db.connect(tiny_copy)
     code, out, _err = run_cli("build", "--refresh", "--db", tiny_copy, capsys=capsys)
     # kelurahan x age group x sex groups: January 2 (c05, c07), February 6 (c01 and c05 share one)
-    assert code == 0 and "stunting_monthly 8 baris" in out and "moved_measurements 0 baris" in out
+    assert code == 0 and "stunting per bulan: 8 baris" in out and "pengukuran anak pindah: 0 baris" in out
     assert trend(tiny_copy) == {T.JAN: (2, 1, 0), T.FEB: (7, 4, 1)}
 
 

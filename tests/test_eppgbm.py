@@ -364,7 +364,7 @@ def test_command_text_summary_in_indonesian(tmp_path, db_path, capsys):
     path = write_xlsx(tmp_path / "cli.xlsx", [row(), row(nik="5371010101210002", jk="X")])
     assert main(["import-eppgbm", str(path), "--db", str(db_path)]) == 0
     out = capsys.readouterr().out
-    assert "diterima     : 1" in out and "ditolak      : 1" in out
+    assert "1 pengukuran diimpor" in out and "1 baris ditolak" in out          # after the commit: past tense
     assert "baris 6, kolom JK [X]: jenis kelamin tidak dikenali" in out
 
 

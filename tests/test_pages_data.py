@@ -134,14 +134,14 @@ def test_preview_confirm_commit_history(empty_db, monkeypatch, tmp_path, media_s
     assert count(empty_db, "SELECT count(*) FROM measurements") == 0                # nothing written yet
 
     rejected = at.dataframe[0].value
-    assert rejected[["Baris", "Kolom", "Nilai"]].values.tolist() == [[4, "Desa/Kel", "Oebobo Baru"], [5, "JK", "X"]]
+    assert rejected[["Baris", "Kolom", "Nilai"]].values.tolist() == [[4, "Desa/Kel", "Oebbobo"], [5, "JK", "X"]]
     assert "Oebobo" in rejected.Alasan[0]
     assert "Nama" not in " ".join(rejected.columns)                              # personal fields never shown
     book = openpyxl.load_workbook(io.BytesIO(download(stores, at.get("download_button")[0])))
     cells = [c for row in book.active.iter_rows() for c in row if isinstance(c.value, str) and "cmd" in c.value]
     assert cells and all(c.data_type == "s" and c.value.startswith("'=") for c in cells)   # neutralised, not a formula
 
-    assert [c.label for c in at.checkbox] == ['"Oebobo Baru" → Oebobo']
+    assert [c.label for c in at.checkbox] == ['"Oebbobo" → Oebobo']
     at.checkbox[0].check()
     at.run()                                                                      # a checkbox reruns the page
     assert at.button(key="kelola_recheck").label == "Periksa ulang dengan kelurahan yang dikonfirmasi"

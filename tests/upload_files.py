@@ -12,10 +12,10 @@ import openpyxl
 EPPGBM_HEADER = ["NIK", "Nama", "JK", "Tgl Lahir", "Desa/Kel", "Posyandu", "Tanggal Pengukuran", "Berat", "Tinggi",
                  "Cara Ukur"]
 FORMULA = "=cmd|' /C calc'!A0"
-# three measurements: row 3 accepted; row 4 an unknown spelling of Oebobo (suggested); row 5 sex "X"
+# three measurements: row 3 accepted; row 4 a misspelling of Oebobo (suggested); row 5 sex "X"
 EPPGBM_ROWS = [
     ["5371010101200001", FORMULA, "L", "01/02/2023", "Oebobo", "Melati 1", "15/08/2025", "11,2", "84,5", "Berdiri"],
-    ["5371010101200002", "Ana", "P", "2024-03-05", "Oebobo Baru", "Melati 1", "15/08/2025", "8,1", "70,0", "Terlentang"],
+    ["5371010101200002", "Ana", "P", "2024-03-05", "Oebbobo", "Melati 1", "15/08/2025", "8,1", "70,0", "Terlentang"],
     ["5371010101200003", "Budi", "X", "2024-03-05", "Fatululi", FORMULA, "15/08/2025", "8,1", "70,0", "Terlentang"],
 ]
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -15,6 +15,18 @@ from pathlib import Path
 from konvergensi import fmt
 from konvergensi.cli import CliError
 
+# what each table holds, for the summary a user reads (the table names are for SQL)
+TABLE_LABELS = {
+    "build_info": "keterangan basis data", "regions": "wilayah", "region_boundaries": "batas wilayah",
+    "puskesmas": "puskesmas", "puskesmas_kelurahan": "wilayah kerja puskesmas", "posyandu": "posyandu",
+    "posyandu_reports": "laporan SKDN posyandu", "children": "anak", "child_identity": "identitas anak",
+    "measurements": "pengukuran", "moved_measurements": "pengukuran anak pindah", "stunting_monthly":
+    "stunting per bulan", "pregnant_women": "ibu hamil", "mother_identity": "identitas ibu",
+    "scorecard": "scorecard kelurahan", "scorecard_indicators": "indikator scorecard",
+    "families_at_risk": "keluarga berisiko", "convergence_actions": "aksi konvergensi", "targets": "target",
+    "published_figures": "angka resmi", "import_log": "log impor", "import_rejects": "baris ditolak impor",
+}
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -28,14 +40,14 @@ def register(subparsers) -> None:
         ),
     )
     group = p.add_mutually_exclusive_group()
-    group.add_argument("--sources", type=Path, metavar="DIR", help="folder berisi berkas data asli")
+    group.add_argument("--sources", type=Path, metavar="FOLDER", help="folder berisi berkas data asli")
     group.add_argument("--empty", action="store_true", help="basis data kosong (wilayah dan target saja)")
     group.add_argument("--refresh", action="store_true",
                        help="data tetap; hanya tabel turunan (stunting per bulan) dihitung ulang, mis. untuk basis "
                             "data dari versi dasbor yang lebih lama")
-    p.add_argument("--db", type=Path, metavar="PATH", help="berkas basis data (bawaan: data/konvergensi.duckdb "
+    p.add_argument("--db", type=Path, metavar="BERKAS", help="berkas basis data (bawaan: data/konvergensi.duckdb "
                                                            "atau $KONVERGENSI_DB)")
-    p.add_argument("--config", type=Path, metavar="PATH", help="berkas konfigurasi wilayah (bawaan: "
+    p.add_argument("--config", type=Path, metavar="BERKAS", help="berkas konfigurasi wilayah (bawaan: "
                                                                "config/kota_kupang.toml atau $KONVERGENSI_CONFIG)")
     p.add_argument("--quiet", action="store_true", help="tanpa baris kemajuan")
     p.set_defaults(func=run)
@@ -68,8 +80,8 @@ def run(args) -> int:
     print("  Baris per tabel:")
     for table, n in summary["rows"].items():
         if n:
-            print(f"    {table:<22} {fmt.number(n):>12}")
-    empty = [t for t, n in summary["rows"].items() if not n]
+            print(f"    {TABLE_LABELS.get(table, table):<26} {fmt.number(n):>12}")
+    empty = [TABLE_LABELS.get(t, t) for t, n in summary["rows"].items() if not n]
     if empty:
         print(f"  Tabel kosong: {', '.join(empty)}")
     print(f"  Waktu     : {fmt.number(summary['seconds'], 1)} detik")
@@ -88,6 +100,6 @@ def _refresh(args) -> int:
         raise CliError(str(exc)) from None
     print(f"Tabel turunan dihitung ulang: {db.db_path(args.db)}")
     for table, n in rows.items():
-        print(f"  {table} {fmt.number(n)} baris")
+        print(f"  {TABLE_LABELS.get(table, table)}: {fmt.number(n)} baris")
     print(f"  {fmt.number(time.perf_counter() - started, 1)} detik")
     return 0

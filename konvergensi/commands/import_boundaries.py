@@ -23,10 +23,10 @@ def register(subparsers) -> None:
             "kelurahan yang cocok."
         ),
     )
-    p.add_argument("file", type=Path, help="berkas .geojson, .zip, .shp folder atau .gpkg")
-    p.add_argument("--db", type=Path, default=None, help="basis data (bawaan: data/konvergensi.duckdb)")
+    p.add_argument("file", type=Path, metavar="BERKAS", help="berkas .geojson, .zip, folder .shp atau .gpkg")
+    p.add_argument("--db", type=Path, default=None, metavar="BERKAS", help="basis data (bawaan: data/konvergensi.duckdb)")
     p.add_argument("--json", action="store_true", help="cetak satu objek JSON")
-    p.add_argument("--user", default=None, help="nama pengimpor untuk log impor")
+    p.add_argument("--user", default=None, metavar="NAMA", help="nama pengimpor untuk log impor")
     p.set_defaults(func=run)
 
 

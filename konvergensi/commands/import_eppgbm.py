@@ -25,13 +25,13 @@ def register(subparsers) -> None:
             "disimpan dengan alasannya; impor ulang berkas yang sama tidak menambah apa pun."
         ),
     )
-    p.add_argument("file", type=Path, help="berkas ekspor e-PPGBM (.xlsx atau .csv)")
-    p.add_argument("--db", type=Path, default=None, help="basis data (bawaan: data/konvergensi.duckdb)")
-    p.add_argument("--config", type=Path, default=None, help="berkas konfigurasi wilayah (bawaan: config/kota_kupang.toml)")
+    p.add_argument("file", type=Path, metavar="BERKAS", help="berkas ekspor e-PPGBM (.xlsx atau .csv)")
+    p.add_argument("--db", type=Path, default=None, metavar="BERKAS", help="basis data (bawaan: data/konvergensi.duckdb)")
+    p.add_argument("--config", type=Path, default=None, metavar="BERKAS", help="berkas konfigurasi wilayah (bawaan: config/kota_kupang.toml)")
     p.add_argument("--json", action="store_true", help="cetak satu objek JSON")
-    p.add_argument("--max-mb", type=float, default=0,
+    p.add_argument("--max-mb", type=float, default=0, metavar="MB",
                    help="batas ukuran berkas dalam MB (bawaan 0 = tanpa batas di baris perintah)")
-    p.add_argument("--user", default=None, help="nama pengimpor untuk log impor (bawaan: cli:<pengguna sistem>)")
+    p.add_argument("--user", default=None, metavar="NAMA", help="nama pengimpor untuk log impor (bawaan: cli:<pengguna sistem>)")
     p.set_defaults(func=run)
 
 

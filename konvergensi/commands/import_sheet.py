@@ -34,12 +34,12 @@ def register(subparsers) -> None:
             + ". Templat kosong: python -m konvergensi templates."
         ),
     )
-    p.add_argument("kind", choices=list(SHEETS), help="jenis data")
-    p.add_argument("file", type=Path, help="berkas .xlsx atau .csv")
-    p.add_argument("--db", type=Path, default=None, help="basis data (bawaan: data/konvergensi.duckdb)")
-    p.add_argument("--config", type=Path, default=None, help="berkas konfigurasi wilayah")
+    p.add_argument("kind", choices=list(SHEETS), metavar="JENIS", help=f"jenis data: {', '.join(SHEETS)}")
+    p.add_argument("file", type=Path, metavar="BERKAS", help="berkas .xlsx atau .csv")
+    p.add_argument("--db", type=Path, default=None, metavar="BERKAS", help="basis data (bawaan: data/konvergensi.duckdb)")
+    p.add_argument("--config", type=Path, default=None, metavar="BERKAS", help="berkas konfigurasi wilayah")
     p.add_argument("--json", action="store_true", help="cetak satu objek JSON")
-    p.add_argument("--user", default=None, help="nama pengimpor untuk log impor")
+    p.add_argument("--user", default=None, metavar="NAMA", help="nama pengimpor untuk log impor")
     p.set_defaults(func=run)
 
 
@@ -105,21 +105,27 @@ def cli_user() -> str:
         return "cli"
 
 
-RELATED_LABELS = {"posyandu": "posyandu baru", "children": "anak baru", "child_identity": "identitas anak",
-                  "mother_identity": "identitas ibu", "puskesmas": "puskesmas baru"}
+# what was written, in the past tense: the summary is printed after the commit
+ACCEPTED_NOUNS = {"eppgbm": "pengukuran", "posyandu": "posyandu", "skdn": "laporan SKDN", "bumil": "catatan ibu hamil",
+                  "scorecard": "baris scorecard", "keluarga": "keluarga", "aksi": "aksi konvergensi",
+                  "targets": "target", "boundaries": "batas kelurahan"}
+RELATED_DONE = {"posyandu": "posyandu baru ditambahkan", "children": "anak baru ditambahkan",
+                "child_identity": "identitas anak disimpan", "mother_identity": "identitas ibu disimpan",
+                "puskesmas": "puskesmas baru ditambahkan"}
 
 
 def print_summary(result: dict, title: str) -> None:
     from konvergensi import fmt
 
-    print(f"{title}: {result['file']} (impor #{result['import_id']}, {fmt.number(result['seconds'], 1)} detik)")
-    print(f"  baris dibaca : {fmt.number(result['rows_read'])}")
-    print(f"  diterima     : {fmt.number(result['accepted'])}")
-    print(f"  ditolak      : {fmt.number(result['rejected'])}")
-    print(f"  kembar       : {fmt.number(result['duplicates'])} (sudah ada di berkas atau basis data)")
+    noun = ACCEPTED_NOUNS.get(result.get("kind"), "baris")
+    print(f"{title} selesai: {result['file']} (impor #{result['import_id']}, {fmt.number(result['seconds'], 1)} detik)")
+    print(f"  {fmt.number(result['rows_read'])} baris dibaca")
+    print(f"  {fmt.number(result['accepted'])} {noun} diimpor")
+    print(f"  {fmt.number(result['rejected'])} baris ditolak")
+    print(f"  {fmt.number(result['duplicates'])} baris kembar dilewati (sudah ada di berkas atau basis data)")
     for name, count in (result.get("related") or {}).items():
         if count:
-            print(f"  {RELATED_LABELS.get(name, name):<13}: {fmt.number(count)}")
+            print(f"  {fmt.number(count)} {RELATED_DONE.get(name, name)}")
     if result.get("unknown_kelurahan"):
         print("Nama tidak dikenal:")
         for name, suggestion in result["unknown_kelurahan"].items():

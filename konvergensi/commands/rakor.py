@@ -24,14 +24,14 @@ def register(subparsers) -> None:
             "(angka kecil disembunyikan)."
         ),
     )
-    p.add_argument("--db", type=Path, metavar="PATH", help="berkas basis data (bawaan: data/konvergensi.duckdb)")
+    p.add_argument("--db", type=Path, metavar="BERKAS", help="berkas basis data (bawaan: data/konvergensi.duckdb)")
     p.add_argument("--period", metavar="YYYY-MM", help="bulan (bawaan: bulan terakhir dengan data)")
     p.add_argument("--area", metavar="NAMA", help="kecamatan (nama atau kode); bawaan: seluruh kota")
-    p.add_argument("--format", choices=tuple(FORMAT_CHOICES), default="both", help="pdf, pptx, atau both (bawaan)")
-    p.add_argument("--out", type=Path, default=Path("."), metavar="DIR", help="folder tujuan (bawaan: folder ini)")
+    p.add_argument("--format", choices=tuple(FORMAT_CHOICES), default="both", help="pdf, pptx, atau both = PDF dan PPTX (bawaan)")
+    p.add_argument("--out", type=Path, default=Path("."), metavar="FOLDER", help="folder tujuan (bawaan: folder ini)")
     p.add_argument("--role", choices=("publik", "pimpinan"), default="publik",
                    help="publik: angka < ambang (bawaan 5) disembunyikan; pimpinan: semua angka agregat")
-    p.add_argument("--config", type=Path, metavar="PATH", help="berkas konfigurasi (ambang)")
+    p.add_argument("--config", type=Path, metavar="BERKAS", help="berkas konfigurasi (ambang)")
     p.set_defaults(func=run)
 
 

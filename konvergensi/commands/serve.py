@@ -26,7 +26,7 @@ def register(subparsers) -> None:
                      "lain ditulis sesudah `--`."),
     )
     p.add_argument("--port", type=int, default=8501, help="port (bawaan 8501)")
-    p.add_argument("--address", default=None, help="alamat dengar server (bawaan: semua antarmuka)")
+    p.add_argument("--address", default=None, metavar="ALAMAT", help="alamat dengar server (bawaan: semua antarmuka)")
     p.add_argument("--no-warmup", action="store_true", help="tanpa pemanasan cache saat mulai")
     p.add_argument("streamlit_args", nargs="*", metavar="OPSI_STREAMLIT",
                    help="opsi tambahan untuk streamlit run, sesudah `--` (mis. -- --server.headless true)")

@@ -22,13 +22,13 @@ def register(subparsers) -> None:
             "terakhir yang berisi data, seluruh kabupaten/kota."
         ),
     )
-    p.add_argument("--db", type=Path, metavar="PATH", help="berkas basis data (bawaan: data/konvergensi.duckdb)")
+    p.add_argument("--db", type=Path, metavar="BERKAS", help="berkas basis data (bawaan: data/konvergensi.duckdb)")
     p.add_argument("--period", metavar="YYYY-MM", help="bulan (bawaan: bulan terakhir dengan data)")
     p.add_argument("--area", metavar="NAMA", help="kecamatan/kelurahan (nama atau kode); 'kel. Alak' untuk "
                                                   "kelurahan yang namanya sama dengan kecamatan")
     p.add_argument("--age-group", choices=("0-23", "24-59"), help="kelompok umur (bulan)")
     p.add_argument("--sex", choices=("L", "P", "l", "p"), help="jenis kelamin: L laki-laki, P perempuan")
-    p.add_argument("--config", type=Path, metavar="PATH", help="berkas konfigurasi (ambang LiLA, Hb, ...)")
+    p.add_argument("--config", type=Path, metavar="BERKAS", help="berkas konfigurasi (ambang LiLA, Hb, ...)")
     p.add_argument("--json", action="store_true", help="cetak satu objek JSON")
     p.set_defaults(func=run)
 

@@ -15,8 +15,8 @@ from konvergensi.commands import load_config
 def register(subparsers) -> None:
     p = subparsers.add_parser("templates", help="tulis templat Excel kosong untuk setiap jenis data",
                               description="Tulis templat .xlsx kosong (dengan petunjuk) untuk setiap jenis data.")
-    p.add_argument("--out", type=Path, default=Path("templat"), help="folder tujuan (bawaan: ./templat)")
-    p.add_argument("--config", type=Path, default=None,
+    p.add_argument("--out", type=Path, default=Path("templat"), metavar="FOLDER", help="folder tujuan (bawaan: ./templat)")
+    p.add_argument("--config", type=Path, default=None, metavar="BERKAS",
                    help="konfigurasi wilayah (daftar kelurahan untuk pilihan di templat)")
     p.set_defaults(func=run)
 

@@ -23,13 +23,13 @@ from konvergensi.cli import CliError
 def register(subparsers) -> None:
     p = subparsers.add_parser("users", help="kelola akun pengguna dasbor (admin, pimpinan, petugas)",
                               description="Kelola akun pengguna dasbor. Kata sandi disimpan sebagai hash scrypt.")
-    p.add_argument("--file", help="berkas pengguna (bawaan: $KONVERGENSI_USERS atau config/users.toml)")
+    p.add_argument("--file", metavar="BERKAS", help="berkas pengguna (bawaan: $KONVERGENSI_USERS atau config/users.toml)")
     sub = p.add_subparsers(dest="action", metavar="AKSI", required=True)
 
     add = sub.add_parser("add", help="tambah pengguna")
-    add.add_argument("username")
-    add.add_argument("--role", required=True, choices=auth.ACCOUNT_ROLES)
-    add.add_argument("--name", default="", help="nama lengkap / jabatan (ditampilkan di dasbor)")
+    add.add_argument("username", metavar="NAMA_PENGGUNA", help="nama untuk masuk ke dasbor")
+    add.add_argument("--role", required=True, choices=auth.ACCOUNT_ROLES, help="peran pengguna")
+    add.add_argument("--name", default="", metavar="NAMA", help="nama lengkap / jabatan (ditampilkan di dasbor)")
     add.add_argument("--puskesmas", action="append", default=[],
                      help="wilayah kerja petugas: puskesmas_id (mis. pkm-sikumana) atau nama; boleh berulang")
     add.add_argument("--kelurahan", action="append", default=[],
@@ -40,10 +40,10 @@ def register(subparsers) -> None:
     sub.add_parser("list", help="daftar pengguna (tanpa kata sandi)")
 
     rm = sub.add_parser("remove", help="hapus pengguna")
-    rm.add_argument("username")
+    rm.add_argument("username", metavar="NAMA_PENGGUNA")
 
     pw = sub.add_parser("passwd", help="ganti kata sandi")
-    pw.add_argument("username")
+    pw.add_argument("username", metavar="NAMA_PENGGUNA")
     pw.add_argument("--password-stdin", action="store_true", help="baca kata sandi dari baris pertama stdin")
     p.set_defaults(func=run)
 

@@ -18,7 +18,7 @@ def register(subparsers) -> None:
     )
     p.add_argument("--url", default="http://localhost:8501", help="alamat dasbor (bawaan: http://localhost:8501)")
     p.add_argument("--pages", metavar="HALAMAN,...", help="nama url halaman, dipisah koma (bawaan: semua halaman publik)")
-    p.add_argument("--timeout", type=float, default=120.0, help="batas waktu per halaman, detik (bawaan: 120)")
+    p.add_argument("--timeout", type=float, default=120.0, metavar="DETIK", help="batas waktu per halaman, detik (bawaan: 120)")
     p.set_defaults(func=run)
 
 
@@ -28,6 +28,9 @@ def run(args) -> int:
     pages = [p.strip() for p in args.pages.split(",")] if args.pages else None
     try:
         results = warmup.run(args.url, pages, args.timeout)
+    except ConnectionRefusedError:
+        raise CliError(f"dasbor di {args.url} tidak dapat dihubungi: koneksi ditolak (apakah dasbor sedang "
+                       "berjalan?)") from None
     except OSError as exc:
         raise CliError(f"dasbor di {args.url} tidak dapat dihubungi: {exc}") from exc
     failed = 0

@@ -26,15 +26,15 @@ SEPARATORS = (",", ";", "\t")
 def register(subparsers) -> None:
     p = subparsers.add_parser(
         "zscore",
-        help="hitung z-score WHO (TB/U, BB/U, BB/TB, IMT/U) untuk file CSV",
+        help="hitung z-score WHO (TB/U, BB/U, BB/TB, IMT/U) untuk berkas CSV",
         description=(
-            "Hitung z-score WHO 2006 dan kategori Permenkes 2/2020 untuk setiap baris file CSV. "
+            "Hitung z-score WHO 2006 dan kategori Permenkes 2/2020 untuk setiap baris berkas CSV. "
             "Kolom: sex, age_days atau age_months atau birth_date + measure_date, weight_kg, "
             "lenhei_cm, measure (l/h), oedema (y/n). Kolom lain diteruskan apa adanya."
         ),
     )
-    p.add_argument("input", type=Path, help="file CSV masukan")
-    p.add_argument("output", type=Path, help="file CSV keluaran")
+    p.add_argument("input", type=Path, metavar="MASUKAN.csv", help="berkas CSV masukan")
+    p.add_argument("output", type=Path, metavar="KELUARAN.csv", help="berkas CSV keluaran")
     p.set_defaults(func=run)
 
 
@@ -78,16 +78,32 @@ def write_csv(frame, path: Path) -> None:
         raise
 
 
+def _csv_problem(exc: Exception) -> str:
+    """pyarrow's reason for an unreadable CSV, in Indonesian (its own words only for a rare unknown case)."""
+    import re
+
+    text = str(exc)
+    if isinstance(exc, UnicodeDecodeError) or "UTF8" in text or "UTF-8" in text:
+        return "isinya bukan teks UTF-8; simpan ulang sebagai CSV UTF-8"
+    if "Empty CSV file" in text:
+        return "berkas kosong"
+    ragged = re.search(r"Expected (\d+) columns, got (\d+): (.*)", text)
+    if ragged:
+        return (f"judul kolom berisi {ragged.group(1)} kolom, tetapi sebuah baris berisi {ragged.group(2)}: "
+                f"{ragged.group(3)[:80]}")
+    return f"rincian dari pembaca CSV: {text}"
+
+
 def run(args) -> int:
     src: Path = args.input
     if not src.is_file():
-        raise CliError(f"file masukan tidak ada: {src}")
+        raise CliError(f"berkas masukan tidak ada: {src}")
     if not args.output.parent.is_dir():
         raise CliError(f"folder keluaran tidak ada: {args.output.parent}")
     try:
         frame = read_text_csv(src)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise CliError(f"{src}: bukan file CSV yang bisa dibaca ({exc})") from exc
+        raise CliError(f"{src}: bukan berkas CSV yang dapat dibaca ({_csv_problem(exc)})") from exc
     try:
         result = zscores(frame)
     except GrowthInputError as exc:

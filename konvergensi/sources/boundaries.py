@@ -19,7 +19,6 @@ what they had (schematic tiles in a demo database). Kecamatan outlines are disso
 
 from __future__ import annotations
 
-import difflib
 import io
 import json
 import re
@@ -34,6 +33,7 @@ import pyogrio
 import shapely
 
 from konvergensi.sources import common
+from konvergensi.suggest import did_you_mean, similar_name
 
 
 KIND = "boundaries"
@@ -203,12 +203,14 @@ class RegionIndex:
         self._by_code: dict[str, str] = {}
         self._by_name: dict[str, list[str]] = {}
         self._keys: dict[str, set[str]] = {}
+        self._spellings: dict[str, list[str]] = {}    # kelurahan id -> name and aliases as written
         for r in kel.itertuples(index=False):
             for code in (r.region_id, r.official_code):
                 if digits(code) and len(digits(code)) >= 8:
                     self._by_code[digits(code)] = r.region_id
             keys = {normalise(r.name)} | {normalise(a) for a in _alias_list(r.aliases)}
             self._keys[r.region_id] = keys
+            self._spellings[r.region_id] = [str(r.name), *_alias_list(r.aliases)]
             for key in keys:
                 self._by_name.setdefault(key, []).append(r.region_id)
         self._kec_by_name: dict[str, str] = {}
@@ -255,14 +257,15 @@ class RegionIndex:
         return None, "unknown"
 
     def suggest_kelurahan(self, name: str, kecamatan: str = "") -> str | None:
+        """A kelurahan (of the feature's kecamatan, when known) really similar to `name`, or None
+        (the rule of konvergensi.suggest)."""
         kec_id = self.kecamatan_id(kecamatan)
         pool = [r for r in self._kel_ids if kec_id is None or self._parent.get(r) == kec_id] or self._kel_ids
-        keys = {}
+        spellings = {}
         for r in pool:
-            for key in self._keys.get(r, ()):
-                keys.setdefault(key, r)
-        best = difflib.get_close_matches(normalise(name), list(keys), n=1, cutoff=0.6)
-        return self.name_of(keys[best[0]]) if best else None
+            for spelling in self._spellings.get(r, ()):
+                spellings.setdefault(spelling, self.name_of(r))
+        return similar_name(name, spellings)
 
 
 # ---------------------------------------------------------------------------------------- matching
@@ -354,8 +357,8 @@ def match(frame: gpd.GeoDataFrame, regions: pd.DataFrame, file_name: str) -> Bou
                 reason += f" (kecamatan {kec_name})"
             if how == "ambiguous":
                 reason = f'Kelurahan "{label}" ada di lebih dari satu kecamatan; isi kolom kecamatan'
-            elif suggestion:
-                reason += f'; maksud Anda "{suggestion}"?'
+            else:
+                reason += did_you_mean(suggestion)
             rejects.append({"row_number": pos + 1, "column_name": cols["kelurahan"] or cols["code"],
                             "value": label, "reason": reason, "raw_json": json.dumps(raw, ensure_ascii=False)})
             continue

@@ -14,7 +14,7 @@ What it does (all vectorised: a value is parsed once per distinct value, never o
   values that could not be read, so the caller rejects those rows instead of failing the file.
 - `RegionMatcher`: kelurahan/kecamatan by official code or by a normalised name with aliases
   (Batuplat = Batu Plat, Naikoten I = Naikoten Satu, Air Mata = Airmata, LLBK = Lai Lai Bisi Kopan),
-  with a difflib suggestion for an unknown name.
+  with a suggestion for an unknown name only when one is really similar (konvergensi.suggest).
 - `Rejects`: collects (row_number, column_name, value, reason, raw_json) with personal fields removed
   from raw_json; `pandera_rejects` turns a pandera lazy validation into such rows.
 
@@ -25,7 +25,6 @@ neutralise it (konvergensi/export.py).
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import io
 import json
@@ -651,13 +650,18 @@ KNOWN_ALIASES = {
 
 def normalise_name(text, *, strip_prefix: bool = True) -> str:
     """'Kel. Naikoten I' -> 'naikoten1'; 'Naikoten Satu' -> 'naikoten1'; 'Batu Plat' -> 'batuplat'."""
+    return "".join(name_words(text, strip_prefix=strip_prefix))
+
+
+def name_words(text, *, strip_prefix: bool = True) -> list[str]:
+    """The words of a name as normalise_name sees them: 'Kel. Naikoten I' -> ['naikoten', '1']."""
     if text is None or (isinstance(text, float) and np.isnan(text)):
-        return ""
+        return []
     t = _ascii_lower(text).strip()
     if strip_prefix:
         t = _PREFIX.sub("", t)
     tokens = re.split(r"[^0-9a-z]+", t)
-    return "".join(ROMAN.get(tok, tok) for tok in tokens if tok)
+    return [ROMAN.get(tok, tok) for tok in tokens if tok]
 
 
 def _digits(text) -> str:
@@ -707,7 +711,17 @@ class RegionMatcher:
             rid = self.by_key.get(normalise_name(target))
             if rid is not None:
                 self.by_key.setdefault(key, rid)
-        self._name_keys = {normalise_name(n): rid for rid, n in self.names.items()}
+        # every spelling a suggestion may be found by -> the name it offers (names, aliases, known aliases)
+        self._spellings = {n: n for n in self.names.values()}
+        for row in frame.itertuples(index=False):
+            aliases = getattr(row, "aliases", None)
+            if aliases is not None and not isinstance(aliases, float):
+                for alias in list(aliases):
+                    self._spellings.setdefault(str(alias), str(row.name))
+        for key, target in KNOWN_ALIASES.items():
+            rid = self.by_key.get(key)
+            if rid is not None:
+                self._spellings.setdefault(key, self.names[rid])
 
     def match_one(self, text) -> str | None:
         if text is None or (isinstance(text, float) and np.isnan(text)):
@@ -730,20 +744,18 @@ class RegionMatcher:
         if shared:
             return (f'{what} "{text}" ada lebih dari satu ({"; ".join(shared)}); '
                     f"isi kode {what.lower()} (kode Kemendagri) agar tidak tertukar")
-        reason = f'{what} "{text}" tidak dikenal'
-        return reason + (f'; maksud Anda "{suggestion}"?' if suggestion else "")
+        from konvergensi.suggest import did_you_mean
+
+        return f'{what} "{text}" tidak dikenal' + did_you_mean(suggestion)
 
     def suggest(self, text) -> str | None:
-        """Closest known name (difflib), or None."""
+        """The known name really similar to `text` (the rule of konvergensi.suggest), or None."""
+        from konvergensi.suggest import similar_name
+
         key = normalise_name(text)
         if not key or key in self.ambiguous_names:
             return None
-        keys = list(self._name_keys) + [k for k in self.by_key if not k.startswith("#")]
-        got = difflib.get_close_matches(key, keys, n=1, cutoff=0.75)
-        if not got:
-            return None
-        rid = self._name_keys.get(got[0]) or self.by_key.get(got[0])
-        return self.names.get(rid)
+        return similar_name(text, self._spellings)
 
     def match(self, values: pd.Series) -> tuple[np.ndarray, np.ndarray, dict[str, str | None]]:
         """(region ids, object array with None where blank or unknown; unknown mask; {unknown text:

@@ -22,7 +22,6 @@ mother, family and child ids are keyed hashes (konvergensi.privacy.pseudonym).
 from __future__ import annotations
 
 import datetime
-import difflib
 import hashlib
 import json
 import re
@@ -33,6 +32,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from konvergensi.sources import common
+from konvergensi.suggest import did_you_mean, similar_name
 
 # ------------------------------------------------------------------------------------ descriptions
 
@@ -423,8 +423,7 @@ def _regions_match(ctx: _Ctx, regions: pd.DataFrame, column: str = "kelurahan") 
 
 
 def _unknown_reason(what: str, text, suggestion) -> str:
-    reason = f'{what} "{text}" tidak dikenal'
-    return reason + (f'; maksud Anda "{suggestion}"?' if suggestion else "")
+    return f'{what} "{text}" tidak dikenal' + did_you_mean(suggestion)
 
 
 def _validate(ctx: _Ctx, checks: list[tuple[str, str, object]]) -> None:
@@ -571,10 +570,8 @@ def _match_posyandu(ctx: _Ctx, posyandu: pd.DataFrame | None, kel_ids: np.ndarra
             reasons[i] = f'Posyandu "{name}" ada di beberapa kelurahan; isi kolom Kelurahan'
             continue
         pool = names_by_kel.get(k, list(pos.name)) if k is not None else list(pos.name)
-        keyed = {common.normalise_name(n): n for n in pool}
-        best = difflib.get_close_matches(key, list(keyed), n=1, cutoff=0.6)
         where = f" di kelurahan {ctx.table.frame['kelurahan'].iloc[i]}" if k is not None and "kelurahan" in ctx.table.frame else ""
-        reasons[i] = _unknown_reason("Posyandu", name, keyed[best[0]] if best else None).replace(
+        reasons[i] = _unknown_reason("Posyandu", name, similar_name(name, pool)).replace(
             " tidak dikenal", f" tidak ada di daftar posyandu{where}")
     bad = np.array([r is not None for r in reasons], dtype=bool) & ~ctx.rejects.mask
     if bad.any() and not required:
