@@ -652,11 +652,17 @@ class Result:
 def generate(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str = "publik",
              formats=FORMATS, config=None, today: datetime.date | None = None) -> Result:
     """Gather the pack and render the requested formats ('pdf', 'pptx'). Raises RakorError with an
-    Indonesian message for an unknown area, a kelurahan, an invalid period or an empty database."""
+    Indonesian message for an unknown area, a kelurahan, an invalid period, an empty database, or system
+    packages the formats need that are missing (konvergensi.system: one line saying what to install)."""
+    from konvergensi import system
+
     formats = tuple(formats)
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
         raise RakorError(f"format {unknown or formats!r} tidak dikenal; pilih pdf dan/atau pptx")
+    problem = system.meeting_pack_problem(formats)
+    if problem:
+        raise RakorError(problem)
     t0 = time.perf_counter()
     pack = gather(con, period=period, area=area, role=role, config=config, today=today)
     seconds = dict(pack.timings)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from konvergensi import fmt, rakor
+from konvergensi import fmt, rakor, system
 from konvergensi.ui import data, filters, layout
 
 layout.page_header("Bahan rakor",
@@ -27,7 +27,11 @@ if data.suppressing():
                "(tabel, peta, tren).")
 
 key = (data.identity(), fmt.period_key(f.period), area_id, formats, role)
-if st.button(f"📄 Buat bahan rakor {area_label}, {f.period_label}", type="primary", key="rakor_make"):
+missing = system.meeting_pack_problem(formats)    # system packages (Pango, Chromium): one line, no traceback
+if missing:
+    st.error(f"Bahan rakor tidak dapat dibuat di server ini: {missing}.", icon="⚠️")
+if st.button(f"📄 Buat bahan rakor {area_label}, {f.period_label}", type="primary", key="rakor_make",
+             disabled=bool(missing)):
     with st.spinner("Menyusun bahan rakor (grafik, peta, PDF, PPTX)..."):
         try:
             result = rakor.generate(data.connection(), period=f.period, area=area_id, role=role, formats=formats,

@@ -4,6 +4,9 @@ Without options: the demo database (synthetic data for the configured region) at
 The new file is built beside the target and swapped in atomically (see konvergensi/build.py).
 --refresh keeps the data and rewrites only the derived tables (konvergensi/derived.py): for a database
 made by an older version of the dashboard, which the app then asks for.
+Before any work (not for --refresh) it checks the system packages the meeting pack needs
+(konvergensi.system) and stops with one line naming them, exit code 2, nothing built;
+--skip-system-check for a server that never makes meeting packs.
 """
 
 from __future__ import annotations
@@ -50,6 +53,9 @@ def register(subparsers) -> None:
     p.add_argument("--config", type=Path, metavar="BERKAS", help="berkas konfigurasi wilayah (bawaan: "
                                                                "config/kota_kupang.toml atau $KONVERGENSI_CONFIG)")
     p.add_argument("--quiet", action="store_true", help="tanpa baris kemajuan")
+    p.add_argument("--skip-system-check", action="store_true",
+                   help="jangan periksa paket sistem untuk bahan rakor (Pango, Chromium): untuk server yang tidak "
+                        "membuat bahan rakor")
     p.set_defaults(func=run)
 
 
@@ -59,6 +65,12 @@ def run(args) -> int:
 
     if args.refresh:
         return _refresh(args)
+    if not args.skip_system_check:
+        from konvergensi import system
+
+        problem = system.meeting_pack_problem(skip_hint=True)
+        if problem:
+            raise CliError(f"{problem}. Basis data tidak dibangun.")
     source = "sources" if args.sources else "empty" if args.empty else "demo"
     started = time.perf_counter()
 
