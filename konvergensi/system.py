@@ -106,7 +106,7 @@ def meeting_pack_problem(formats=("pdf", "pptx"), *, skip_hint: bool = False) ->
     if BROWSER_PACKAGE in missing:
         what.append("peramban Chromium untuk grafik")
     line = (f"bahan rakor memerlukan paket sistem yang belum terpasang ({' dan '.join(what)}); pasang dengan "
-            f"`sudo apt-get install -y {' '.join(missing)}` (Debian/Ubuntu) atau `{INSTALL_SCRIPT}`")
+            f"`sudo apt-get install -y {' '.join(missing)}` (Debian) atau `{INSTALL_SCRIPT}`")
     if skip_hint:
         line += f"; server yang tidak membuat bahan rakor: `build {SKIP_FLAG}`"
     return line
