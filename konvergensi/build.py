@@ -6,7 +6,9 @@
      areas, targets, published figures) and the 18 scorecard indicators;
   3. adds the data: `source="demo"` -> `konvergensi.demo.generate(config, progress)`;
      `source="sources"` -> `konvergensi.sources.folder.load_folder(dir, config, progress)`;
-     `source="empty"` -> nothing. A table returned by the generator replaces the config's version of it.
+     `source="empty"` -> only the kelurahan boundaries (the config's boundary file, else schematic tiles:
+     konvergensi.sources.boundaries.for_new_database; the demo and a folder get theirs the same way).
+     A table returned by the generator replaces the config's version of it.
      Measurements in raw form go through `konvergensi.measurements.to_table` (WHO z-scores);
   4. records a `build_info` row (build id, synthetic flag, last period with data, thresholds used);
   5. CHECKPOINT, close, fsync, `os.replace` over the target. A running dashboard keeps reading the old
@@ -349,11 +351,16 @@ def build(db_path=None, source: str = "demo", sources_dir=None, config=None,
         con.execute(paths.SCHEMA.read_text(encoding="utf-8"))
         say(f"Wilayah dari konfigurasi {cfg.path.name}: {cfg.region_name}")
         tables = _config_tables(cfg)
+        cfg.boundaries_file()   # a boundary file the config names but that is not there: stop before the data
         generated, previews = _load_generator(source, sources_dir, cfg, say)
         for name in RESERVED_TABLES:
             generated.pop(name, None)
         tables.update({k: v for k, v in generated.items() if v is not None})
         tables.update({k: v for k, v in (extra_tables or {}).items() if v is not None and k not in RESERVED_TABLES})
+        if source == "empty" and "region_boundaries" not in tables:
+            from konvergensi.sources import boundaries
+
+            tables["region_boundaries"] = boundaries.for_new_database(cfg, tables["regions"], say=say)
         recorded = "tables" if source == "empty" and extra_tables else source
 
         if not cfg.store_identity:

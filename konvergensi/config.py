@@ -4,6 +4,9 @@
 config/kota_kupang.toml, and returns a `Config`. Regions come from a CSV beside the file
 (`regions_csv`), with columns kode_kecamatan, kecamatan, kode_kelurahan, kelurahan and optionally
 kode_pos, point_lat, point_lon, area_km2 (codes may be blank: a stable slug is used as id).
+The region's kelurahan boundaries come from the file named by `boundaries` (optional; GeoJSON,
+Shapefile or GeoPackage, path relative to the TOML file) with its attribution in `boundaries_source`;
+a region without one gets schematic tiles (konvergensi.demo_geometry), labelled as such on the map.
 
 The tables the build writes from the config (regions, puskesmas, puskesmas_kelurahan, targets,
 published_figures) are produced here as DataFrames in the schema's columns, so the build and the
@@ -80,6 +83,9 @@ class Config:
     published_figures: list = field(default_factory=list)
     kampung_kb: list = field(default_factory=list)        # kelurahan names
     aliases: dict = field(default_factory=dict)           # kelurahan name -> list of other spellings
+    boundaries: Path | None = None                        # the region's kelurahan boundary file (None: schematic)
+    boundaries_source: str | None = None                  # its attribution, stored with each polygon
+    boundaries_key: str | None = None                     # the file as written in the config
 
     # ---- tables -------------------------------------------------------------------------------------
     def regions(self) -> pd.DataFrame:
@@ -165,6 +171,16 @@ class Config:
         df["prevalence_stunting"] = df["prevalence_stunting"].astype("Float64")
         return df
 
+    def boundaries_file(self) -> Path | None:
+        """The region's boundary file (None: the config names none); ConfigError naming the file when it
+        is not there. Checked when a build reads it, not by `load`: the dashboard itself never needs it."""
+        if self.boundaries is None:
+            return None
+        if not self.boundaries.exists():
+            raise ConfigError(f"{self.path.name}: berkas batas wilayah {self.boundaries_key!r} tidak ditemukan "
+                              f"({self.boundaries})")
+        return self.boundaries
+
     def settings(self) -> dict:
         """What build_info.settings_json records: every threshold and the privacy choice."""
         return {"config": self.name, "config_file": self.path.name, "thresholds": dict(self.thresholds),
@@ -218,6 +234,16 @@ def load(path: str | os.PathLike | None = None) -> Config:
     regions_csv = (p.parent / raw["regions_csv"]).resolve()
     if not regions_csv.exists():
         raise ConfigError(f"{p.name}: berkas wilayah {raw['regions_csv']!r} tidak ditemukan ({regions_csv})")
+    boundaries = None
+    if raw.get("boundaries") is not None:
+        if not isinstance(raw["boundaries"], str) or not raw["boundaries"].strip():
+            raise ConfigError(f"{p.name}: boundaries harus berupa nama berkas batas wilayah, bukan {raw['boundaries']!r}")
+        boundaries = (p.parent / raw["boundaries"]).resolve()   # checked when a build reads it (boundaries_file)
+    source = raw.get("boundaries_source")
+    if source is not None and (not isinstance(source, str) or not source.strip()):
+        raise ConfigError(f"{p.name}: boundaries_source harus berupa teks sumber batas wilayah, bukan {source!r}")
+    if source is not None and boundaries is None:
+        raise ConfigError(f"{p.name}: boundaries_source diisi tetapi boundaries (berkas batas wilayah) tidak ada")
     cfg = Config(
         name=str(raw["name"]),
         region_name=str(raw["region_name"]),
@@ -231,6 +257,9 @@ def load(path: str | os.PathLike | None = None) -> Config:
         published_figures=list(raw.get("published_figures") or []),
         kampung_kb=list((raw.get("kampung_kb") or {}).get("kelurahan") or []),
         aliases={k: list(v) for k, v in (raw.get("aliases") or {}).items()},
+        boundaries=boundaries,
+        boundaries_key=raw.get("boundaries"),
+        boundaries_source=source.strip() if source else None,
     )
     return cfg
 

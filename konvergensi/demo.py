@@ -41,7 +41,6 @@ import pyarrow as pa
 
 from konvergensi import fmt, growth, indicators
 from konvergensi.config import name_key
-from konvergensi.demo_geometry import schematic_boundaries
 
 SEED = 20241031
 FIRST_MONTH = np.datetime64("2023-01", "M")      # first month in the output
@@ -988,7 +987,10 @@ def generate(config, progress=None) -> dict[str, pd.DataFrame]:
     pusk, pusk_kel, (kel_pusk, pusk_key) = _puskesmas(config, kel)
     weight, prevalence = _kelurahan_levels(kel, pusk_key)
     posy = _posyandu(kel, kel_pusk, weight)
-    boundaries = schematic_boundaries(regions[regions["level"] == "kelurahan"])
+    # the region's real boundaries when its config names a file (Kota Kupang's are bundled), else schematic tiles
+    from konvergensi.sources import boundaries as kboundaries   # geopandas: only when generating
+
+    boundaries = kboundaries.for_new_database(config, regions, say=lambda m: _say(progress, f"Data contoh: {m}"))
 
     co = _Cohort(kel, posy, weight, prevalence, progress)
     mo = _Mothers(co)

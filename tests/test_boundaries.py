@@ -13,13 +13,11 @@ import pandas as pd
 import pytest
 import shapely
 
+from konvergensi import paths
 from konvergensi.sources import boundaries as b
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference"
-GEOJSON = SHARED / "geo" / "kota_kupang_kelurahan.geojson"
-WILAYAH = SHARED / "kota_kupang_wilayah.csv"
-
-pytestmark = pytest.mark.skipif(not GEOJSON.exists(), reason="../shared/reference not present")
+GEOJSON = paths.CONFIG / "batas" / "kota_kupang_kelurahan.geojson"   # bundled (cahyadsn/wilayah_boundaries, MIT)
+WILAYAH = paths.CONFIG / "kota_kupang_wilayah.csv"
 
 
 def kupang_regions() -> pd.DataFrame:
@@ -173,8 +171,9 @@ def test_unusable_files_raise_clear_errors(tmp_path):
 
 
 def test_import_boundaries_command_replaces_schematic_tiles(tmp_path, capsys, monkeypatch):
-    """Into a real database: matched kelurahan get the official polygon, Solor (absent from the file)
-    keeps its schematic tile, unmatched features are logged as rejects, and a second import replaces."""
+    """Into a real database of schematic tiles: matched kelurahan get the official polygon, Solor (absent
+    from the file) keeps its schematic tile, unmatched features are logged as rejects, and a second import
+    replaces."""
     import duckdb
 
     from konvergensi import config as kconfig
@@ -189,6 +188,7 @@ def test_import_boundaries_command_replaces_schematic_tiles(tmp_path, capsys, mo
     with atomic_update(db) as con:
         tiles = schematic_boundaries(regions[regions.level == "kelurahan"].reset_index(drop=True))
         con.register("tiles", tiles)
+        con.execute("DELETE FROM region_boundaries")   # the configured (real) boundaries: tiles instead
         con.execute("INSERT INTO region_boundaries SELECT region_id, geometry_json, schematic, source FROM tiles")
 
     folder = tmp_path / "batas_shp"

@@ -96,10 +96,20 @@ def test_regions_are_the_configured_ones_with_official_codes(tables, cfg):
     assert sorted(tables["puskesmas_kelurahan"]["kelurahan_id"]) == sorted(src["kode_kelurahan"])
 
 
-def test_schematic_boundaries_tile_without_overlap_and_kecamatan_are_contiguous(tables):
+def test_demo_boundaries_are_the_configured_real_ones(tables, cfg):
+    """Kota Kupang's config names its real kelurahan boundaries (config/batas/): the demo draws them
+    (polygons compared with the file in tests/test_default_boundaries.py)."""
     b = tables["region_boundaries"]
+    assert len(b) == 51 and not b["schematic"].any() and set(b["source"]) == {cfg.boundaries_source}
+
+
+def test_schematic_boundaries_tile_without_overlap_and_kecamatan_are_contiguous(tables):
+    """The tiles a region without a boundary file gets (konvergensi.demo_geometry), on Kupang's points."""
+    from konvergensi.demo_geometry import schematic_boundaries
+
     regions = tables["regions"].set_index("region_id")
     kel = regions[regions["level"] == "kelurahan"]
+    b = schematic_boundaries(kel.reset_index())
     assert set(b["region_id"]) == set(kel.index)
     assert b["schematic"].all() and (b["source"] == "schematic").all()
     geoms = {rid: shapely.from_geojson(g) for rid, g in zip(b["region_id"], b["geometry_json"])}

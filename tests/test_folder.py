@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from konvergensi import config as kconfig
+from konvergensi import paths
 from konvergensi.build import BuildError, build
 from konvergensi.sources import folder
 
@@ -20,7 +21,7 @@ from test_templates import FILLED, fill
 from test_templates import rows_of as df
 
 ROOT = Path(__file__).resolve().parents[1]
-GEOJSON = ROOT.parent / "shared" / "reference" / "geo" / "kota_kupang_kelurahan.geojson"
+GEOJSON = paths.CONFIG / "batas" / "kota_kupang_kelurahan.geojson"   # bundled (cahyadsn/wilayah_boundaries, MIT)
 
 EPPGBM_CSV = """Laporan Hasil Pengukuran;;;;;;;;;;
 NIK;JK;Tgl Lahir;Desa/Kel;Posyandu;Tanggal Pengukuran;Berat;Tinggi;Cara Ukur;LiLA;Naik Berat Badan
@@ -39,8 +40,7 @@ def secret_key(monkeypatch):
 def make_folder(base: Path) -> Path:
     src = base / "sumber"
     src.mkdir()
-    if GEOJSON.exists():
-        shutil.copy(GEOJSON, src / "batas_kelurahan.geojson")
+    shutil.copy(GEOJSON, src / "batas_kelurahan.geojson")
     (src / "01_posyandu.xlsx").write_bytes(fill("posyandu", FILLED["posyandu"]))
     (src / "eppgbm_oebobo_okt2024.csv").write_text(EPPGBM_CSV, encoding="utf-8")
     (src / "skdn_2024.xlsx").write_bytes(fill("skdn", FILLED["skdn"]))
@@ -87,8 +87,7 @@ def test_folder_builds_a_database(tmp_path):
     assert not any("~$" in s for s in said)
 
     log = df(db, "SELECT import_id, kind, file_name, accepted, rejected FROM import_log ORDER BY import_id")
-    expected_kinds = (["boundaries"] if GEOJSON.exists() else []) + [
-        "posyandu", "eppgbm", "skdn", "bumil", "scorecard", "keluarga", "aksi", "targets"]
+    expected_kinds = ["boundaries", "posyandu", "eppgbm", "skdn", "bumil", "scorecard", "keluarga", "aksi", "targets"]
     assert list(log.kind) == expected_kinds
     ep = log[log.kind == "eppgbm"].iloc[0]
     assert (ep.accepted, ep.rejected) == (3, 1)  # 'Kel. Fiktif' rejected
@@ -115,9 +114,8 @@ def test_folder_builds_a_database(tmp_path):
     targets = df(db, "SELECT region_id, source FROM targets")
     assert "Rembuk stunting" in set(targets.source)
     assert len(targets) == len(kconfig.load().targets_table()) + 1  # the config's targets are kept
-    if GEOJSON.exists():
-        b = df(db, "SELECT schematic, source FROM region_boundaries WHERE source = 'batas_kelurahan.geojson'")
-        assert len(b) == 51 and not b.schematic.any()
+    b = df(db, "SELECT schematic, source FROM region_boundaries")     # the folder's own file, not the config's
+    assert len(b) == 51 and not b.schematic.any() and set(b.source) == {"batas_kelurahan.geojson"}
     info = df(db, "SELECT source, synthetic, data_end FROM build_info")
     assert info.source.iloc[0] == "sources" and not info.synthetic.iloc[0]
     assert str(info.data_end.iloc[0])[:10] == "2024-10-01"
@@ -167,3 +165,6 @@ def test_posyandu_with_their_own_code_are_matched_in_e_ppgbm_exports(tmp_path):
     assert pos.name.tolist() == ["Posyandu Melati 1", "Posyandu Mawar"]
     used = df(db, "SELECT DISTINCT posyandu_id FROM measurements ORDER BY 1").posyandu_id.tolist()
     assert used[0] == "P-001" and used[1].startswith("psy-")
+    # a folder without a boundary file of its own: the region's configured (bundled, real) boundaries
+    b = df(db, "SELECT schematic, source FROM region_boundaries")
+    assert len(b) == 51 and not b.schematic.any() and set(b.source) == {kconfig.load().boundaries_source}

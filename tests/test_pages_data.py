@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 import conftest
 import quality_db
 import upload_files
+from konvergensi import paths
 from upload_files import XLSX_MIME, count
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,13 +173,13 @@ def test_preview_confirm_commit_history(empty_db, monkeypatch, tmp_path, media_s
     assert sum(label.startswith("⬇️ ") and "Excel" not in label for label in labels) == 7      # the 7 templates
 
 
-SHARED_GEOJSON = ROOT.parent / "shared" / "reference" / "geo" / "kota_kupang_kelurahan.geojson"
+GEOJSON = paths.CONFIG / "batas" / "kota_kupang_kelurahan.geojson"   # bundled (cahyadsn/wilayah_boundaries, MIT)
 
 
-@pytest.mark.skipif(not SHARED_GEOJSON.exists(), reason="shared reference boundaries not available")
-def test_boundaries_upload_replaces_schematic_tiles(empty_db):
+def test_boundaries_upload_replaces_the_default_boundaries(empty_db):
+    assert count(empty_db, "SELECT count(*) FROM region_boundaries WHERE source = 'batas_kelurahan.geojson'") == 0
     at = open_page("pages/kelola_data.py", kelola_kind="boundaries")
-    at.file_uploader(key="kelola_file_boundaries").upload("batas_kelurahan.geojson", SHARED_GEOJSON.read_bytes(),
+    at.file_uploader(key="kelola_file_boundaries").upload("batas_kelurahan.geojson", GEOJSON.read_bytes(),
                                                           "application/geo+json")
     at.run()
     assert not at.exception
@@ -186,7 +187,8 @@ def test_boundaries_upload_replaces_schematic_tiles(empty_db):
     at.button(key="kelola_commit").click()
     at.run()
     assert any("51** baris ditambahkan" in s.value for s in at.success)
-    assert count(empty_db, "SELECT count(*) FROM region_boundaries WHERE NOT schematic") == 51
+    assert count(empty_db, "SELECT count(*) FROM region_boundaries WHERE NOT schematic "
+                           "AND source = 'batas_kelurahan.geojson'") == 51
 
 
 def test_blank_template_filled_in_and_uploaded(empty_db):

@@ -14,7 +14,12 @@ kode/kelurahan/kecamatan, NAMOBJ, DESA, ADM4_EN/ADM4_PCODE and the like. The imp
 
 The accepted rows are ready for `region_boundaries` (GeoJSON geometry text, schematic = FALSE,
 source = file name). Importing replaces the boundaries of the matched kelurahan only; the others keep
-what they had (schematic tiles in a demo database). Kecamatan outlines are dissolved by the map.
+what they had. Kecamatan outlines are dissolved by the map.
+
+A new database (`build`: demo, `--empty`, `--sources`) gets its boundaries from `for_new_database`: a
+folder's own boundary file, then the region's configured file (config key `boundaries`, read by this
+same importer, `source` = the config's `boundaries_source`), then a schematic tile for any kelurahan
+still without one.
 """
 
 from __future__ import annotations
@@ -455,3 +460,71 @@ def preview(source, *, con=None, regions: pd.DataFrame | None = None, file_name:
                       table="region_boundaries", key_columns=("region_id",), conflict="replace")
     preview.unmatched_regions = result.unmatched_regions  # kelurahan left without a boundary
     return preview
+
+
+# ---------------------------------------------------------------------------------------- new databases
+
+def configured(config, regions: pd.DataFrame | None = None) -> BoundaryMatch | None:
+    """The region's own boundary file (config key `boundaries`) matched to its kelurahan by `load`, the
+    importer every other boundary file goes through; each accepted row's `source` is the config's
+    attribution (`boundaries_source`, else the file name). None when the config names no file; a file
+    that cannot be used raises konvergensi.config.ConfigError naming the config and the file."""
+    from konvergensi.config import ConfigError
+
+    path = config.boundaries_file()   # ConfigError when the file named is not there
+    if path is None:
+        return None
+    try:
+        result = load(path, config.regions() if regions is None else regions)
+    except BoundaryError as exc:
+        raise ConfigError(f"{config.path.name}: boundaries: {exc}") from None
+    if getattr(config, "boundaries_source", None):
+        result.accepted["source"] = config.boundaries_source
+    return result
+
+
+def for_new_database(config, regions: pd.DataFrame | None = None, official: pd.DataFrame | None = None,
+                     say=None) -> pd.DataFrame:
+    """`region_boundaries` rows for a new database, one per kelurahan that can have one: the rows of
+    `official` first (a `build --sources` folder's own boundary file), then the region's configured file
+    (`configured`) for kelurahan those lack, then a schematic tile (konvergensi.demo_geometry: Voronoi
+    cells around the kelurahan points, `schematic` TRUE) for every kelurahan still without a boundary."""
+    from konvergensi.demo_geometry import schematic_boundaries
+
+    say = say or (lambda message: None)
+    regions = config.regions() if regions is None else regions
+    columns = ["region_id", "geometry_json", "schematic", "source"]
+    parts = [official[columns]] if official is not None and len(official) else []
+    have = set(parts[0].region_id) if parts else set()
+    result = configured(config, regions)
+    if result is not None:
+        rows = result.accepted[~result.accepted.region_id.isin(have)]
+        parts.append(rows)
+        have |= set(rows.region_id)
+        say(f"Batas kelurahan dari {Path(config.boundaries).name}: {len(rows)} kelurahan"
+            + (f" ({len(result.rejects)} fitur tidak cocok)" if len(result.rejects) else "")
+            + (f"; {result.outside} fitur wilayah lain dilewati" if result.outside else "")
+            + ("; tidak ada yang cocok: periksa kunci boundaries di " + config.path.name
+               if not len(result.accepted) else ""))
+    kel = regions[regions.level == "kelurahan"]
+    missing = kel[~kel.region_id.isin(have)]
+    if len(missing):
+        points = kel[pd.to_numeric(kel.point_lat, errors="coerce").notna()
+                     & pd.to_numeric(kel.point_lon, errors="coerce").notna()]
+        try:
+            tiles = schematic_boundaries(points.reset_index(drop=True))   # cells drawn among all kelurahan
+        except ValueError as exc:  # two kelurahan at one point
+            say(f"Petak skematis tidak dapat dibuat: {exc}")
+            tiles = pd.DataFrame(columns=columns)
+        tiles = tiles[tiles.region_id.isin(missing.region_id)]
+        if len(tiles):
+            parts.append(tiles)
+            names = sorted(missing.loc[missing.region_id.isin(tiles.region_id), "name"])
+            shown = ", ".join(names[:10]) + (", ..." if len(names) > 10 else "")
+            say(f"{len(tiles)} kelurahan tanpa batas resmi memakai petak skematis ({shown}); impor batas wilayah "
+                "untuk menggantinya.")
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype="bool" if c == "schematic" else "string") for c in columns})
+    out = pd.concat([part.astype({"region_id": "string", "geometry_json": "string", "schematic": bool,
+                                  "source": "string"}) for part in parts], ignore_index=True)
+    return out.drop_duplicates("region_id", keep="first").reset_index(drop=True)

@@ -23,8 +23,10 @@ with its name and the reason (the old database stays as it was).
 
 `load_folder(folder, config, progress) -> (tables, previews)`: tables in the schema's columns;
 measurements already scored (konvergensi.measurements.to_table via the e-PPGBM importer).
-Kelurahan without an official boundary get a schematic tile (konvergensi.demo_geometry), marked
-schematic on the map, until a boundary file is imported.
+Kelurahan the folder's boundary file lacks (all of them when the folder has none) take the region's
+configured boundary file (config key `boundaries`), and those still without one a schematic tile
+(konvergensi.sources.boundaries.for_new_database), marked schematic on the map until a boundary file
+is imported.
 """
 
 from __future__ import annotations
@@ -194,7 +196,8 @@ def load_folder(folder, config, progress: Callable[[str], None] | None = None):
     if "targets" in tables:  # the configuration's targets stay; a sheet's target with the same id wins
         tables["targets"] = _concat([config.targets_table(), tables["targets"]], ["target_id"], keep="last")
 
-    tables["region_boundaries"] = _with_schematic(tables.get("region_boundaries"), config, say)
+    tables["region_boundaries"] = boundaries_mod.for_new_database(config, regions, official=tables.get("region_boundaries"),
+                                                                  say=say)
     tables = {k: v for k, v in tables.items() if v is not None and len(v)}
     return tables, previews
 
@@ -228,21 +231,3 @@ _KEYS = {
 }
 _IMPORT_ID_TABLES = {"measurements", "posyandu_reports", "pregnant_women", "scorecard"}
 
-
-def _with_schematic(real: pd.DataFrame | None, config, say) -> pd.DataFrame | None:
-    """Official boundaries, plus schematic tiles (konvergensi.demo_geometry) for kelurahan without one."""
-    try:
-        from konvergensi.demo_geometry import schematic_boundaries
-    except ImportError:
-        return real
-    regions = config.regions()
-    kel = regions[(regions.level == "kelurahan") & regions.point_lat.notna() & regions.point_lon.notna()]
-    if not len(kel):
-        return real
-    tiles = schematic_boundaries(kel.reset_index(drop=True))  # cells drawn among all kelurahan
-    if real is not None and len(real):
-        tiles = tiles[~tiles.region_id.isin(real.region_id)]
-    if not len(tiles):
-        return real
-    say(f"{len(tiles)} kelurahan tanpa batas resmi memakai petak skematis (ganti dengan berkas batas*.geojson).")
-    return _concat([real, tiles], ["region_id"], keep="first")
