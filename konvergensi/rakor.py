@@ -359,6 +359,8 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     if show.on:
         map_note += f" Abu-abu tua = {maps.HIDDEN_LABEL} untuk publik."
     shapes = maps.load_boundaries(con, area_id)
+    if shapes is not None:
+        map_note += " " + shapes.note   # boundary source and licence, or that the tiles are schematic
     series = show.frame(rates.add_prevalence(db.run_query(con, "stunting_trend", area_id=area_id, age_group=None, sex=None)),
                         ("measured", "stunted"), ("prevalence",), secondary=False)
     series = series[pd.to_datetime(series.period) <= pd.Timestamp(period)]
@@ -390,8 +392,6 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
                                            outlines=shapes.outlines,
                                            labels="kecamatan" if level == "kabkota" else "kelurahan")
             map_png, map_figure = rakor_figures.to_png(fig, 1000, 640), fig
-            if shapes.schematic:
-                map_note += " Batas kelurahan skematis (bukan batas resmi)."
         if len(series):
             fig = charts.trend(series, value="stunted", label="Jumlah balita stunting", kind="count",
                                trajectory=trajectory, projection=proj.frame if proj else None,

@@ -72,6 +72,7 @@ if shapes is not None:
     st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "scrollZoom": True}, key="bumil_map")
     st.caption(f"Abu-abu: belum ada ibu hamil dengan catatan ini pada {f.period_label}"
                + (", atau angkanya terlalu kecil untuk ditampilkan ke publik." if data.suppressing() else "."))
+    st.caption(shapes.note)   # boundary source and licence, or schematic tiles
 elif f.area_level != "kelurahan":
     st.caption("Basis data belum berisi batas wilayah kelurahan: hanya tabel yang ditampilkan.")
 

@@ -34,8 +34,6 @@ if shapes is None:
     layout.empty_state("Basis data belum berisi batas wilayah kelurahan. Muat batas wilayah dengan "
                        "`python -m konvergensi import-boundaries BERKAS`.")
     st.stop()
-if shapes.schematic:
-    st.caption("Batas kelurahan pada peta ini **skematis** (kotak di sekitar titik perkiraan), bukan batas resmi.")
 
 if layer.numerator:
     lo, hi = kel[f"{layer.column}_lo"], kel[f"{layer.column}_hi"]
@@ -73,6 +71,7 @@ else:
     st_folium(maps.folium_map(kel, shapes, layer, enough=enough, hover_extra=hover, tiles=tiles, highlight=f.kelurahan_id),
               height=560, use_container_width=True, returned_objects=[], key="peta_folium")
 
+st.caption(shapes.note)   # where the boundaries come from (source and licence), or that they are schematic
 legend = f"Abu-abu = **{maps.INSUFFICIENT_LABEL}**: kurang dari {minimum} balita terukur (angka terlalu tidak pasti)."
 if layer.key == "perubahan" and baseline:
     legend += f" Perubahan dihitung dari {fmt.month(baseline)} ke {f.period_label}; biru = turun."

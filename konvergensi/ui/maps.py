@@ -239,12 +239,48 @@ def choropleth(frame: pd.DataFrame, geojson: dict, layer: MapLayer, *, enough: p
     return fig
 
 
+SCHEMATIC_NOTE = "Petak skematis, bukan batas resmi"
+SCHEMATIC_ACTION = "impor batas wilayah di Kelola data"
+
+
+def boundary_note(rows: pd.DataFrame) -> str:
+    """Where the drawn kelurahan boundaries come from, as the caption under a map (plain text): the stored
+    `source` of the real polygons (a config's attribution such as "cahyadsn/wilayah_boundaries (MIT), ...",
+    or an imported file's name), and which kelurahan are schematic tiles. `rows`: name, schematic, source."""
+    if rows is None or not len(rows):
+        return ""
+    schematic = rows.schematic.fillna(False).astype(bool)
+    parts = []
+    real = rows[~schematic]
+    if len(real):
+        counts = real.source.fillna("").astype(str).str.strip().value_counts(sort=False)
+        order = sorted(counts.index, key=lambda src: (-counts[src], src))
+        if len(order) == 1:
+            parts.append(f"Batas kelurahan: {order[0].rstrip('.')}.")
+        else:
+            parts.append("Batas kelurahan: " + "; ".join(f"{src.rstrip('.')} ({counts[src]} kelurahan)"
+                                                         for src in order) + ".")
+    tiles = rows[schematic]
+    if len(tiles) == len(rows):
+        parts.append(f"{SCHEMATIC_NOTE}: {SCHEMATIC_ACTION}.")
+    elif len(tiles):
+        names = sorted(tiles.name.astype(str))
+        shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+        parts.append(f"{SCHEMATIC_NOTE} untuk {len(tiles)} kelurahan ({shown}): {SCHEMATIC_ACTION}.")
+    return " ".join(parts)
+
+
 @dataclass(frozen=True)
 class Boundaries:
     rows: pd.DataFrame          # region_id, name, kecamatan_id, kecamatan, point_lat, point_lon, schematic, source
     geojson: dict               # FeatureCollection, feature id = region_id
     outlines: pd.DataFrame      # kecamatan outlines (kecamatan_outlines)
-    schematic: bool             # True when any polygon is a schematic demo tile
+    schematic: bool             # True when any polygon is a schematic tile (not a real boundary)
+
+    @property
+    def note(self) -> str:
+        """The map caption on where these boundaries come from (`boundary_note`)."""
+        return boundary_note(self.rows)
 
 
 def load_boundaries(con, area_id: str) -> Boundaries | None:
