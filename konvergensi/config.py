@@ -17,6 +17,7 @@ A bad file raises `ConfigError` naming the file and the key.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import os
 import re
@@ -114,13 +115,15 @@ class Config:
                     kel_by_key.setdefault(name_key(other), rid)
         kec_by_key = _keys(kec)
 
-        def find(keys: dict, text: str, what: str, pkm: str) -> str:
+        unknown: dict[tuple[str, str], list[str]] = {}   # (puskesmas, level) -> names as written
+
+        def find(keys: dict, text: str, what: str, pkm: str) -> str | None:
             rid = keys.get(name_key(text), keys.get(str(text).strip()))
             if rid is AMBIGUOUS:
                 raise ConfigError(f"{self.path.name}: puskesmas {pkm}: {what} {text!r} ada lebih dari satu; "
                                   "tulis kodenya (region_id)")
             if rid is None:
-                raise ConfigError(f"{self.path.name}: puskesmas {pkm}: {what} {text!r} tidak dikenal")
+                unknown.setdefault((pkm, what), []).append(str(text))
             return rid
 
         rows, links = [], []
@@ -130,6 +133,10 @@ class Config:
             rows.append({"puskesmas_id": pid, "name": f"Puskesmas {p['name']}", "kecamatan_id": kec_id})
             for k in p.get("kelurahan", []):
                 links.append({"puskesmas_id": pid, "kelurahan_id": find(kel_by_key, k, "kelurahan", p["name"])})
+        if unknown:   # every name the region does not have, at once
+            raise ConfigError(_not_in_region(self, [
+                f"{what} {_quoted(names)} di [[puskesmas]] {pkm} bukan {what} wilayah ini"
+                for (pkm, what), names in unknown.items()]))
         pk = pd.DataFrame(rows, columns=["puskesmas_id", "name", "kecamatan_id"])
         pkk = pd.DataFrame(links, columns=["puskesmas_id", "kelurahan_id"]).drop_duplicates()
         return pk, pkk
@@ -182,9 +189,11 @@ class Config:
         return self.boundaries
 
     def settings(self) -> dict:
-        """What build_info.settings_json records: every threshold and the privacy choice."""
-        return {"config": self.name, "config_file": self.path.name, "thresholds": dict(self.thresholds),
-                "store_identity": self.store_identity}
+        """What build_info.settings_json records: the region (config name, region_id; the database of
+        another region is not replaced or imported into without saying so, konvergensi.db), every
+        threshold and the privacy choice."""
+        return {"config": self.name, "config_file": self.path.name, "region_id": self.region_id,
+                "thresholds": dict(self.thresholds), "store_identity": self.store_identity}
 
     def settings_json(self) -> str:
         return json.dumps(self.settings(), ensure_ascii=False, sort_keys=True)
@@ -201,11 +210,43 @@ def _date(value) -> datetime.date:
         raise ConfigError(f"tanggal {value!r} tidak valid (pakai YYYY-MM-DD)") from None
 
 
+def _quoted(names) -> str:
+    return ", ".join(f'"{n}"' for n in dict.fromkeys(names))
+
+
+def _not_in_region(cfg: Config, problems: list[str]) -> str:
+    """One message for names in the file that the region's CSV does not have, each as written."""
+    return f"{cfg.path.name}: {'; '.join(problems)} (tidak ada di {cfg.regions_csv.name})"
+
+
 def config_path(path: str | os.PathLike | None = None) -> Path:
     if path is not None:
         return Path(path)
     env = os.environ.get("KONVERGENSI_CONFIG")
     return Path(env) if env else DEFAULT_CONFIG
+
+
+def name_of(path: str | os.PathLike | None = None) -> str:
+    """The `name` key of the configuration file chosen as `load` chooses it, without checking the rest
+    of the file (read again only when the file changes): konvergensi.db names the region's database
+    after it on every page run. ConfigError when the file is missing or unreadable or has no name."""
+    p = config_path(path).resolve()
+    try:
+        mtime = p.stat().st_mtime_ns
+    except OSError:
+        raise ConfigError(f"berkas konfigurasi tidak ditemukan: {p}") from None
+    return _name_of(str(p), mtime)
+
+
+@functools.lru_cache(maxsize=32)
+def _name_of(path: str, mtime_ns: int) -> str:
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"berkas konfigurasi {Path(path).name} tidak dapat dibaca: {exc}") from None
+    if "name" not in raw:
+        raise ConfigError(f"{Path(path).name}: kunci wajib 'name' tidak ada")
+    return str(raw["name"])
 
 
 def load(path: str | os.PathLike | None = None) -> Config:
@@ -315,9 +356,16 @@ def _regions(cfg: Config) -> pd.DataFrame:
     kampung = {name_key(k) for k in cfg.kampung_kb}
     alias_of = {name_key(k): v for k, v in cfg.aliases.items()}
     known = {name_key(n) for n in src.kelurahan}
-    unknown = kampung - known
-    if unknown:
-        raise ConfigError(f"{cfg.path.name}: [kampung_kb] kelurahan tidak dikenal: {', '.join(sorted(unknown))}")
+    # names of kelurahan the region does not have (a config copied from another region): all at once
+    problems = []
+    bad_aliases = [k for k in cfg.aliases if name_key(k) not in known]
+    if bad_aliases:
+        problems.append(f"alias {_quoted(bad_aliases)} di [aliases] bukan kelurahan wilayah ini")
+    bad_kampung = [k for k in cfg.kampung_kb if name_key(k) not in known]
+    if bad_kampung:
+        problems.append(f"kelurahan {_quoted(bad_kampung)} di [kampung_kb] bukan kelurahan wilayah ini")
+    if problems:
+        raise ConfigError(_not_in_region(cfg, problems))
 
     kel_lat, kel_lon, kel_area = num(src.point_lat), num(src.point_lon), num(src.area_km2)
     rows = []

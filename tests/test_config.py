@@ -163,3 +163,44 @@ def test_a_province_database_builds_and_imports_by_code_where_names_repeat(tmp_p
     (reason,) = p.rejects.reason.tolist()
     assert reason.startswith('Kelurahan "Tengah" ada lebih dari satu (Tengah (Pantai, Kabupaten Contoh); '
                               'Tengah (Pantai, Kota Kedua))')
+
+
+KUPANG_ALIASES = ("Batu Plat", "Naikoten Satu", "Naikoten Dua", "Bakunase Dua", "Manulai II", "Airmata",
+                  "Lai Lai Bisi Kopan", "Tuak Daun Merah", "Nunbaun Delha", "Nunbaun Sabu", "Penkase Oeleta", "Airnona")
+
+
+def test_a_copied_config_names_every_kelurahan_the_region_does_not_have_as_written(tmp_path, capsys):
+    """Kota Kupang's file copied for another region whose CSV was replaced but whose [aliases] and
+    [kampung_kb] were not: one error listing each name as written in the file, and nothing built."""
+    from conftest import run_cli
+    from konvergensi import paths
+
+    T.write_config(tmp_path)                                     # contoh_wilayah.csv: Ujung, Tengah, Puncak
+    copied = tmp_path / "kabupaten_lain.toml"
+    copied.write_text((paths.CONFIG / "kota_kupang.toml").read_text(encoding="utf-8").replace(
+        'regions_csv = "kota_kupang_wilayah.csv"', 'regions_csv = "contoh_wilayah.csv"'), encoding="utf-8")
+    with pytest.raises(config.ConfigError) as err:
+        config.load(copied).regions()
+    message = str(err.value)
+    assert message.startswith('kabupaten_lain.toml: alias "Batu Plat", "Naikoten Satu", ')
+    assert message.endswith("(tidak ada di contoh_wilayah.csv)")
+    quoted = ", ".join(f'"{a}"' for a in KUPANG_ALIASES)
+    assert f"alias {quoted} di [aliases] bukan kelurahan wilayah ini" in message
+    # Kampung KB names as written too (not normalised to 'oesapaselatan')
+    assert ('kelurahan "Fatukoa", "Naioni", "Alak", "Oesapa Selatan", "Fatufeto", "Kolhua" di [kampung_kb] '
+            "bukan kelurahan wilayah ini") in message
+
+    code, _, err_text = run_cli("build", "--config", copied, "--empty", "--db", tmp_path / "lain.duckdb", "--quiet",
+                                capsys=capsys)
+    assert code == 2 and '"Batu Plat"' in err_text and "basis data lama tidak diubah" in err_text
+    assert not (tmp_path / "lain.duckdb").exists()
+
+    # the aliases corrected, the puskesmas lists are checked the same way, every unknown name at once
+    fixed = T.TOML.replace('kelurahan = ["Ujung", "Tengah"]', 'kelurahan = ["Ujung", "Tengahh", "Batu Plat"]') \
+        .replace('kecamatan = "Bukit"', 'kecamatan = "Bukitt"')
+    copied.write_text(fixed, encoding="utf-8")
+    with pytest.raises(config.ConfigError) as err:
+        config.load(copied).puskesmas_tables()
+    assert str(err.value) == (
+        'kabupaten_lain.toml: kelurahan "Tengahh", "Batu Plat" di [[puskesmas]] Pantai bukan kelurahan wilayah ini; '
+        'kecamatan "Bukitt" di [[puskesmas]] Bukit bukan kecamatan wilayah ini (tidak ada di contoh_wilayah.csv)')
