@@ -324,10 +324,26 @@ def _write_import_logs(con, previews: list) -> None:
             insert_frame(con, "import_rejects", frame)
 
 
+def _refuse_other_region(target: Path, cfg: kconfig.Config) -> None:
+    info = db.recorded_region(target)
+    if info is None or not db.other_region(info, cfg):
+        return
+    own = db.default_path(cfg)
+    where = (f"tanpa --db dan KONVERGENSI_DB, {cfg.region_name} memakai berkasnya sendiri: {db.shown(own)}"
+             if own.resolve() != target.resolve() else
+             f"ubah kunci name di {cfg.path.name} agar {cfg.region_name} memakai berkasnya sendiri")
+    raise BuildError(f"{db.region_conflict(target, info, cfg)}: tidak diganti tanpa --ganti-wilayah; {where}")
+
+
 def build(db_path=None, source: str = "demo", sources_dir=None, config=None,
-          progress: Callable[[str], None] | None = None, *, extra_tables: dict | None = None) -> dict:
+          progress: Callable[[str], None] | None = None, *, extra_tables: dict | None = None,
+          replace_region: bool = False) -> dict:
     """Build a complete database and swap it in atomically. Returns a summary: db_path, build_id,
     source, synthetic, config_name, data_end, rows (per table), seconds.
+
+    Without `db_path` (and $KONVERGENSI_DB) the database is the region's own file (konvergensi.db.db_path).
+    An existing database of another region (konvergensi.db.other_region) is not replaced unless
+    `replace_region` (`build --ganti-wilayah`): BuildError naming both regions and the file.
 
     `extra_tables` (name -> DataFrame, measurements in raw form) are added after the source's tables,
     replacing tables of the same name: for scripted builds and the tests' hand-made datasets. With
@@ -341,12 +357,14 @@ def build(db_path=None, source: str = "demo", sources_dir=None, config=None,
             progress(message)
 
     cfg = config if isinstance(config, kconfig.Config) else kconfig.load(config)
-    target = db.db_path(db_path)
+    target = db.db_path(db_path, cfg)
     target.parent.mkdir(parents=True, exist_ok=True)
     if privacy.ensure_key():
         say(f"Kunci pseudonim baru dibuat di {privacy.secrets_file()} (jangan dibagikan; simpan cadangannya).")
 
     with _replacing(target, from_live=False) as con:
+        if not replace_region:   # under the writer lock: the file checked is the file replaced
+            _refuse_other_region(target, cfg)
         con.execute("SET enable_progress_bar = false")
         con.execute(paths.SCHEMA.read_text(encoding="utf-8"))
         say(f"Wilayah dari konfigurasi {cfg.path.name}: {cfg.region_name}")

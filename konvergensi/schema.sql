@@ -17,7 +17,7 @@ CREATE TABLE build_info (
     region_name     VARCHAR NOT NULL,         -- e.g. 'Kota Kupang'
     data_end        DATE,                     -- last period with data (NULL when empty)
     app_version     VARCHAR,
-    settings_json   VARCHAR                   -- thresholds used (JSON), shown on screen
+    settings_json   VARCHAR                   -- config name, region_id, thresholds used (JSON), shown on screen
 );
 
 -- Administrative areas: kabupaten/kota > kecamatan > kelurahan/desa.

@@ -78,7 +78,9 @@ def test_reader_open_during_the_swap_keeps_working(tmp_path, tiny_config):
     reader = duckdb.connect(str(path), read_only=True)
     try:
         old_id = reader.execute("SELECT build_id FROM build_info").fetchall()[0][0]
-        summary_ = build.build(path, source="empty", config=config.load(tiny_config), extra_tables=T.tables())
+        # another region on purpose (a visibly different file): replace_region, as build --ganti-wilayah
+        summary_ = build.build(path, source="empty", config=config.load(tiny_config), extra_tables=T.tables(),
+                               replace_region=True)
         # the open connection still reads the old, complete database
         assert reader.execute("SELECT count(*) FROM regions").fetchall()[0][0] == 58
         assert reader.execute("SELECT build_id FROM build_info").fetchall()[0][0] == old_id

@@ -14,12 +14,14 @@ def load_config(path):
         raise CliError(str(exc)) from None
 
 
-def open_readonly(path):
-    """A read-only connection to an existing dashboard database, or a CliError saying how to make one."""
+def open_readonly(path, config=None):
+    """A read-only connection to an existing dashboard database (`path`, else the region's own file,
+    konvergensi.db.db_path), or a CliError saying how to make one."""
     from konvergensi import db
     from konvergensi.cli import CliError
 
     try:
-        return db.connect(path, read_only=True)
+        return db.connect(db.db_path(path, config), read_only=True)
     except db.DatabaseMissing as exc:
-        raise CliError(f"{exc}. Buat dulu dengan `python -m konvergensi build`.") from None
+        advice = db.missing_advice(config) if path is None else "Buat dulu dengan `python -m konvergensi build`"
+        raise CliError(f"{exc}. {advice}.") from None

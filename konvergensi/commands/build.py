@@ -1,7 +1,9 @@
 """`python -m konvergensi build [--sources DIR | --empty | --refresh] [--db PATH] [--config PATH]`.
 
-Without options: the demo database (synthetic data for the configured region) at data/konvergensi.duckdb.
-The new file is built beside the target and swapped in atomically (see konvergensi/build.py).
+Without options: the demo database (synthetic data for the configured region) in the region's own file
+(data/<name>.duckdb; Kota Kupang: data/konvergensi.duckdb; see konvergensi.db.db_path).
+The new file is built beside the target and swapped in atomically (see konvergensi/build.py). A database
+of another region is not replaced without --ganti-wilayah.
 --refresh keeps the data and rewrites only the derived tables (konvergensi/derived.py): for a database
 made by an older version of the dashboard, which the app then asks for.
 Before any work (not for --refresh) it checks the system packages the meeting pack needs
@@ -48,10 +50,13 @@ def register(subparsers) -> None:
     group.add_argument("--refresh", action="store_true",
                        help="data tetap; hanya tabel turunan (stunting per bulan) dihitung ulang, mis. untuk basis "
                             "data dari versi dasbor yang lebih lama")
-    p.add_argument("--db", type=Path, metavar="BERKAS", help="berkas basis data (bawaan: data/konvergensi.duckdb "
-                                                           "atau $KONVERGENSI_DB)")
+    p.add_argument("--db", type=Path, metavar="BERKAS", help="berkas basis data (bawaan: $KONVERGENSI_DB, atau berkas "
+                                                           "wilayah itu sendiri: data/<name>.duckdb; Kota Kupang: "
+                                                           "data/konvergensi.duckdb)")
     p.add_argument("--config", type=Path, metavar="BERKAS", help="berkas konfigurasi wilayah (bawaan: "
                                                                "config/kota_kupang.toml atau $KONVERGENSI_CONFIG)")
+    p.add_argument("--ganti-wilayah", action="store_true",
+                   help="ganti juga basis data yang berisi wilayah lain (tanpa opsi ini build menolaknya)")
     p.add_argument("--quiet", action="store_true", help="tanpa baris kemajuan")
     p.add_argument("--skip-system-check", action="store_true",
                    help="jangan periksa paket sistem untuk bahan rakor (Pango, Chromium): untuk server yang tidak "
@@ -80,7 +85,8 @@ def run(args) -> int:
 
     try:
         cfg = kconfig.load(args.config)
-        summary = kbuild.build(args.db, source=source, sources_dir=args.sources, config=cfg, progress=progress)
+        summary = kbuild.build(args.db, source=source, sources_dir=args.sources, config=cfg, progress=progress,
+                               replace_region=args.ganti_wilayah)
     except (kconfig.ConfigError, kbuild.BuildError) as exc:
         raise CliError(f"{exc} (basis data lama tidak diubah)") from None
 
@@ -102,15 +108,17 @@ def run(args) -> int:
 
 def _refresh(args) -> int:
     from konvergensi import build as kbuild
+    from konvergensi import config as kconfig
     from konvergensi import db, derived
 
     started = time.perf_counter()
     try:
-        with kbuild.atomic_update(args.db) as con:
+        path = db.db_path(args.db, args.config)
+        with kbuild.atomic_update(path) as con:
             rows = derived.refresh(con)
-    except db.DatabaseMissing as exc:
+    except (db.DatabaseMissing, kconfig.ConfigError) as exc:
         raise CliError(str(exc)) from None
-    print(f"Tabel turunan dihitung ulang: {db.db_path(args.db)}")
+    print(f"Tabel turunan dihitung ulang: {path}")
     for table, n in rows.items():
         print(f"  {TABLE_LABELS.get(table, table)}: {fmt.number(n)} baris")
     print(f"  {fmt.number(time.perf_counter() - started, 1)} detik")

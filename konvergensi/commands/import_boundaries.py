@@ -24,7 +24,9 @@ def register(subparsers) -> None:
         ),
     )
     p.add_argument("file", type=Path, metavar="BERKAS", help="berkas .geojson, .zip, folder .shp atau .gpkg")
-    p.add_argument("--db", type=Path, default=None, metavar="BERKAS", help="basis data (bawaan: data/konvergensi.duckdb)")
+    p.add_argument("--db", type=Path, default=None, metavar="BERKAS", help="basis data (bawaan: basis data wilayah di konfigurasi)")
+    p.add_argument("--config", type=Path, default=None, metavar="BERKAS",
+                   help="berkas konfigurasi wilayah (bawaan: $KONVERGENSI_CONFIG atau config/kota_kupang.toml)")
     p.add_argument("--json", action="store_true", help="cetak satu objek JSON")
     p.add_argument("--user", default=None, metavar="NAMA", help="nama pengimpor untuk log impor")
     p.set_defaults(func=run)

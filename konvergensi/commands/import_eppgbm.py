@@ -26,7 +26,7 @@ def register(subparsers) -> None:
         ),
     )
     p.add_argument("file", type=Path, metavar="BERKAS", help="berkas ekspor e-PPGBM (.xlsx atau .csv)")
-    p.add_argument("--db", type=Path, default=None, metavar="BERKAS", help="basis data (bawaan: data/konvergensi.duckdb)")
+    p.add_argument("--db", type=Path, default=None, metavar="BERKAS", help="basis data (bawaan: basis data wilayah di konfigurasi)")
     p.add_argument("--config", type=Path, default=None, metavar="BERKAS", help="berkas konfigurasi wilayah (bawaan: config/kota_kupang.toml)")
     p.add_argument("--json", action="store_true", help="cetak satu objek JSON")
     p.add_argument("--max-mb", type=float, default=0, metavar="MB",
@@ -41,4 +41,4 @@ def run(args) -> int:
 
     cfg = load_config(args.config)
     return run_import(args, lambda con: eppgbm.preview(args.file, con=con, config=cfg, max_mb=args.max_mb or 0),
-                      "Impor e-PPGBM", (common.ImportFileError,))
+                      "Impor e-PPGBM", (common.ImportFileError,), cfg)

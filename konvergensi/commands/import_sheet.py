@@ -36,7 +36,7 @@ def register(subparsers) -> None:
     )
     p.add_argument("kind", choices=list(SHEETS), metavar="JENIS", help=f"jenis data: {', '.join(SHEETS)}")
     p.add_argument("file", type=Path, metavar="BERKAS", help="berkas .xlsx atau .csv")
-    p.add_argument("--db", type=Path, default=None, metavar="BERKAS", help="basis data (bawaan: data/konvergensi.duckdb)")
+    p.add_argument("--db", type=Path, default=None, metavar="BERKAS", help="basis data (bawaan: basis data wilayah di konfigurasi)")
     p.add_argument("--config", type=Path, default=None, metavar="BERKAS", help="berkas konfigurasi wilayah")
     p.add_argument("--json", action="store_true", help="cetak satu objek JSON")
     p.add_argument("--user", default=None, metavar="NAMA", help="nama pengimpor untuk log impor")
@@ -48,26 +48,35 @@ def run(args) -> int:
 
     cfg = load_config(args.config)
     return run_import(args, lambda con: sheets.preview(args.kind, args.file, con=con, config=cfg, max_mb=0),
-                      f"Impor {sheets.SHEETS[args.kind].title}", (common.ImportFileError,))
+                      f"Impor {sheets.SHEETS[args.kind].title}", (common.ImportFileError,), cfg)
 
 
-def run_import(args, make_preview, title: str, read_errors: tuple) -> int:
-    """The steps every import command shares: check the database, read the file into a preview on a
-    read-only connection (`make_preview(con)`), refuse a file without data rows, commit atomically,
-    print the summary or one JSON object. Anything wrong: CliError (exit 2), the database unchanged."""
+def run_import(args, make_preview, title: str, read_errors: tuple, cfg=None) -> int:
+    """The steps every import command shares: check the database (it must exist and hold the configured
+    region `cfg`, default: --config), read the file into a preview on a read-only connection
+    (`make_preview(con)`), refuse a file without data rows, commit atomically, print the summary or one
+    JSON object. Anything wrong: CliError (exit 2), the database unchanged."""
     from konvergensi import db, importing
 
     started = time.perf_counter()
-    path = db.db_path(args.db)
+    cfg = cfg if cfg is not None else load_config(getattr(args, "config", None))
+    path = db.db_path(args.db, cfg)
     if not path.is_file():
-        raise CliError(f"basis data tidak ditemukan: {path}. Buat dulu dengan `python -m konvergensi build` "
-                       "atau `python -m konvergensi build --empty`.")
+        hint = db.legacy_hint(cfg) if args.db is None else None
+        command = db.build_command(cfg) if args.db is None else "python -m konvergensi build"
+        raise CliError(f"basis data tidak ditemukan: {path}. "
+                       + (hint or f"Buat dulu dengan `{command}` atau `{command} --empty`") + ".")
     try:
         con = db.connect(path, read_only=True)
     except db.DatabaseMissing as exc:
         raise CliError(str(exc)) from None
     try:
-        synthetic = bool(db.build_info(con).get("synthetic"))
+        info = db.build_info(con)
+        if db.other_region(info, cfg):   # its kelurahan, puskesmas and aliases are not this config's
+            raise CliError(f"{db.region_conflict(path, info, cfg)}: impor dibatalkan, basis data tidak diubah. "
+                           "Pilih konfigurasi wilayah basis data itu dengan --config (atau KONVERGENSI_CONFIG), "
+                           f"atau basis data {cfg.region_name} dengan --db.")
+        synthetic = bool(info.get("synthetic"))
         preview = make_preview(con)
     except read_errors as exc:
         raise CliError(f"{str(exc).rstrip('.')}. Basis data tidak diubah.") from None

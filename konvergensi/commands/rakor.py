@@ -24,14 +24,15 @@ def register(subparsers) -> None:
             "(angka kecil disembunyikan)."
         ),
     )
-    p.add_argument("--db", type=Path, metavar="BERKAS", help="berkas basis data (bawaan: data/konvergensi.duckdb)")
+    p.add_argument("--db", type=Path, metavar="BERKAS", help="berkas basis data (bawaan: basis data wilayah di "
+                                                           "konfigurasi)")
     p.add_argument("--period", metavar="YYYY-MM", help="bulan (bawaan: bulan terakhir dengan data)")
     p.add_argument("--area", metavar="NAMA", help="kecamatan (nama atau kode); bawaan: seluruh kota")
     p.add_argument("--format", choices=tuple(FORMAT_CHOICES), default="both", help="pdf, pptx, atau both = PDF dan PPTX (bawaan)")
     p.add_argument("--out", type=Path, default=Path("."), metavar="FOLDER", help="folder tujuan (bawaan: folder ini)")
     p.add_argument("--role", choices=("publik", "pimpinan"), default="publik",
                    help="publik: angka < ambang (bawaan 5) disembunyikan; pimpinan: semua angka agregat")
-    p.add_argument("--config", type=Path, metavar="BERKAS", help="berkas konfigurasi (ambang)")
+    p.add_argument("--config", type=Path, metavar="BERKAS", help="berkas konfigurasi (wilayah dan basis datanya; ambang)")
     p.set_defaults(func=run)
 
 
@@ -39,7 +40,7 @@ def run(args) -> int:
     from konvergensi import rakor
 
     cfg = load_config(args.config)
-    con = open_readonly(args.db)
+    con = open_readonly(args.db, cfg)
     try:
         result = rakor.generate(con, period=args.period, area=args.area, role=args.role,
                                 formats=FORMAT_CHOICES[args.format], config=cfg)

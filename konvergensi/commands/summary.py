@@ -22,13 +22,14 @@ def register(subparsers) -> None:
             "terakhir yang berisi data, seluruh kabupaten/kota."
         ),
     )
-    p.add_argument("--db", type=Path, metavar="BERKAS", help="berkas basis data (bawaan: data/konvergensi.duckdb)")
+    p.add_argument("--db", type=Path, metavar="BERKAS", help="berkas basis data (bawaan: basis data wilayah di "
+                                                           "konfigurasi)")
     p.add_argument("--period", metavar="YYYY-MM", help="bulan (bawaan: bulan terakhir dengan data)")
     p.add_argument("--area", metavar="NAMA", help="kecamatan/kelurahan (nama atau kode); 'kel. Alak' untuk "
                                                   "kelurahan yang namanya sama dengan kecamatan")
     p.add_argument("--age-group", choices=("0-23", "24-59"), help="kelompok umur (bulan)")
     p.add_argument("--sex", choices=("L", "P", "l", "p"), help="jenis kelamin: L laki-laki, P perempuan")
-    p.add_argument("--config", type=Path, metavar="BERKAS", help="berkas konfigurasi (ambang LiLA, Hb, ...)")
+    p.add_argument("--config", type=Path, metavar="BERKAS", help="berkas konfigurasi (wilayah dan basis datanya; ambang LiLA, Hb, ...)")
     p.add_argument("--json", action="store_true", help="cetak satu objek JSON")
     p.set_defaults(func=run)
 
@@ -46,7 +47,7 @@ def run(args) -> int:
     from konvergensi import db, summary
 
     cfg = load_config(args.config)
-    con = open_readonly(args.db)
+    con = open_readonly(args.db, cfg)
     try:
         try:
             area_id = summary.region_id_of_area(con, args.area) if args.area else None
