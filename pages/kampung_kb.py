@@ -46,6 +46,8 @@ with c3:
     _group_kpi("Prevalensi di kelurahan lain", cv.OTHER_LABEL)
 with c4:
     g = now["gap"].iloc[0] if len(now) else None
+    if fmt.is_missing(g):   # one of the two groups had no child measured this month
+        g = None
     if g is not None and any(ucv.share_text(r.prevalence, r.stunted, r.measured) == fmt.MISSING
                              for r in sums.itertuples()):
         g = None   # role publik: a gap from a small count would give it away
@@ -69,7 +71,7 @@ if len(trend):
     st.caption("Prevalensi tiap kelompok dihitung dari jumlah balita stunting dibagi jumlah balita diukur di "
                "semua kelurahannya (bukan rata-rata persentase kelurahan). Bulan penimbangan massal (Februari, "
                "Agustus) mengukur jauh lebih banyak anak daripada bulan lain.")
-else:
+elif data.data_status().has("eppgbm"):   # else the message at the top already says so
     layout.empty_state("Belum ada pengukuran balita untuk wilayah ini.")
 st.info("**Perbandingan, bukan bukti dampak.** Kelurahan sering ditetapkan sebagai Kampung KB justru karena "
         "masalahnya besar, dan berbeda dari kelurahan lain dalam banyak hal. Selisih atau perubahan di sini "

@@ -31,6 +31,14 @@ target = data.stunting_target(f)           # targets apply to all children: None
 # baseline month: the area's own target, else the one set for its kecamatan or the whole kota (same rule as Peta)
 base_period = target.baseline_period if target else data.baseline_period(f)
 base = data.headline(f, period=base_period) if base_period and base_period != f.period else None
+# A database that starts after the baseline month (real data in its first weeks) has nothing to compare with:
+# no change since baseline, and a count target set against that baseline cannot be judged on these counts.
+baseline_missing = base is not None and base.get("children_measured") == 0
+if baseline_missing:
+    base = None
+BASELINE_MISSING = (f"Basis data ini tidak berisi pengukuran bulan baseline ({fmt.month(base_period)}) untuk "
+                    f"{f.area_name}: perubahan sejak baseline dan jarak ke target belum dapat dinilai. Impor ekspor "
+                    "e-PPGBM bulan baseline untuk membandingkannya." if baseline_missing else "")
 kel = data.for_display(data.kelurahan_indicators(f, baseline_period=base_period),
                        ("measured", "stunted"), ("prevalence",))
 lagging = data.lagging_kelurahan(kel)
@@ -47,11 +55,13 @@ else:
         previous_prevalence=prev["prevalence_stunting"] if prev else None,
         baseline_period=base_period if base else None,
         baseline_stunted=base["stunted"] if base else None,
-        target_date=target.target_date if target else None,
-        target_stunted=target.target_value if target else None,
+        target_date=target.target_date if target and not baseline_missing else None,
+        target_stunted=target.target_value if target and not baseline_missing else None,
         lagging=list(zip(lagging.name, lagging.prevalence)),
         subgroup=f.subgroup_label,
     )))
+if baseline_missing:
+    st.caption(f"⚠️ {BASELINE_MISSING}")
 
 st.subheader(f"Stunting · {f.describe()}")
 c1, c2, c3, c4 = st.columns(4)
@@ -86,9 +96,13 @@ with c3:
                         f"{' (' + f.subgroup_label + ')' if f.subgroup_label else ''}, dihitung dengan aturan yang sama. "
                         "Bulan baseline dari target wilayah ini, atau dari target kecamatan/kota bila wilayah ini tidak punya.")
     else:
-        layout.kpi("Sejak baseline", fmt.MISSING, help="Belum ada baseline untuk wilayah dan kelompok ini.")
+        layout.kpi("Sejak baseline", fmt.MISSING, help=BASELINE_MISSING or "Belum ada baseline untuk wilayah dan kelompok ini.")
 with c4:
-    if target:
+    if target and baseline_missing:
+        layout.kpi(f"Jarak ke target {fmt.month(target.target_date)}", "belum dapat dinilai",
+                   f"target {fmt.number(target.target_value)} anak", delta_color="off", delta_arrow="off",
+                   help=BASELINE_MISSING)
+    elif target:
         gap = minus(now["stunted"], target.target_value)
         layout.kpi(f"Jarak ke target {fmt.month(target.target_date)}",
                    fmt.MISSING if gap is None else "tercapai" if gap <= 0 else f"{fmt.number(gap)} anak lagi",
@@ -111,12 +125,12 @@ with d2:
                help=f"{data.count_text(now.get('underweight'))} balita")
 with d3:
     layout.kpi("Ibu hamil KEK", fmt.percent(now.get("prevalence_bumil_kek")),
-               help=f"{data.count_text(now.get('bumil_kek'))} dari {data.count_text(now.get('bumil_measured'))} "
+               help=(layout.kind_hint("bumil", f) or "") + f"{data.count_text(now.get('bumil_kek'))} dari {data.count_text(now.get('bumil_measured'))} "
                     f"ibu hamil dengan LiLA < {fmt.number(data.kek_muac(), 1)} cm. Tidak dipilah menurut umur/jenis "
                     "kelamin balita.")
 with d4:
     layout.kpi("Partisipasi D/S", fmt.share(now.get("ds_ratio")),
-               help=f"N/D (berat badan naik): {fmt.share(now.get('nd_ratio'))}. Dari laporan SKDN posyandu; "
+               help=(layout.kind_hint("skdn", f) or "") + f"N/D (berat badan naik): {fmt.share(now.get('nd_ratio'))}. Dari laporan SKDN posyandu; "
                     "tidak dipilah menurut umur/jenis kelamin.")
 
 layout.definition_box("stunted", "prevalence_stunting", "wasted", "underweight", "bumil_kek", "ds_ratio")

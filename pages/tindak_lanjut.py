@@ -105,7 +105,7 @@ with tab_kids:
                "diukur = tidak ada pengukuran bulan acuan dan bulan sebelumnya. Nama hanya tampil bila basis data "
                "menyimpan identitas; selain itu kode anak (8 karakter awal pseudonim) untuk dicocokkan di e-PPGBM.")
 with tab_moms:
-    if moms.empty:
+    if moms.empty and layout.require("bumil", stop=False):   # no ibu hamil data at all: says what to import
         layout.empty_state(f"Tidak ada ibu hamil KEK per {fmt.month(period)} untuk pilihan ini.")
     else:
         table = followup.display_mothers(moms)

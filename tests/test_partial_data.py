@@ -330,6 +330,11 @@ def test_no_change_since_a_baseline_month_without_data(name, partial, serve):
     assert not [c for c in card if re.search(r"\d", c[1])], f"change since a baseline month without data: {card}"
     narrative = " ".join(m.value for m in at.markdown)
     assert "(0 anak)" not in narrative, narrative
+    # nor judge a count target on counts that do not cover its baseline (46 children measured is not 22,000)
+    assert "tercapai" not in narrative, narrative
+    target = [(m.label, m.value) for m in at.metric if m.label.startswith("Jarak ke target")]
+    assert target and all(value == "belum dapat dinilai" for _, value in target), target
+    assert any("bulan baseline" in c.value for c in at.caption), "the page says why"
 
 
 # --- the databases are what they say they are ------------------------------------------------------------------

@@ -106,6 +106,20 @@ def require(kind: str, f=None, *, what: str | None = None, stop: bool = True) ->
     return False
 
 
+def kind_hint(kind: str, f=None) -> str | None:
+    """A short note for a card whose figure needs data the database lacks ('Belum ada data ibu hamil
+    untuk Oktober 2026. '), or None when the data is there."""
+    from konvergensi import data_status
+
+    status = data.data_status()
+    label = data_status.KINDS[kind].label
+    if not status.has(kind):
+        return f"Belum ada data {label} di basis data (impor di Kelola data). "
+    if f is not None and not status.has_period(kind, f.period):
+        return f"Tidak ada data {label} untuk {fmt.month(f.period)}. "
+    return None
+
+
 def offer_period(message: str, latest, *, yearly: bool = False, key: str = "offer_latest") -> None:
     """Say that the chosen period has no data, with a button to the latest period that has (if any)."""
     from konvergensi.ui import filters
