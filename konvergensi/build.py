@@ -324,6 +324,21 @@ def _write_import_logs(con, previews: list) -> None:
             insert_frame(con, "import_rejects", frame)
 
 
+def apply_region_marks(con: duckdb.DuckDBPyConnection, cfg: kconfig.Config) -> int:
+    """Kampung KB marks and name aliases of the regions, from the config, on a database that keeps its
+    data (`build --refresh`): a Kampung KB list or an alias added after the first build takes effect
+    without rebuilding, and without losing what was imported. Returns the kelurahan marked Kampung KB."""
+    marks = cfg.regions()[["region_id", "is_kampung_kb", "aliases"]]
+    marks = marks.assign(aliases=[list(a) if isinstance(a, (list, tuple)) else [] for a in marks.aliases])
+    con.register("_marks", marks)
+    try:
+        con.execute("UPDATE regions SET is_kampung_kb = m.is_kampung_kb, aliases = m.aliases::VARCHAR[] "
+                    "FROM _marks AS m WHERE regions.region_id = m.region_id")
+    finally:
+        con.unregister("_marks")
+    return int(con.execute("SELECT count(*) FROM regions WHERE is_kampung_kb").fetchall()[0][0])
+
+
 def _refuse_other_region(target: Path, cfg: kconfig.Config) -> None:
     info = db.recorded_region(target)
     if info is None or not db.other_region(info, cfg):

@@ -73,3 +73,43 @@ def test_period_message_names_the_latest_month_with_data(tiny_db):
 def test_unknown_kind_is_a_programming_error():
     with pytest.raises(KeyError):
         data_status.DataStatus().has("pengukuran")
+
+
+def test_kampung_kb_marked_after_the_first_build_with_build_refresh(tmp_path, capsys):
+    """The Kampung KB page's next step ('[kampung_kb] in the config, then build --refresh') does what it says:
+    the marks change, the imported data stay."""
+    import shutil
+
+    import tiny_dataset
+    from konvergensi import build, config
+
+    cfg_path = tiny_dataset.write_config(tmp_path / "cfg")
+    db_file = tmp_path / "contoh.duckdb"
+    build.build(db_file, source="empty", config=config.load(cfg_path), extra_tables=tiny_dataset.tables())
+
+    def marked():
+        con = duckdb.connect(str(db_file), read_only=True)
+        try:
+            return ([r[0] for r in con.execute("SELECT name FROM regions WHERE is_kampung_kb ORDER BY name").fetchall()],
+                    con.execute("SELECT count(*) FROM measurements").fetchall()[0][0])
+        finally:
+            con.close()
+
+    names, measurements = marked()
+    assert names == ["Puncak"] and measurements > 0
+    cfg_path.write_text(cfg_path.read_text(encoding="utf-8").replace('kelurahan = ["Puncak"]',
+                                                                   'kelurahan = ["Puncak", "Ujung"]'), encoding="utf-8")
+    assert main(["build", "--refresh", "--db", str(db_file), "--config", str(cfg_path)]) == 0
+    assert "2 kelurahan Kampung KB" in capsys.readouterr().out
+    assert marked() == (["Puncak", "Ujung"], measurements)
+
+    # a config of another region is refused and changes nothing
+    other = tmp_path / "lain"
+    shutil.copytree(tmp_path / "cfg", other)
+    (other / "kabupaten_contoh.toml").write_text(cfg_path.read_text(encoding="utf-8").replace(
+        'region_name = "Kabupaten Contoh"', 'region_name = "Kabupaten Lain"').replace('kelurahan = ["Puncak", "Ujung"]',
+                                                                                    'kelurahan = []'), encoding="utf-8")
+    before = db_file.read_bytes()
+    assert main(["build", "--refresh", "--db", str(db_file), "--config", str(other / "kabupaten_contoh.toml")]) == 2
+    assert "bukan Kabupaten Lain" in capsys.readouterr().err
+    assert db_file.read_bytes() == before

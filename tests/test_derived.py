@@ -71,14 +71,14 @@ def test_an_import_updates_the_counts_in_the_same_swap(tiny_copy, tiny_config, t
     assert trend(tiny_copy)[T.FEB] == (7, 4, 1)      # the other months untouched
 
 
-def test_a_database_from_an_older_version_is_refused_until_refreshed(tiny_copy, capsys):
+def test_a_database_from_an_older_version_is_refused_until_refreshed(tiny_copy, tiny_config, capsys):
     con = duckdb.connect(str(tiny_copy))
     con.execute("DROP TABLE stunting_monthly")
     con.execute("DROP TABLE moved_measurements")
     con.close()
     with pytest.raises(db.DatabaseMissing, match="build --refresh"):
         db.connect(tiny_copy)
-    code, out, _err = run_cli("build", "--refresh", "--db", tiny_copy, capsys=capsys)
+    code, out, _err = run_cli("build", "--refresh", "--db", tiny_copy, "--config", tiny_config, capsys=capsys)
     # kelurahan x age group x sex groups: January 2 (c05, c07), February 6 (c01 and c05 share one)
     assert code == 0 and "stunting per bulan: 8 baris" in out and "pengukuran anak pindah: 0 baris" in out
     assert trend(tiny_copy) == {T.JAN: (2, 1, 0), T.FEB: (7, 4, 1)}

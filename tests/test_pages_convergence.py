@@ -318,7 +318,7 @@ def test_pages_on_an_empty_database(tmp_path, monkeypatch):
     build.build(path, source="empty")
     monkeypatch.setenv("KONVERGENSI_DB", str(path))
     expected = {"scorecard": "Belum ada data scorecard", "ibu_hamil": "Belum ada data ibu hamil",
-                "keluarga_berisiko": "Belum ada data keluarga berisiko", "kampung_kb": "Belum ada pengukuran balita"}
+                "keluarga_berisiko": "Belum ada data keluarga berisiko", "kampung_kb": "Belum ada data pengukuran balita"}
     for page, message in expected.items():
         st.cache_data.clear()
         at = run(page, role="pimpinan")

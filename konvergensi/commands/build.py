@@ -48,8 +48,9 @@ def register(subparsers) -> None:
     group.add_argument("--sources", type=Path, metavar="FOLDER", help="folder berisi berkas data asli")
     group.add_argument("--empty", action="store_true", help="basis data kosong (wilayah dan target saja)")
     group.add_argument("--refresh", action="store_true",
-                       help="data tetap; hanya tabel turunan (stunting per bulan) dihitung ulang, mis. untuk basis "
-                            "data dari versi dasbor yang lebih lama")
+                       help="data tetap; tabel turunan (stunting per bulan) dihitung ulang dan tanda Kampung KB serta "
+                            "alias nama dari berkas konfigurasi diterapkan, mis. untuk basis data dari versi dasbor "
+                            "yang lebih lama atau setelah daftar [kampung_kb] diubah")
     p.add_argument("--db", type=Path, metavar="BERKAS", help="berkas basis data (bawaan: $KONVERGENSI_DB, atau berkas "
                                                            "wilayah itu sendiri: data/<name>.duckdb; Kota Kupang: "
                                                            "data/konvergensi.duckdb)")
@@ -113,11 +114,19 @@ def _refresh(args) -> int:
 
     started = time.perf_counter()
     try:
+        cfg = kconfig.load(args.config)
         path = db.db_path(args.db, args.config)
+        info = db.recorded_region(path)
+        if info is not None and db.other_region(info, cfg):
+            raise CliError(f"{db.region_conflict(path, info, cfg)}: basis data tidak diubah; pilih --config atau "
+                           "--db yang sesuai")
         with kbuild.atomic_update(path) as con:
+            kampung_kb = kbuild.apply_region_marks(con, cfg)
             rows = derived.refresh(con)
     except (db.DatabaseMissing, kconfig.ConfigError) as exc:
         raise CliError(str(exc)) from None
+    print(f"Tanda Kampung KB dan alias nama dari {cfg.path.name} diterapkan: {fmt.number(kampung_kb)} kelurahan "
+          "Kampung KB")
     print(f"Tabel turunan dihitung ulang: {path}")
     for table, n in rows.items():
         print(f"  {TABLE_LABELS.get(table, table)}: {fmt.number(n)} baris")
