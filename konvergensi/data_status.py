@@ -68,6 +68,11 @@ class DataStatus:
             return any(m.year == period.year for m in self.months.get(kind, ()))
         return period in self.months.get(kind, ())
 
+    def previous_period(self, period, kind: str = "eppgbm") -> datetime.date | None:
+        """The month before `period` when it has `kind` of data (for "vs bulan lalu"), else None."""
+        prev = (_month(period) - datetime.timedelta(days=1)).replace(day=1)
+        return prev if prev in self.months.get(_known(kind), ()) else None
+
     def periods(self, kinds=MONTHLY) -> list[datetime.date]:
         """Months with data of any of `kinds`, newest first."""
         return sorted({m for k in kinds for m in self.months.get(k, ())}, reverse=True)

@@ -133,9 +133,9 @@ def resolve_area(con, area) -> tuple[str, str, str]:
 
 
 def _previous_period(con, period: datetime.date) -> datetime.date | None:
-    prev = (period - datetime.timedelta(days=1)).replace(day=1)
-    months = {pd.Timestamp(p).date() for p in db.run_query(con, "periods_with_measurements").period}
-    return prev if prev in months else None
+    from konvergensi import data_status
+
+    return data_status.status(con).previous_period(period)
 
 
 def _target(con, area_id: str, indicator: str = "stunted") -> targets.Target | None:

@@ -113,3 +113,10 @@ def test_kampung_kb_marked_after_the_first_build_with_build_refresh(tmp_path, ca
     assert main(["build", "--refresh", "--db", str(db_file), "--config", str(other / "kabupaten_contoh.toml")]) == 2
     assert "bukan Kabupaten Lain" in capsys.readouterr().err
     assert db_file.read_bytes() == before
+
+
+def test_previous_period_is_the_month_before_only_when_it_has_measurements(tiny_db):
+    st = status_of(tiny_db)
+    assert st.previous_period(FEB) == JAN
+    assert st.previous_period(JAN) is None                       # December 2024 has no measurement
+    assert st.previous_period(datetime.date(2025, 2, 17)) == JAN  # any day of the month

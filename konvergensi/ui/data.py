@@ -274,12 +274,8 @@ def latest_period_measured(f):
 
 
 def previous_period(period):
-    """The month before `period` if it has data, else None."""
-    import datetime
-
-    prev = (period.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
-    months = {pd.Timestamp(p).date() for p in query("periods_with_measurements").period}
-    return prev if prev in months else None
+    """The month before `period` if it has measurements, else None (the meeting pack's rule too)."""
+    return data_status().previous_period(period)
 
 
 def stunting_target(f, indicator: str = "stunted"):

@@ -136,7 +136,7 @@ def regions() -> Regions:
 
 def periods() -> list[datetime.date]:
     """Months with measurements, newest first."""
-    return [pd.Timestamp(p).date() for p in data.query("periods_with_measurements").period]
+    return list(data.data_status().months.get("eppgbm", ()))
 
 
 def _url_month(value: str | None) -> str | None:
