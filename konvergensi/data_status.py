@@ -104,58 +104,66 @@ def status(con) -> DataStatus:
     return DataStatus(rows=rows, months={k: tuple(sorted(v, reverse=True)) for k, v in months.items()})
 
 
+def period_label(kind: str, period: datetime.date) -> str:
+    """'Oktober 2024' for monthly data, '2024' for yearly data (keluarga, aksi)."""
+    return str(period.year) if KINDS[_known(kind)].yearly else fmt.month(period)
+
+
+def import_order(kind: str, st: DataStatus | None = None) -> list[SourceKind]:
+    """The kinds to import so that `kind` is there: those it needs that are missing (all of them when
+    `st` is None), then itself."""
+    k = KINDS[_known(kind)]
+    return [KINDS[n] for n in k.needs if st is None or not st.has(n)] + [k]
+
+
+def _upload_label(k: SourceKind) -> str:
+    from konvergensi import upload
+
+    return upload.KINDS[k.upload].label
+
+
 def next_step(kind: str, st: DataStatus | None = None) -> str:
     """What to import next so that `kind` is there (Markdown, Indonesian): the Kelola data picker entry
     and the command line; a kind that needs another first (SKDN needs the posyandu registry) says so."""
     from konvergensi import upload
 
-    k = KINDS[_known(kind)]
-    first = [KINDS[n] for n in k.needs if st is None or not st.has(n)]
-    steps = [f"impor **{upload.KINDS[n.upload].label}** dulu" for n in first]
-    steps.append(f"impor **{upload.KINDS[k.upload].label}** di halaman *Kelola data* (admin) atau dengan "
-                 f"`{k.command}`")
+    *first, k = import_order(kind, st)
+    steps = [f"impor **{_upload_label(n)}** dulu" for n in first]
+    steps.append(f"impor **{_upload_label(k)}** di halaman *Kelola data* (admin) atau dengan `{k.command}`")
     templates = "" if not upload.KINDS[k.upload].template else \
         " Templat kosong ada di *Kelola data* atau `python -m konvergensi templates`."
     return "**Langkah berikutnya:** " + ", lalu ".join(steps) + "." + templates
 
 
-def missing_message(kind: str, st: DataStatus | None = None, *, area: str | None = None) -> str:
+def missing_message(kind: str, st: DataStatus | None = None) -> str:
     """'Belum ada data ...' and the next step, for a kind the database does not hold at all."""
-    k = KINDS[_known(kind)]
-    where = f" untuk {area}" if area else ""
-    return f"Belum ada data {k.label}{where} di basis data ini.\n\n{next_step(kind, st)}"
+    return f"Belum ada data {KINDS[_known(kind)].label} di basis data ini.\n\n{next_step(kind, st)}"
 
 
-def period_message(kind: str, period: datetime.date, st: DataStatus, *, area: str | None = None) -> str:
+def period_message(kind: str, period: datetime.date, st: DataStatus) -> str:
     """'Tidak ada data ... untuk <bulan>' with the latest month that has it."""
-    k = KINDS[_known(kind)]
-    when = str(period.year) if k.yearly else fmt.month(period)
+    label = KINDS[_known(kind)].label
+    text = f"Tidak ada data {label} untuk {period_label(kind, period)}."
     latest = st.latest(kind)
-    where = f" di {area}" if area else ""
-    text = f"Tidak ada data {k.label}{where} untuk {when}."
     if latest:
-        text += f" Data {k.label} terbaru: **{latest.year if k.yearly else fmt.month(latest)}**."
+        text += f" Data {label} terbaru: **{period_label(kind, latest)}**."
     return text
 
 
 def overview(st: DataStatus) -> pd.DataFrame:
     """One row per kind of data, in the order a data manager usually fills the database: what is there
     (rows, latest month or year) and, where nothing is, what to import (Indonesian, for Kelola data)."""
-    from konvergensi import upload
-
     order = ("posyandu", "eppgbm", "skdn", "bumil", "boundaries", "targets", "scorecard", "keluarga", "aksi")
     rows = []
     for key in order:
         k = KINDS[key]
         latest = st.latest(key)
         rows.append({
-            "data": upload.KINDS[k.upload].label,
+            "data": _upload_label(k),
             "baris": st.rows.get(key, 0),
-            "terbaru": "" if latest is None else str(latest.year) if k.yearly else fmt.month(latest),
+            "terbaru": "" if latest is None else period_label(key, latest),
             "langkah": ("ada" if st.has(key) else
-                        "belum ada: impor " + ", lalu ".join([upload.KINDS[KINDS[n].upload].label
-                                                              for n in k.needs if not st.has(n)]
-                                                             + [upload.KINDS[k.upload].label])
+                        "belum ada: impor " + ", lalu ".join(_upload_label(n) for n in import_order(key, st))
                         + f" ({k.command})"),
         })
     return pd.DataFrame(rows)

@@ -85,20 +85,19 @@ def empty_state(message: str) -> None:
     st.info(message, icon="ℹ️")
 
 
-def require(kind: str, f=None, *, what: str | None = None, stop: bool = True) -> bool:
+def require(kind: str, f=None, *, stop: bool = True) -> bool:
     """Stop the page, saying plainly what is missing and what to import next, unless the database holds
     `kind` of data (konvergensi.data_status.KINDS) and, when the filters `f` are given, has it for their
     period. A period without data offers a button to the latest month that has it. Returns True when the
     data is there (with stop=False the page goes on after the message)."""
     from konvergensi import data_status
-    from konvergensi.ui import filters
 
     status = data.data_status()
     if not status.has(kind):
-        empty_state(data_status.missing_message(kind, status) + (f"\n\n{what}" if what else ""))
+        empty_state(data_status.missing_message(kind, status))
     elif f is not None and not status.has_period(kind, f.period):
-        offer_period(data_status.period_message(kind, f.period, status), status.latest(kind),
-                     yearly=data_status.KINDS[kind].yearly, key=f"require_latest_{kind}")
+        offer_period(data_status.period_message(kind, f.period, status), status.latest(kind), kind=kind,
+                     key=f"require_latest_{kind}")
     else:
         return True
     if stop:
@@ -116,18 +115,18 @@ def kind_hint(kind: str, f=None) -> str | None:
     if not status.has(kind):
         return f"Belum ada data {label} di basis data (impor di Kelola data). "
     if f is not None and not status.has_period(kind, f.period):
-        return f"Tidak ada data {label} untuk {fmt.month(f.period)}. "
+        return f"Tidak ada data {label} untuk {data_status.period_label(kind, f.period)}. "
     return None
 
 
-def offer_period(message: str, latest, *, yearly: bool = False, key: str = "offer_latest") -> None:
-    """Say that the chosen period has no data, with a button to the latest period that has (if any)."""
+def offer_period(message: str, latest, *, kind: str = "eppgbm", key: str = "offer_latest") -> None:
+    """Say that the chosen period has no `kind` of data, with a button to the latest period that has (if any)."""
+    from konvergensi import data_status
     from konvergensi.ui import filters
 
     empty_state(message)
     if latest:
-        label = str(latest.year) if yearly else fmt.month(latest)
-        st.button(f"Tampilkan {label}", key=key, on_click=filters.choose_period, args=(latest,), type="primary")
+        st.button(f"Tampilkan {data_status.period_label(kind, latest)}", key=key, on_click=filters.choose_period, args=(latest,), type="primary")
 
 
 def database_missing_page(message: str) -> None:
