@@ -340,14 +340,14 @@ def apply_region_marks(con: duckdb.DuckDBPyConnection, cfg: kconfig.Config) -> i
 
 
 def _refuse_other_region(target: Path, cfg: kconfig.Config) -> None:
-    info = db.recorded_region(target)
-    if info is None or not db.other_region(info, cfg):
+    conflict = db.conflict_with(target, cfg)
+    if conflict is None:
         return
     own = db.default_path(cfg)
     where = (f"tanpa --db dan KONVERGENSI_DB, {cfg.region_name} memakai berkasnya sendiri: {db.shown(own)}"
              if own.resolve() != target.resolve() else
              f"ubah kunci name di {cfg.path.name} agar {cfg.region_name} memakai berkasnya sendiri")
-    raise BuildError(f"{db.region_conflict(target, info, cfg)}: tidak diganti tanpa --ganti-wilayah; {where}")
+    raise BuildError(f"{conflict}: tidak diganti tanpa --ganti-wilayah; {where}")
 
 
 def build(db_path=None, source: str = "demo", sources_dir=None, config=None,

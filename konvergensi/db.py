@@ -120,6 +120,13 @@ def region_conflict(path: str | os.PathLike, info: dict, config) -> str:
     return f"{shown(path)} berisi basis data {old}, bukan {new} (konfigurasi {config.path.name})"
 
 
+def conflict_with(path: str | os.PathLike, config) -> str | None:
+    """region_conflict's sentence when the database file at `path` holds another region than `config`,
+    else None (no file, not a dashboard database, or the same region)."""
+    info = recorded_region(path)
+    return region_conflict(path, info, config) if info is not None and other_region(info, config) else None
+
+
 def legacy_hint(config=None) -> str | None:
     """For an install from before each region had its own file: when the configured region's file is
     missing but data/konvergensi.duckdb holds that region, what to do (one sentence); else None."""

@@ -116,10 +116,9 @@ def _refresh(args) -> int:
     try:
         cfg = kconfig.load(args.config)
         path = db.db_path(args.db, args.config)
-        info = db.recorded_region(path)
-        if info is not None and db.other_region(info, cfg):
-            raise CliError(f"{db.region_conflict(path, info, cfg)}: basis data tidak diubah; pilih --config atau "
-                           "--db yang sesuai")
+        conflict = db.conflict_with(path, cfg)
+        if conflict:
+            raise CliError(f"{conflict}: basis data tidak diubah; pilih --config atau --db yang sesuai")
         with kbuild.atomic_update(path) as con:
             kampung_kb = kbuild.apply_region_marks(con, cfg)
             rows = derived.refresh(con)
