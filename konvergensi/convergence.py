@@ -271,16 +271,12 @@ def spearman(x, y) -> tuple[float, int]:
     """Spearman's rank correlation of two sequences (pairs with a missing value dropped; ties get their
     average rank) and the number of pairs n. NaN when n < 3 or either side is constant."""
     frame = pd.DataFrame({"x": pd.to_numeric(pd.Series(list(x)), errors="coerce"),
-                          "y": pd.to_numeric(pd.Series(list(y)), errors="coerce")}).dropna()
+                          "y": pd.to_numeric(pd.Series(list(y)), errors="coerce")}).astype("float64").dropna()
     n = len(frame)
     if n < 3:
         return float("nan"), n
-    rx, ry = frame["x"].rank(method="average"), frame["y"].rank(method="average")
-    dx, dy = rx - rx.mean(), ry - ry.mean()
-    denom = float(np.sqrt((dx * dx).sum() * (dy * dy).sum()))
-    if denom == 0:
-        return float("nan"), n
-    return float((dx * dy).sum() / denom), n
+    # DataFrame.corr ranks in pandas itself (ties: average rank); Series.corr(method="spearman") needs scipy
+    return float(frame.corr(method="spearman").loc["x", "y"]), n
 
 
 def strength_label(rho: float) -> str:
