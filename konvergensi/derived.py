@@ -1,5 +1,11 @@
 """Tables derived from the measurements, rewritten whenever the measurements change.
 
+`child_month` and `mother_month` are the base layer (like dbt's staging models): one row per child (per
+mother) and month, placed where the latest valid measurement (record) of the month puts it, with each
+indicator's latest valid value. Every child and mother indicator reads them, so the rule "each child counts
+once a month, in the kelurahan and age group of its latest valid measurement" is written once
+(queries/child_month_rows.sql), and the kelurahan of an area once (the table macro `area_kelurahan`).
+
 `stunting_monthly` (schema.sql) holds the monthly stunting counts per kelurahan, age group and sex, so
 that the trend pages sum a few thousand rows instead of ranking every measurement of the whole history
 on each call (docs/scale.md: 140-260 ms -> about 15 ms per trend at city and province scale).
@@ -22,18 +28,31 @@ import duckdb
 
 from konvergensi import db, paths
 
-# derived table -> the query in queries/ that computes its rows
-TABLES = {"stunting_monthly": "stunting_monthly_rows", "moved_measurements": "moved_measurements_rows"}
+# derived table -> the query in queries/ that computes its rows, in the order they are written
+# (stunting_monthly is summed from child_month)
+TABLES = {"child_month": "child_month_rows", "mother_month": "mother_month_rows",
+          "stunting_monthly": "stunting_monthly_rows", "moved_measurements": "moved_measurements_rows"}
+MACROS = ("area_kelurahan",)
 
 
 def _missing(con: duckdb.DuckDBPyConnection) -> list[str]:
     have = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
-    return [t for t in TABLES if t not in have]
+    macros = {r[0] for r in con.execute(
+        "SELECT function_name FROM duckdb_functions() WHERE function_type = 'table_macro' AND schema_name = 'main'"
+    ).fetchall()}
+    return [t for t in TABLES if t not in have] + [m for m in MACROS if m not in macros]
+
+
+def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)define the macros from schema.sql, so a database gets the current definition on every refresh."""
+    schema = paths.SCHEMA.read_text(encoding="utf-8")
+    for macro in MACROS:
+        con.execute(re.search(rf"^CREATE OR REPLACE MACRO {macro}\(.*?;", schema, re.S | re.M).group(0))
 
 
 def _create_missing(con: duckdb.DuckDBPyConnection) -> None:
     """Create a derived table a database built by an older version lacks (DDL from schema.sql)."""
-    missing = _missing(con)
+    missing = [t for t in _missing(con) if t in TABLES]
     if not missing:
         return
     schema = paths.SCHEMA.read_text(encoding="utf-8")
@@ -45,6 +64,7 @@ def _create_missing(con: duckdb.DuckDBPyConnection) -> None:
 def refresh(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Rewrite every derived table from the measurements; returns the rows written per table."""
     _create_missing(con)
+    _create_macros(con)
     rows = {}
     for table, query in TABLES.items():
         con.execute(f"DELETE FROM {table}")
@@ -55,13 +75,16 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> tuple:
     """Changes whenever anything the derived tables are made of changes: the measurements' rows and the
-    columns they use, and the children's sex."""
+    columns they use, the children's sex, and the pregnant women's records."""
     return con.execute("""
         SELECT (SELECT (count(*), bit_xor(hash(measurement_id, child_id, measure_date, period, kelurahan_id,
-                                               age_days, zlen, flen)),
+                                               age_days, zlen, flen, zwei, fwei)),
                         bit_xor(hash(measurement_id, posyandu_id, weight_kg, lenhei_cm, oedema, weight_up,
                                      zwfl, fwfl, cat_tbu, cat_bbtb))) FROM measurements),
-               (SELECT (count(*), bit_xor(hash(child_id, sex))) FROM children)""").fetchall()[0]
+               (SELECT (count(*), bit_xor(hash(child_id, sex))) FROM children),
+               (SELECT (count(*), bit_xor(hash(record_id, mother_id, period, kelurahan_id, posyandu_id, visit_date,
+                                               muac_cm, hb_g_dl, ttd_tablets, anc_visits))) FROM pregnant_women)
+        """).fetchall()[0]
 
 
 def is_missing(con: duckdb.DuckDBPyConnection) -> bool:

@@ -118,11 +118,52 @@ CREATE TABLE measurements (
                                               -- it tripled the time to write the measurements of a build.
 );
 
--- Derived: monthly stunting counts, written by konvergensi.derived.refresh whenever measurements change
--- (every build, and every import or edit through build.atomic_update); never edited by hand. Each child
--- counts once per month: its latest valid (unflagged) length/height-for-age z of the month, in the
--- kelurahan and age group of that measurement. The trend queries read it instead of ranking every
--- measurement of the whole history on each call.
+-- Derived base layer (like a dbt staging model), written by konvergensi.derived.refresh whenever the
+-- measurements or the register change (every build, and every import or edit through build.atomic_update,
+-- inside the same atomic swap); never edited by hand. Every child indicator of every page, the summary
+-- command, the meeting pack and stunting_monthly read it, so there is one rule (domain.md):
+-- in a month each child counts once, in one place: the kelurahan, posyandu and age of its latest valid
+-- measurement of the month (latest measure_date, then measurement_id; a measurement is valid when at least
+-- one of its z-scores is unflagged or it records bilateral oedema; a child with no valid measurement is
+-- placed by its latest one). Each indicator takes its own latest valid value of the month: a flagged
+-- later HAZ does not hide an earlier valid one.
+CREATE TABLE child_month (
+    period          DATE NOT NULL,
+    child_id        VARCHAR NOT NULL,
+    kelurahan_id    VARCHAR,                  -- place of the child this month (NULL: measured without kelurahan)
+    posyandu_id     VARCHAR,
+    age_days        INTEGER,
+    age_group       VARCHAR CHECK (age_group IN ('0-23', '24-59')),   -- age_days <= 730 / >= 731 (NULL: unknown)
+    sex             TINYINT,                  -- from children (NULL: child not in the register)
+    in_register     BOOLEAN NOT NULL,
+    measure_date    DATE NOT NULL,            -- date of the placing measurement
+    measurement_id  BIGINT NOT NULL,          -- the placing measurement (quality reports read its raw values)
+    measurements    INTEGER NOT NULL,         -- measurements of the child this month
+    haz             DOUBLE,                   -- latest valid length/height-for-age z (NULL: none valid)
+    whz             DOUBLE,                   -- latest valid weight-for-length/height z
+    whz_oedema      BOOLEAN NOT NULL,         -- that latest WHZ record is bilateral oedema (counts as < -3, WHO)
+    waz             DOUBLE,                   -- latest valid weight-for-age z
+    waz_oedema      BOOLEAN NOT NULL,
+    PRIMARY KEY (period, child_id)
+);
+
+-- Derived base layer for pregnant women (same rule): one row per mother and month, placed by her latest
+-- record of the month (visit_date, then record_id); each value is her latest recorded one of the month.
+CREATE TABLE mother_month (
+    period          DATE NOT NULL,
+    mother_id       VARCHAR NOT NULL,
+    kelurahan_id    VARCHAR,
+    posyandu_id     VARCHAR,
+    visit_date      DATE,
+    muac_cm         DOUBLE,                   -- latest LiLA recorded this month
+    hb_g_dl         DOUBLE,
+    ttd_tablets     INTEGER,
+    anc_visits      INTEGER,
+    PRIMARY KEY (period, mother_id)
+);
+
+-- Derived: monthly stunting counts per kelurahan, age group and sex, aggregated from child_month (same
+-- rule) so that the trend pages sum a few thousand rows instead of scanning every child-month.
 CREATE TABLE stunting_monthly (
     period          DATE NOT NULL,
     kelurahan_id    VARCHAR,
@@ -293,3 +334,14 @@ CREATE TABLE import_rejects (
 
 -- Audit log of by-name exports and app edits is NOT here: the dashboard opens this file read-only,
 -- so it lives in an append-only file beside it (see konvergensi/audit.py).
+
+-- The kelurahan of an area (a kabupaten/kota, kecamatan or kelurahan id), with their kecamatan and the
+-- sub-area one level below the area (the kecamatan of a kota, else the kelurahan itself): the one
+-- definition every query uses to scope by area. Written with the derived tables (CREATE OR REPLACE), so
+-- older databases get it with `build --refresh`.
+CREATE OR REPLACE MACRO area_kelurahan(area) AS TABLE
+    SELECT kel.region_id AS kelurahan_id, kel.name, kel.parent_id AS kecamatan_id, kec.name AS kecamatan,
+           CASE WHEN kec.parent_id = area THEN kec.region_id ELSE kel.region_id END AS subarea_id
+    FROM regions AS kel
+    LEFT JOIN regions AS kec ON kec.region_id = kel.parent_id
+    WHERE kel.level = 'kelurahan' AND area IN (kel.region_id, kel.parent_id, kec.parent_id);

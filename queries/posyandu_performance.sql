@@ -2,16 +2,10 @@
 -- the 12 months up to the period, D/S of the last 6 months (sparkline) and stunting among the children
 -- it measured in the period. Ratios are left to the caller (konvergensi.posyandu); counts come as they are.
 -- Parameters: $period (first day of the month), $area_id (kota, kecamatan or kelurahan id).
-WITH area_kelurahan AS (
-    SELECT kel.region_id, kel.name AS kelurahan, kec.name AS kecamatan
-    FROM regions AS kel
-    LEFT JOIN regions AS kec ON kec.region_id = kel.parent_id
-    WHERE kel.level = 'kelurahan' AND $area_id IN (kel.region_id, kel.parent_id, kec.parent_id)
-),
-area_posyandu AS (
-    SELECT p.*, a.kelurahan, a.kecamatan
+WITH area_posyandu AS (
+    SELECT p.*, a.name AS kelurahan, a.kecamatan
     FROM posyandu AS p
-    JOIN area_kelurahan AS a ON a.region_id = p.kelurahan_id
+    JOIN area_kelurahan($area_id) AS a ON a.kelurahan_id = p.kelurahan_id
 ),
 this_month AS (
     SELECT r.*
@@ -42,15 +36,11 @@ sparkline AS (   -- D/S per month, 6 months, NULL where there is no report
     LEFT JOIN posyandu_reports AS r ON r.posyandu_id = p.posyandu_id AND r.period = m.period
     GROUP BY p.posyandu_id
 ),
-children_stunting AS (
-    SELECT posyandu_id, count(*) AS measured, count(*) FILTER (WHERE zlen < -2) AS stunted
-    FROM (
-        SELECT posyandu_id, zlen
-        FROM measurements
-        WHERE period = $period AND zlen IS NOT NULL AND coalesce(flen, 0) = 0
-          AND posyandu_id IN (SELECT posyandu_id FROM area_posyandu)
-        QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY measure_date DESC, measurement_id DESC) = 1
-    )
+children_stunting AS (   -- the base layer: each child once, at the posyandu of its latest valid measurement
+    SELECT posyandu_id, count(*) AS measured, count(*) FILTER (WHERE haz < -2) AS stunted
+    FROM child_month
+    WHERE period = $period AND haz IS NOT NULL
+      AND posyandu_id IN (SELECT posyandu_id FROM area_posyandu)
     GROUP BY posyandu_id
 )
 SELECT

@@ -3,30 +3,28 @@
 -- measuring position against age, flagged z-scores and the power sums of unflagged z-scores
 -- (n, sum z, sum z^2, z^3, z^4 add up over posyandu: konvergensi.quality turns them into SD, skewness
 -- and kurtosis), and the posyandu's SKDN S and D for the month.
--- One row per child: the latest measurement of the child in the period (as for prevalence).
+-- One row per child: the measurement that places the child in the month (base layer child_month: its latest
+-- valid measurement, as for prevalence).
 -- Parameters: $period (first day of the month), $area_id (kota, kecamatan or kelurahan id).
-WITH area_kelurahan AS (
-    SELECT kel.region_id AS kelurahan_id, kel.name AS kelurahan
-    FROM regions AS kel
-    LEFT JOIN regions AS kec ON kec.region_id = kel.parent_id
-    WHERE kel.level = 'kelurahan' AND $area_id IN (kel.region_id, kel.parent_id, kec.parent_id)
+WITH area AS (
+    SELECT kelurahan_id, name AS kelurahan FROM area_kelurahan($area_id)
 ),
 area_posyandu AS (
     SELECT p.posyandu_id, p.name AS posyandu, p.kelurahan_id
     FROM posyandu AS p
-    WHERE p.kelurahan_id IN (SELECT kelurahan_id FROM area_kelurahan)
+    WHERE p.kelurahan_id IN (SELECT kelurahan_id FROM area)
 ),
-measured AS (   -- latest measurement per child in the period
+measured AS (   -- the child's measurement of the month (child_month)
     SELECT
         m.*,
         c.sex,
         c.birth_date,
         coalesce(p.kelurahan_id, m.kelurahan_id) AS group_kelurahan
-    FROM measurements AS m
+    FROM child_month AS cm
+    JOIN measurements AS m ON m.measurement_id = cm.measurement_id
     LEFT JOIN children AS c ON c.child_id = m.child_id
     LEFT JOIN posyandu AS p ON p.posyandu_id = m.posyandu_id
-    WHERE m.period = $period AND m.kelurahan_id IN (SELECT kelurahan_id FROM area_kelurahan)
-    QUALIFY row_number() OVER (PARTITION BY m.child_id ORDER BY m.measure_date DESC, m.measurement_id DESC) = 1
+    WHERE cm.period = $period AND cm.kelurahan_id IN (SELECT kelurahan_id FROM area)
 ),
 unflagged AS (  -- z-scores that count in the distribution (flagged ones left out, as WHO does)
     SELECT

@@ -1,18 +1,13 @@
 -- Terminal (decimal) digit of weight and length/height per posyandu, for one period and area:
 -- how many children's values end in .0, .1, ..., .9 (value rounded to one decimal). The area total is the
--- sum over posyandu. One row per child: the latest measurement of the child in the period.
+-- sum over posyandu. One row per child: the measurement that places the child in the month
+-- (the base layer child_month: its latest valid measurement, as for prevalence).
 -- Parameters: $period (first day of the month), $area_id (kota, kecamatan or kelurahan id).
-WITH area_kelurahan AS (
-    SELECT kel.region_id AS kelurahan_id
-    FROM regions AS kel
-    LEFT JOIN regions AS kec ON kec.region_id = kel.parent_id
-    WHERE kel.level = 'kelurahan' AND $area_id IN (kel.region_id, kel.parent_id, kec.parent_id)
-),
-measured AS (
+WITH measured AS (
     SELECT m.posyandu_id, m.weight_kg, m.lenhei_cm
-    FROM measurements AS m
-    WHERE m.period = $period AND m.kelurahan_id IN (SELECT kelurahan_id FROM area_kelurahan)
-    QUALIFY row_number() OVER (PARTITION BY m.child_id ORDER BY m.measure_date DESC, m.measurement_id DESC) = 1
+    FROM child_month AS cm
+    JOIN measurements AS m ON m.measurement_id = cm.measurement_id
+    WHERE cm.period = $period AND cm.kelurahan_id IN (SELECT kelurahan_id FROM area_kelurahan($area_id))
 ),
 values_long AS (
     SELECT posyandu_id, 'weight' AS variable, weight_kg AS value FROM measured WHERE weight_kg > 0

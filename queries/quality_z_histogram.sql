@@ -1,25 +1,19 @@
 -- Histogram of unflagged z-scores (HAZ, WAZ, WHZ) in bins of 0.2 SD for one period and area, to draw
 -- against the WHO standard normal curve. `bin` is the lower edge of the bin.
--- One row per child: the latest measurement of the child in the period.
+-- One value per child and indicator: its latest valid z of the month (the base
+-- layer child_month, as for prevalence).
 -- Parameters: $period (first day of the month), $area_id (kota, kecamatan or kelurahan id).
-WITH area_kelurahan AS (
-    SELECT kel.region_id AS kelurahan_id
-    FROM regions AS kel
-    LEFT JOIN regions AS kec ON kec.region_id = kel.parent_id
-    WHERE kel.level = 'kelurahan' AND $area_id IN (kel.region_id, kel.parent_id, kec.parent_id)
-),
-measured AS (
-    SELECT m.zlen, m.flen, m.zwei, m.fwei, m.zwfl, m.fwfl
-    FROM measurements AS m
-    WHERE m.period = $period AND m.kelurahan_id IN (SELECT kelurahan_id FROM area_kelurahan)
-    QUALIFY row_number() OVER (PARTITION BY m.child_id ORDER BY m.measure_date DESC, m.measurement_id DESC) = 1
+WITH measured AS (
+    SELECT haz, waz, whz
+    FROM child_month
+    WHERE period = $period AND kelurahan_id IN (SELECT kelurahan_id FROM area_kelurahan($area_id))
 ),
 z_long AS (
-    SELECT 'zlen' AS indicator, zlen AS z FROM measured WHERE zlen IS NOT NULL AND coalesce(flen, 0) = 0
+    SELECT 'zlen' AS indicator, haz AS z FROM measured WHERE haz IS NOT NULL
     UNION ALL
-    SELECT 'zwei', zwei FROM measured WHERE zwei IS NOT NULL AND coalesce(fwei, 0) = 0
+    SELECT 'zwei', waz FROM measured WHERE waz IS NOT NULL
     UNION ALL
-    SELECT 'zwfl', zwfl FROM measured WHERE zwfl IS NOT NULL AND coalesce(fwfl, 0) = 0
+    SELECT 'zwfl', whz FROM measured WHERE whz IS NOT NULL
 )
 SELECT
     indicator,

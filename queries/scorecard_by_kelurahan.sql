@@ -2,15 +2,8 @@
 -- the 18 indicators, one row per kelurahan of the area x indicator with data. Coverage is left to the
 -- caller (konvergensi.convergence) so it is always recomputed from summed counts.
 -- Parameters: $period (first day of the reporting month), $area_id (kota, kecamatan or kelurahan id).
-WITH area_kelurahan AS (
-    SELECT kel.region_id, kel.name, kel.parent_id AS kecamatan_id, kec.name AS kecamatan
-    FROM regions AS kel
-    LEFT JOIN regions AS kec ON kec.region_id = kel.parent_id
-    WHERE kel.level = 'kelurahan'
-      AND $area_id IN (kel.region_id, kel.parent_id, kec.parent_id)
-)
 SELECT
-    a.region_id,
+    a.kelurahan_id AS region_id,
     a.name,
     a.kecamatan_id,
     a.kecamatan,
@@ -21,7 +14,7 @@ SELECT
     s.eligible,
     s.met
 FROM scorecard AS s
-JOIN area_kelurahan AS a ON a.region_id = s.kelurahan_id
+JOIN area_kelurahan($area_id) AS a ON a.kelurahan_id = s.kelurahan_id
 LEFT JOIN scorecard_indicators AS i USING (indicator_no)
 WHERE s.period = $period
 ORDER BY a.kecamatan, a.name, s.indicator_no

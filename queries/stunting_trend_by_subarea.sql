@@ -2,16 +2,6 @@
 -- of a kecamatan (a kelurahan has no sub-areas: one series, itself). Same counting rule as stunting_trend
 -- (the derived table stunting_monthly: each child once per month, where it was last validly measured).
 -- Parameters: $area_id, $age_group (NULL, '0-23', '24-59'), $sex (NULL, 1, 2).
-WITH area_kelurahan AS (
-    SELECT kel.region_id AS kelurahan_id,
-           CASE
-               WHEN kec.parent_id = $area_id THEN kec.region_id   -- area is the kota: group by kecamatan
-               ELSE kel.region_id                                  -- area is a kecamatan or a kelurahan
-           END AS subarea_id
-    FROM regions AS kel
-    LEFT JOIN regions AS kec ON kec.region_id = kel.parent_id
-    WHERE kel.level = 'kelurahan' AND $area_id IN (kel.region_id, kel.parent_id, kec.parent_id)
-)
 SELECT
     a.subarea_id,
     r.name AS subarea,
@@ -19,7 +9,7 @@ SELECT
     sum(s.measured)::BIGINT AS measured,
     sum(s.stunted)::BIGINT AS stunted
 FROM stunting_monthly AS s
-JOIN area_kelurahan AS a ON a.kelurahan_id = s.kelurahan_id
+JOIN area_kelurahan($area_id) AS a ON a.kelurahan_id = s.kelurahan_id
 JOIN regions AS r ON r.region_id = a.subarea_id
 WHERE ($sex IS NULL OR s.sex = $sex)
   AND ($age_group IS NULL OR s.age_group = $age_group)

@@ -1,11 +1,5 @@
 -- SKDN of the posyandu of one area for one month, summed (ratios are computed from these sums).
 -- Parameters: $period, $area_id.
-WITH area_kelurahan AS (
-    SELECT kel.region_id
-    FROM regions AS kel
-    LEFT JOIN regions AS kec ON kec.region_id = kel.parent_id
-    WHERE kel.level = 'kelurahan' AND $area_id IN (kel.region_id, kel.parent_id, kec.parent_id)
-)
 SELECT
     count(*) AS posyandu_reports,
     count(*) FILTER (WHERE r.opened) AS posyandu_opened,
@@ -17,4 +11,4 @@ SELECT
     coalesce(sum(r.t2), 0)::BIGINT AS t2
 FROM posyandu_reports AS r
 JOIN posyandu AS p USING (posyandu_id)
-WHERE r.period = $period AND p.kelurahan_id IN (SELECT region_id FROM area_kelurahan)
+WHERE r.period = $period AND p.kelurahan_id IN (SELECT kelurahan_id FROM area_kelurahan($area_id))

@@ -25,7 +25,8 @@ TABLE_LABELS = {
     "build_info": "keterangan basis data", "regions": "wilayah", "region_boundaries": "batas wilayah",
     "puskesmas": "puskesmas", "puskesmas_kelurahan": "wilayah kerja puskesmas", "posyandu": "posyandu",
     "posyandu_reports": "laporan SKDN posyandu", "children": "anak", "child_identity": "identitas anak",
-    "measurements": "pengukuran", "moved_measurements": "pengukuran anak pindah", "stunting_monthly":
+    "measurements": "pengukuran", "child_month": "anak per bulan (dasar indikator)",
+    "mother_month": "ibu hamil per bulan (dasar indikator)", "moved_measurements": "pengukuran anak pindah", "stunting_monthly":
     "stunting per bulan", "pregnant_women": "ibu hamil", "mother_identity": "identitas ibu",
     "scorecard": "scorecard kelurahan", "scorecard_indicators": "indikator scorecard",
     "families_at_risk": "keluarga berisiko", "convergence_actions": "aksi konvergensi", "targets": "target",
@@ -110,6 +111,7 @@ def run(args) -> int:
 def _refresh(args) -> int:
     from konvergensi import build as kbuild
     from konvergensi import config as kconfig
+    from konvergensi import convergence as cv
     from konvergensi import db, derived
 
     started = time.perf_counter()
@@ -122,6 +124,7 @@ def _refresh(args) -> int:
         with kbuild.atomic_update(path) as con:
             kampung_kb = kbuild.apply_region_marks(con, cfg)
             rows = derived.refresh(con)
+            families = cv.refresh_family_risk(con)
     except (db.DatabaseMissing, kconfig.ConfigError) as exc:
         raise CliError(str(exc)) from None
     print(f"Tanda Kampung KB dan alias nama dari {cfg.path.name} diterapkan: {fmt.number(kampung_kb)} kelurahan "
@@ -129,5 +132,6 @@ def _refresh(args) -> int:
     print(f"Tabel turunan dihitung ulang: {path}")
     for table, n in rows.items():
         print(f"  {TABLE_LABELS.get(table, table)}: {fmt.number(n)} baris")
+    print(f"  Keluarga berisiko dinilai ulang dengan aturan Perpres 72/2021: {fmt.number(families)} keluarga berubah")
     print(f"  {fmt.number(time.perf_counter() - started, 1)} detik")
     return 0
