@@ -14,7 +14,7 @@ Streamlit's st.cache_data then serves repeats without DuckDB at all).
 
 `--province-wide` also times the area queries for the WHOLE database (all kabupaten/kota): the pages
 cannot ask for that today (the area hierarchy's top is one kabupaten/kota), so the SQL is rewritten
-on the fly (`$area_id IN (kel.region_id, kel.parent_id, kec.parent_id)` also true for area '*'): it shows
+on the fly (`area_kelurahan($area_id)` -> a temporary macro that also answers area '*'): it shows
 what a province root would cost.
 
 Prints one line per query and scope with rows returned, cold ms, p50 and p95 ms, then the slowest p95
@@ -36,8 +36,16 @@ sys.path.insert(0, str(ROOT))
 
 from konvergensi import db, paths  # noqa: E402
 
-AREA_PREDICATE = "$area_id IN (kel.region_id, kel.parent_id, kec.parent_id)"
-WIDE = "($area_id = '*' OR $area_id IN (kel.region_id, kel.parent_id, kec.parent_id))"
+# the queries scope by area through the table macro area_kelurahan (konvergensi/schema.sql); for
+# --province-wide a temporary copy also answers area '*' (every kelurahan of the database)
+AREA_MACRO = "area_kelurahan($area_id)"
+WIDE = "area_kelurahan_wide($area_id)"
+WIDE_MACRO = """CREATE OR REPLACE TEMP MACRO area_kelurahan_wide(area) AS TABLE
+    SELECT kel.region_id AS kelurahan_id, kel.name, kel.parent_id AS kecamatan_id, kec.name AS kecamatan,
+           CASE WHEN kec.parent_id = area THEN kec.region_id ELSE kel.region_id END AS subarea_id
+    FROM regions AS kel
+    LEFT JOIN regions AS kec ON kec.region_id = kel.parent_id
+    WHERE kel.level = 'kelurahan' AND (area = '*' OR area IN (kel.region_id, kel.parent_id, kec.parent_id))"""
 THRESHOLDS = {"kek_muac": 23.5, "anaemia_hb": 11.0, "ttd_min": 90, "anc_min": 4}
 
 
@@ -145,6 +153,8 @@ def run(con, sql: str, params: dict):
 
 def bench_db(label: str, path: str, runs: int, only: str | None, province_wide: bool, users: dict) -> float:
     con = db.connect(path, read_only=True)
+    if province_wide:
+        con.execute(WIDE_MACRO)
     s = scopes(con)
     print(f"\n== {label}: {path} ({Path(path).stat().st_size / 1e6:.0f} MB, {s['n_meas']:,} measurements, "
           f"{s['n_kab']} kabupaten/kota); default area {s['root']}, kecamatan {s['kec']}, kelurahan {s['kel']}, "
@@ -161,7 +171,7 @@ def bench_db(label: str, path: str, runs: int, only: str | None, province_wide: 
             if build_time:
                 scope = "SEMUA (build)"
             rewritten = scope == "SEMUA (SQL diubah)"
-            text = sql.replace(AREA_PREDICATE, WIDE) if rewritten else sql
+            text = sql.replace(AREA_MACRO, WIDE) if rewritten else sql
             if rewritten and text == sql:
                 continue
             t0 = time.perf_counter()
