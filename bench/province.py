@@ -44,7 +44,7 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from konvergensi import demo, growth  # noqa: E402
+from konvergensi import convergence, demo, growth  # noqa: E402
 from konvergensi.demo_geometry import schematic_boundaries  # noqa: E402
 
 MONTHS = np.arange(demo.FIRST_MONTH, demo.LAST_MONTH + 1)          # 46 output months, Jan 2023 - Oct 2026
@@ -412,8 +412,7 @@ def _families(rng, birth, child_kel, child_ids, kel_ids, seen) -> pd.DataFrame:
             "too_close": rr[:, 5] < 0.08 * has_child, "too_many": rr[:, 6] < 0.07,
             "low_education": rr[:, 7] < 0.2, "poor": rr[:, 0] > 1 - 0.25 * improve,
         })
-        factor = frame[["unsafe_water", "no_latrine", "too_young", "too_old", "too_close", "too_many"]].any(axis=1)
-        frame["at_risk"] = factor.to_numpy()
+        frame["at_risk"] = convergence.family_at_risk(frame).to_numpy(dtype=bool)   # the app's rule
         frame["child_ids"] = pd.Series(pd.arrays.ArrowExtensionArray(lists))
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)

@@ -7,6 +7,9 @@ bumil_*, keluarga_* and kampung_kb_*.sql; no Streamlit, tested on a hand-made da
 - Association of each scorecard indicator with stunting prevalence across kelurahan: Spearman's rank
   correlation (average ranks for ties) with the number of kelurahan n; association is not cause.
 - Aksi edits are validated here and written through `konvergensi.build.atomic_update`.
+- Keluarga berisiko stunting: `family_at_risk` is the one rule (Perpres 72/2021, AT_RISK_DEFINITION); a
+  risk factor the data do not record is unknown, never "no risk". Each factor's share = families with
+  the factor / families whose data record it.
 """
 
 from __future__ import annotations
@@ -347,34 +350,139 @@ def bumil_totals(frame: pd.DataFrame) -> dict:
 
 # --- Keluarga berisiko ----------------------------------------------------------------------------------
 
+# Target members: the family has at least one (columns of families_at_risk; a blank cell counts as "no").
+TARGET_MEMBERS: dict[str, str] = {
+    "has_catin": "Calon pengantin",
+    "has_pus": "Pasangan usia subur (PUS)",
+    "has_bumil": "Ibu hamil",
+    "has_baduta": "Anak 0-23 bulan",
+    "has_balita": "Anak 24-59 bulan",
+}
+# Risk factors: the four of Perpres 72/2021 first, then the "4 terlalu" of BKKBN's family data (PK).
 RISK_FACTORS: dict[str, str] = {
-    "unsafe_water": "Air minum tidak layak",
+    "poor": "Keluarga miskin",
+    "low_education": "Pendidikan orang tua rendah",
     "no_latrine": "Jamban tidak layak",
+    "unsafe_water": "Air minum tidak layak",
     "too_young": "Istri di bawah 20 tahun (terlalu muda)",
     "too_old": "Istri di atas 35 tahun (terlalu tua)",
     "too_close": "Jarak kelahiran kurang dari 2 tahun (terlalu dekat)",
     "too_many": "Anak lebih dari 3 (terlalu banyak)",
-    "low_education": "Pendidikan orang tua rendah",
-    "poor": "Keluarga miskin",
 }
+
+AT_RISK_DEFINITION = (
+    "**Keluarga berisiko stunting** (Perpres 72/2021 tentang Percepatan Penurunan Stunting): keluarga "
+    "sasaran, yaitu keluarga yang punya calon pengantin/remaja putri, ibu hamil, anak 0-23 bulan atau anak "
+    "24-59 bulan (data keluarga BKKBN juga mencatat pasangan usia subur/PUS sebagai sasaran), dengan "
+    "**sedikitnya satu faktor risiko**: keluarga miskin, pendidikan orang tua rendah, sanitasi buruk "
+    "(jamban tidak layak), atau air minum tidak layak; ditambah \"4 terlalu\" yang dicatat Pendataan "
+    "Keluarga BKKBN (istri di bawah 20 atau di atas 35 tahun, jarak kelahiran kurang dari 2 tahun, anak "
+    "lebih dari 3). Faktor yang tidak tercatat di data keluarga tidak dihitung sebagai \"tidak berisiko\": "
+    "keluarga sasaran yang tidak punya faktor bernilai Ya tetapi sebagian faktornya tidak tercatat "
+    "**belum dapat dinilai**."
+)
+
+
+def _flags(frame: pd.DataFrame, column: str) -> pd.Series:
+    """A Ya/Tidak column as a nullable boolean (missing: not recorded); an absent column is all missing."""
+    if column in frame:
+        return frame[column].astype("boolean")
+    return pd.Series(pd.NA, index=frame.index, dtype="boolean")
+
+
+def family_at_risk(frame: pd.DataFrame) -> pd.Series:
+    """THE rule for families_at_risk.at_risk (importer, demo, benchmark and `refresh_family_risk` all use
+    it): True = a target member (TARGET_MEMBERS) and at least one risk factor (RISK_FACTORS) recorded Ya;
+    False = no target member, or every risk factor recorded Tidak; <NA> = a target member, no factor Ya and
+    at least one factor not recorded (the family cannot be assessed). A missing target-member value counts
+    as "no". Nullable boolean Series named at_risk, aligned with `frame`."""
+    member = pd.Series(False, index=frame.index, dtype="boolean")
+    for column in TARGET_MEMBERS:
+        member = member | _flags(frame, column).fillna(False)
+    factor = pd.Series(False, index=frame.index, dtype="boolean")
+    for column in RISK_FACTORS:
+        factor = factor | _flags(frame, column)       # Kleene: True wins, else unknown wins over False
+    return (member & factor).rename("at_risk")
+
+
+def refresh_family_risk(con) -> int:
+    """Recompute families_at_risk.at_risk with `family_at_risk` for every row, in a read-write connection
+    (`build --refresh`, and a keluarga import into a database written before the rule counted poverty and
+    low education: there at_risk is still NOT NULL, which is lifted here). Returns the rows changed."""
+    info = con.execute("SELECT is_nullable FROM information_schema.columns "
+                       "WHERE table_name = 'families_at_risk' AND column_name = 'at_risk'").fetchall()
+    if not info:
+        return 0
+    if info[0][0] == "NO":
+        con.execute("ALTER TABLE families_at_risk ALTER COLUMN at_risk DROP NOT NULL")
+    columns = ", ".join([*TARGET_MEMBERS, *RISK_FACTORS])
+    fam = con.execute(f"SELECT family_id, year, at_risk, {columns} FROM families_at_risk").df()
+    new = family_at_risk(fam)
+    old = fam["at_risk"].astype("boolean")
+    changed = ~(new.eq(old).fillna(False) | (new.isna() & old.isna()))
+    if not changed.any():
+        return 0
+    rows = pd.DataFrame({"family_id": fam.loc[changed, "family_id"], "year": fam.loc[changed, "year"],
+                         "at_risk": new[changed]})
+    con.register("_family_risk", rows)
+    try:
+        con.execute("UPDATE families_at_risk AS f SET at_risk = r.at_risk FROM _family_risk AS r "
+                    "WHERE f.family_id = r.family_id AND f.year = r.year")
+    finally:
+        con.unregister("_family_risk")
+    return int(changed.sum())
 
 
 def risk_factor_totals(frame: pd.DataFrame) -> pd.DataFrame:
-    """Families at risk with each factor, summed over the kelurahan of keluarga_by_kelurahan: factor,
-    label, families, share (% of families at risk), largest first."""
-    at_risk = int(pd.to_numeric(frame["at_risk"]).sum()) if len(frame) else 0
-    rows = [{"factor": k, "label": v, "families": int(pd.to_numeric(frame[k]).sum()) if len(frame) else 0}
+    """Each risk factor summed over the kelurahan of keluarga_by_kelurahan: factor, label, families (with
+    the factor), assessed (families whose data record the factor, Ya or Tidak), share (% of assessed;
+    missing when none was assessed), recorded (assessed > 0). Largest share first, factors not recorded
+    last."""
+    def total(column):
+        return int(pd.to_numeric(frame[column]).sum()) if len(frame) else 0
+
+    rows = [{"factor": k, "label": v, "families": total(k), "assessed": total(f"{k}_assessed")}
             for k, v in RISK_FACTORS.items()]
     out = pd.DataFrame(rows)
-    out["share"] = out["families"] / at_risk * 100 if at_risk else np.nan
-    return out.sort_values(["families", "factor"], ascending=[False, True], kind="stable").reset_index(drop=True)
+    out["share"] = coverage(out["families"], out["assessed"])
+    out["recorded"] = out["assessed"] > 0
+    out["_order"] = out["share"].fillna(-1.0)
+    return (out.sort_values(["_order", "families", "factor"], ascending=[False, False, True], kind="stable")
+            .drop(columns="_order").reset_index(drop=True))
+
+
+def risk_factor_by_kelurahan(frame: pd.DataFrame, factor: str) -> pd.DataFrame:
+    """One risk factor per kelurahan of keluarga_by_kelurahan: region_id, name, kecamatan, families (in the
+    data), assessed, with_factor, share (% of assessed)."""
+    if factor not in RISK_FACTORS:
+        raise ValueError(f"unknown risk factor {factor!r}")
+    out = frame[["region_id", "name", "kecamatan", "families"]].copy()
+    out["assessed"] = pd.to_numeric(frame[f"{factor}_assessed"]).astype("int64")
+    out["with_factor"] = pd.to_numeric(frame[factor]).astype("int64")
+    out["share"] = coverage(out["with_factor"], out["assessed"]).to_numpy()
+    return out
+
+
+def recorded_factors(totals: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """Labels of the risk factors the family data held (assessed for at least one family) and of those it
+    did not hold, in RISK_FACTORS order, from `risk_factor_totals`."""
+    held = set(totals.loc[totals["recorded"], "factor"])
+    return ([v for k, v in RISK_FACTORS.items() if k in held], [v for k, v in RISK_FACTORS.items() if k not in held])
+
+
+def family_status_shares(frame: pd.DataFrame) -> pd.DataFrame:
+    """keluarga_by_kelurahan with the shares of families at risk and of families not assessable (% of the
+    families in the data) added as at_risk_share and unknown_share."""
+    return frame.assign(at_risk_share=coverage(frame["at_risk"], frame["families"]).to_numpy(),
+                        unknown_share=coverage(frame["risk_unknown"], frame["families"]).to_numpy())
 
 
 @dataclass(frozen=True)
 class Overlap:
     """Families at risk (BKKBN) against children measured stunted (e-PPGBM) in one area."""
     families: int                     # families in the BKKBN data
-    at_risk: int                      # families at risk of stunting
+    at_risk: int                      # families at risk of stunting (family_at_risk True)
+    risk_unknown: int                 # families that cannot be assessed (family_at_risk <NA>)
     at_risk_child_measured: int       # families at risk with at least one child measured in the month
     at_risk_child_stunted: int        # ... with at least one child measured stunted
     measured: int                     # children measured (valid HAZ) in the month
@@ -385,7 +493,8 @@ class Overlap:
 
     @property
     def stunted_other_family(self) -> int:
-        """Stunted children in the family data but in a family not marked at risk."""
+        """Stunted children in the family data but in a family not marked at risk (not at risk, or not
+        assessable)."""
         return _other_family(self.stunted, self.stunted_in_risk_family, self.stunted_not_in_family_data)
 
 
@@ -409,6 +518,7 @@ def overlap(families: pd.DataFrame, children: pd.DataFrame) -> Overlap:
 
     o = Overlap(
         families=total(families, "families"), at_risk=total(families, "at_risk"),
+        risk_unknown=total(families, "risk_unknown"),
         at_risk_child_measured=total(families, "at_risk_child_measured"),
         at_risk_child_stunted=total(families, "at_risk_child_stunted"),
         measured=total(children, "measured"), stunted=total(children, "stunted"),
@@ -416,6 +526,8 @@ def overlap(families: pd.DataFrame, children: pd.DataFrame) -> Overlap:
         stunted_not_in_family_data=total(children, "stunted_not_in_family_data"),
     )
     shares = {
+        "at_risk": o.at_risk / o.families * 100 if o.families else np.nan,
+        "risk_unknown": o.risk_unknown / o.families * 100 if o.families else np.nan,
         "stunted_in_risk_family": o.stunted_in_risk_family / o.stunted * 100 if o.stunted else np.nan,
         "stunted_not_in_family_data": o.stunted_not_in_family_data / o.stunted * 100 if o.stunted else np.nan,
         "at_risk_child_stunted": (o.at_risk_child_stunted / o.at_risk_child_measured * 100

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from konvergensi import fmt, growth, indicators
+from konvergensi import convergence, fmt, growth, indicators
 from konvergensi.config import name_key
 
 SEED = 20241031
@@ -858,9 +858,7 @@ def _families(co: _Cohort, mo: _Mothers) -> pd.DataFrame:
         both.insert(1, "year", np.int32(year))
         frames.append(both)
     out = pd.concat(frames, ignore_index=True)
-    target = out[["has_catin", "has_pus", "has_bumil", "has_baduta", "has_balita"]].any(axis=1)
-    factor = out[["unsafe_water", "no_latrine", "too_young", "too_old", "too_close", "too_many"]].any(axis=1)
-    out["at_risk"] = (target & factor).to_numpy()
+    out["at_risk"] = convergence.family_at_risk(out).to_numpy(dtype=bool)   # every factor recorded: no unknown
     fam = out["_fam"].to_numpy()
     label = np.where(fam < n_fam, np.char.add("DEMO-KELUARGA-", np.char.zfill(fam.astype(str), 7)),
                      np.char.add("DEMO-KELUARGA-X", fam.astype(str)))

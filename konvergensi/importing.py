@@ -151,6 +151,12 @@ def commit(preview: Preview, db_path=None, imported_by: str | None = None) -> di
         import_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM import_log").fetchall()[0][0]
         for name, frame in (preview.related or {}).items():
             related_written[name] = _insert_new(con, name, frame, RELATED_KEYS.get(name, ()))
+        if preview.table == "families_at_risk":
+            # every family under the current rule, also the rows of a database imported before it
+            # (there at_risk is still NOT NULL and ignores poverty and low education)
+            from konvergensi import convergence
+
+            convergence.refresh_family_risk(con)
         if "import_id" in table_columns(con, preview.table):
             accepted["import_id"] = import_id
         serial = SERIAL_IDS.get(preview.table)

@@ -174,11 +174,15 @@ _LIST = [
     Indicator(
         "families_at_risk", "Keluarga berisiko stunting (%)",
         "Keluarga sasaran (calon pengantin, PUS, ibu hamil, anak 0-23 atau 24-59 bulan) dengan sedikitnya "
-        "satu faktor risiko: air minum tidak layak, jamban tidak layak, atau '4 terlalu'.",
-        "Keluarga sasaran yang terdata.",
+        "satu faktor risiko bernilai Ya: keluarga miskin, pendidikan orang tua rendah, jamban tidak layak, "
+        "air minum tidak layak, atau '4 terlalu' (istri < 20 atau > 35 tahun, jarak lahir < 2 tahun, anak > 3).",
+        "Keluarga yang terdata (keluarga sasaran).",
         "Satu tahun pendataan keluarga.",
-        "persen", "Pendidikan rendah dan kemiskinan juga dicatat.",
-        "Pendataan Keluarga BKKBN (verifikasi dan validasi keluarga berisiko stunting)"),
+        "persen", "Faktor yang tidak tercatat di data tidak dianggap 'tidak berisiko': keluarga sasaran tanpa "
+        "faktor Ya yang sebagian faktornya tidak tercatat dihitung 'belum dapat dinilai' (di pembilang tidak, "
+        "di penyebut ya).",
+        "Perpres 72/2021 tentang Percepatan Penurunan Stunting; Pendataan Keluarga BKKBN (verifikasi dan "
+        "validasi keluarga berisiko stunting)"),
     Indicator(
         "scorecard_coverage", "Cakupan layanan konvergensi (%)",
         "Rumah tangga 1.000 HPK yang memenuhi indikator layanan (dari 18 indikator, 5 paket layanan).",

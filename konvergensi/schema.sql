@@ -247,7 +247,9 @@ CREATE TABLE families_at_risk (
     too_many        BOOLEAN,                  -- more than 3 children
     low_education   BOOLEAN,
     poor            BOOLEAN,
-    at_risk         BOOLEAN NOT NULL,         -- a target member and at least one risk factor
+    at_risk         BOOLEAN,                  -- konvergensi.convergence.family_at_risk: a target member and at least
+                                              -- one risk factor Ya; NULL = cannot be assessed (no factor Ya, one not
+                                              -- recorded). Factor columns: NULL = not recorded
     child_ids       VARCHAR[],                -- children of the family (HMAC), for the overlap view
     PRIMARY KEY (family_id, year)
 );

@@ -1,5 +1,7 @@
-"""Keluarga berisiko stunting (BKKBN family data): counts by risk factor and kelurahan, and the overlap
-with children actually measured stunted (families_at_risk.child_ids against the month's measurements)."""
+"""Keluarga berisiko stunting (BKKBN family data) by the definition of Perpres 72/2021
+(konvergensi.convergence.family_at_risk): families at risk and not assessable, each risk factor's share of the
+families whose data record it, per area and kelurahan, and the overlap with children actually measured stunted
+(families_at_risk.child_ids against the month's measurements)."""
 
 import streamlit as st
 
@@ -22,6 +24,7 @@ fam = data.query("keluarga_by_kelurahan", year=year, period=f.period, area_id=f.
 kids = data.query("keluarga_stunting_overlap", year=year, period=f.period, area_id=f.area_id)
 o = cv.overlap(fam, kids)
 factors = cv.risk_factor_totals(fam)
+held, not_held = cv.recorded_factors(factors)
 
 st.subheader(f"{f.area_name} · data keluarga {year}")
 c1, c2, c3, c4 = st.columns(4)
@@ -29,8 +32,7 @@ with c1:
     layout.kpi("Keluarga terdata", ucv.count_text(o.families))
 with c2:
     layout.kpi("Keluarga berisiko stunting", ucv.count_text(o.at_risk),
-               help=f"{ucv.share_text(o.at_risk / o.families * 100 if o.families else None, o.at_risk, o.families)} "
-                    "dari keluarga terdata")
+               help=f"{ucv.share_text(o.shares['at_risk'], o.at_risk, o.families)} dari keluarga terdata")
 with c3:
     layout.kpi(f"Balita stunting {f.period_label}", ucv.count_text(o.stunted),
                help=f"dari {ucv.count_text(o.measured)} balita diukur")
@@ -38,34 +40,58 @@ with c4:
     layout.kpi("… di keluarga berisiko", ucv.count_text(o.stunted_in_risk_family),
                help=ucv.share_text(o.shares["stunted_in_risk_family"], o.stunted_in_risk_family, o.stunted)
                + " dari balita stunting bulan itu berasal dari keluarga berisiko")
+st.caption(cv.AT_RISK_DEFINITION)
+if o.families:
+    st.caption(("Faktor risiko yang tercatat di data keluarga " + str(year) + ": " + ", ".join(held) + "."
+                if held else f"Data keluarga {year} tidak mencatat satu pun faktor risiko.")
+               + (" Tidak tercatat: " + ", ".join(not_held) + " (dihitung \"tidak diketahui\", bukan "
+                  "\"tidak berisiko\")." if not_held else ""))
+if o.risk_unknown:
+    st.caption(f"**{ucv.count_text(o.risk_unknown)}** keluarga sasaran "
+               f"({ucv.share_text(o.shares['risk_unknown'], o.risk_unknown, o.families)} dari keluarga terdata) "
+               "belum dapat dinilai: tidak ada faktor bernilai Ya, tetapi sebagian faktornya tidak tercatat.")
 layout.definition_box("families_at_risk", "stunted")
 
 st.subheader("Faktor risiko")
-if o.at_risk:
-    bars = ucv.public_numbers(factors, ["families"], {"share": ("families",)}, secondary=False)
-    shown = bars.dropna(subset=["families"]).astype({"families": "float64"})
-    st.plotly_chart(charts.ranking(shown, name="label", value="families", label="Keluarga berisiko (keluarga)",
-                                   kind="count", colour="#b45309"),
+if o.families:
+    bars = ucv.public_numbers(factors, ["families", "assessed"], {"share": ("families", "assessed")}, secondary=False)
+    shown = bars.dropna(subset=["share"]).astype({"share": "float64"})
+    st.plotly_chart(charts.ranking(shown, name="label", value="share", kind="percent", colour="#b45309",
+                                   label="Keluarga dengan faktor (% dari keluarga yang faktornya tercatat)"),
                     theme=None, config={"displayModeBar": False}, key="keluarga_factors")
-    st.caption("Satu keluarga bisa punya beberapa faktor risiko; persentase dihitung dari keluarga berisiko."
-               + (" Faktor dengan kurang dari 5 keluarga tidak ditampilkan untuk publik." if len(shown) < len(bars) else ""))
+    ucv.table(factors, {"label": ("Faktor risiko", "text"), "families": ("Keluarga dengan faktor", "count"),
+                        "assessed": ("Keluarga dinilai", "count"), "share": ("Persentase", "percent")},
+              counts=["families", "assessed"], rates={"share": ("families", "assessed")}, secondary=False,
+              key="keluarga_factor_table")
+    hidden = len(shown) < int(factors["recorded"].sum())
+    st.caption("Satu keluarga bisa punya beberapa faktor risiko. Persentase = keluarga dengan faktor / keluarga "
+               "terdata yang faktor itu tercatat (Ya atau Tidak); faktor yang tidak tercatat tidak digambar."
+               + (" Faktor dengan kurang dari 5 keluarga tidak ditampilkan untuk publik." if hidden else ""))
 else:
-    layout.empty_state(f"Tidak ada keluarga berisiko tercatat di {f.area_name} untuk tahun {year}.")
+    layout.empty_state(f"Tidak ada keluarga tercatat di {f.area_name} untuk tahun {year}.")
 
-counts = ["families", "at_risk", *cv.RISK_FACTORS]
-table = fam.assign(share=cv.coverage(fam["at_risk"], fam["families"]).to_numpy())
+table = cv.family_status_shares(fam)
 columns = {"name": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"), "families": ("Keluarga terdata", "count"),
-           "at_risk": ("Keluarga berisiko", "count"), "share": ("Berisiko (%)", "percent")}
-columns |= {k: (v.split(" (")[0], "count") for k, v in cv.RISK_FACTORS.items()}
-ucv.table(table, columns, counts=counts, sort_by=("at_risk", False),
-          rates={"share": ("at_risk", "families")}, key="keluarga_table")
+           "at_risk": ("Keluarga berisiko", "count"), "at_risk_share": ("Berisiko (%)", "percent"),
+           "risk_unknown": ("Belum dapat dinilai", "count")}
+ucv.table(table, columns, counts=["families", "at_risk", "risk_unknown"], sort_by=("at_risk", False),
+          rates={"at_risk_share": ("at_risk", "families")}, key="keluarga_table")
+
+st.subheader("Faktor risiko per kelurahan")
+factor = filters.url_choice("Faktor risiko", cv.RISK_FACTORS, url_key="faktor", widget="select")
+ucv.table(cv.risk_factor_by_kelurahan(fam, factor),
+          {"name": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"),
+           "with_factor": ("Keluarga dengan faktor", "count"), "assessed": ("Keluarga dinilai", "count"),
+           "share": ("Persentase", "percent")},
+          counts=["with_factor", "assessed"], rates={"share": ("with_factor", "assessed")}, sort_by=("share", False),
+          key="keluarga_factor_kelurahan")
 
 st.subheader(f"Keluarga berisiko dan balita yang terukur stunting ({f.period_label})")
 st.markdown(
     f"Dari **{ucv.count_text(o.stunted)}** balita yang terukur stunting pada {f.period_label}, "
     f"**{ucv.count_text(o.stunted_in_risk_family)}** ({ucv.share_text(o.shares['stunted_in_risk_family'], o.stunted_in_risk_family, o.stunted)}) "
-    f"berasal dari keluarga berisiko, **{ucv.count_text(o.stunted_other_family)}** dari keluarga terdata yang tidak "
-    f"berisiko, dan **{ucv.count_text(o.stunted_not_in_family_data)}** tidak ditemukan di data keluarga {year}. "
+    f"berasal dari keluarga berisiko, **{ucv.count_text(o.stunted_other_family)}** dari keluarga terdata lain "
+    f"(tidak berisiko atau belum dapat dinilai), dan **{ucv.count_text(o.stunted_not_in_family_data)}** tidak ditemukan di data keluarga {year}. "
     f"Dari **{ucv.count_text(o.at_risk_child_measured)}** keluarga berisiko yang anaknya diukur, "
     f"**{ucv.count_text(o.at_risk_child_stunted)}** punya sedikitnya satu anak stunting.")
 per_kel = cv.overlap_by_kelurahan(fam, kids)

@@ -1,6 +1,7 @@
 -- Children measured stunted in one month and whether they belong to a family at risk in the BKKBN data
 -- of a year (families_at_risk.child_ids), per kelurahan where the child was measured. Each child counts
 -- once: its latest valid length/height-for-age z in the month (flagged z excluded), stunted = HAZ < -2.
+-- A family that cannot be assessed (at_risk NULL) does not count as a family at risk.
 -- One row per kelurahan of the area, also without data.
 -- Parameters: $year (INTEGER), $period (first day of a month), $area_id.
 WITH area_kelurahan AS (

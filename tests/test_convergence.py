@@ -171,12 +171,18 @@ def test_families_by_kelurahan_and_risk_factors(con):
     by = fam.set_index("name")
     assert (by.loc["Alfa", "families"], by.loc["Alfa", "at_risk"]) == (3, 2)    # F3 not at risk
     assert by.loc["Epsilon", "families"] == 0
+    assert fam.risk_unknown.sum() == 0                  # every factor recorded for every family
     factors = cv.risk_factor_totals(fam).set_index("factor")
-    # at risk: F1 (water, latrine), F2 (too young), F4 (poor, too many), F5 (water), F6 (low education)
+    # 2025: F1 (water, latrine), F2 (too young), F3 (none), F4 (poor, too many), F5 (water), F6 (low education)
     assert factors.families.to_dict() == {"unsafe_water": 2, "no_latrine": 1, "too_young": 1, "too_many": 1,
                                           "low_education": 1, "poor": 1, "too_old": 0, "too_close": 0}
-    assert factors.loc["unsafe_water", "share"] == pytest.approx(40.0)    # 2 of 5 families at risk
+    assert set(factors.assessed) == {6} and factors.recorded.all()     # each factor recorded for all 6 families
+    assert factors.loc["unsafe_water", "share"] == pytest.approx(100 * 2 / 6)
+    assert factors.loc["poor", "share"] == pytest.approx(100 / 6)
     assert cv.risk_factor_totals(fam).factor.iloc[0] == "unsafe_water"
+    # F6 has only low education: at risk by Perpres 72/2021 (the old rule ignored it)
+    rows = con.execute("SELECT * FROM families_at_risk").df()
+    assert cv.family_at_risk(rows).tolist() == rows.at_risk.tolist()
     older = q(con, "keluarga_by_kelurahan", year=2024, period=AUG, area_id=fx.KOTA)
     assert older.families.sum() == 1 and older.unsafe_water.sum() == 1
 

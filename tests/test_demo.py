@@ -361,9 +361,14 @@ def test_families_at_risk_follow_the_bkkbn_rule_and_link_stunted_children(tables
     assert not f.duplicated(["family_id", "year"]).any()
     assert set(f["year"]) == {2023, 2024, 2025, 2026}
     target = f[["has_catin", "has_pus", "has_bumil", "has_baduta", "has_balita"]].any(axis=1)
-    factor = f[["unsafe_water", "no_latrine", "too_young", "too_old", "too_close", "too_many"]].any(axis=1)
-    assert (f["at_risk"] == (target & factor)).all()
-    assert 0.2 < f["at_risk"].mean() < 0.7
+    # Perpres 72/2021: poverty, low education, latrine, water, and BKKBN's 4 terlalu (all recorded in the demo)
+    factors = ["poor", "low_education", "no_latrine", "unsafe_water", "too_young", "too_old", "too_close", "too_many"]
+    assert f[factors].notna().all().all() and f["at_risk"].notna().all()
+    assert (f["at_risk"] == (target & f[factors].any(axis=1))).all()
+    assert 0.15 < f["poor"].mean() < 0.3 and 0.1 < f["low_education"].mean() < 0.25
+    only_poor_or_education = target & (f["poor"] | f["low_education"]) & ~f[factors[2:]].any(axis=1)
+    assert f.loc[only_poor_or_education, "at_risk"].all() and only_poor_or_education.sum() > 10_000
+    assert 0.5 < f["at_risk"].mean() < 0.7
     assert set(f["child_ids"].explode().dropna()) <= set(tables["children"]["child_id"])
     members = f[f["year"] == 2024].explode("child_ids").dropna(subset=["child_ids"])
     v = _valid_haz(scored[scored["period"] == _month("2024-10")])

@@ -244,12 +244,24 @@ def test_keluarga_city(db_file):
     assert m["Keluarga terdata"] == "6" and m["Keluarga berisiko stunting"] == "5"
     assert m["Balita stunting Agustus 2025"] == "10" and m["… di keluarga berisiko"] == "4"
     text = texts(at)
-    assert "**4** (40,0%) berasal dari keluarga berisiko, **1** dari keluarga terdata yang tidak berisiko, dan **5**" in text
+    assert "**4** (40,0%) berasal dari keluarga berisiko, **1** dari keluarga terdata lain" in text
     assert "Dari **4** keluarga berisiko yang anaknya diukur, **3** punya" in text
-    overlap = at.dataframe[1].value.set_index("Kelurahan")
+    assert "Perpres 72/2021" in text and "Pendidikan orang tua rendah" in text
+    assert "belum dapat dinilai: tidak ada faktor" not in text   # no family without an assessment
+    assert "Tidak tercatat:" not in text      # every factor is recorded in the hand-made data
+    overlap = at.dataframe[3].value.set_index("Kelurahan")
     assert overlap.loc["Alfa"].tolist()[1:] == [4, 2, 1, 1, 2, 2]
+    # each factor's share of the 6 families of 2025 (all assessed): water F1, F5; poverty F4
     factors = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
-    assert dict(zip(values(factors["y"]), values(factors["x"])))["Air minum tidak layak"] == 2
+    shares = dict(zip(values(factors["y"]), values(factors["x"])))
+    assert shares["Air minum tidak layak"] == pytest.approx(100 * 2 / 6)
+    assert shares["Keluarga miskin"] == pytest.approx(100 / 6)
+    table = at.dataframe[0].value.set_index("Faktor risiko")
+    assert table.loc["Keluarga miskin", ["Keluarga dengan faktor", "Keluarga dinilai"]].tolist() == [1, 6]
+    kel = at.dataframe[1].value.set_index("Kelurahan")
+    assert kel.loc["Alfa", ["Keluarga terdata", "Keluarga berisiko", "Belum dapat dinilai"]].tolist() == [3, 2, 0]
+    per_kel = at.dataframe[2].value.set_index("Kelurahan")           # the first factor: poverty (F4, Beta)
+    assert per_kel.loc["Beta", ["Keluarga dengan faktor", "Keluarga dinilai"]].tolist() == [1, 1]
 
 
 def test_keluarga_earlier_year_and_kecamatan(db_file):
@@ -265,11 +277,15 @@ def test_keluarga_public(db_file):
     at = run("keluarga_berisiko")
     m = metrics(at)
     assert m["Keluarga berisiko stunting"] == "5" and m["… di keluarga berisiko"] == "<5"
-    assert (at.dataframe[0].value["Keluarga terdata"] == "<5").any()
-    # risk factors with 1-4 families are not drawn for the public (zero is: it identifies nobody)
+    assert (at.dataframe[1].value["Keluarga terdata"] == "<5").any()
+    # risk factors with 1-4 families are not drawn for the public (zero is: it identifies nobody); the 6
+    # families assessed are shown, the 1-2 with a factor read "<5" and their share is blank
     bar = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
     assert values(bar["x"]) == [0, 0] and sorted(bar["y"]) == ["Istri di atas 35 tahun (terlalu tua)",
                                                                 "Jarak kelahiran kurang dari 2 tahun (terlalu dekat)"]
+    table = at.dataframe[0].value.set_index("Faktor risiko")
+    assert table.loc["Air minum tidak layak"].tolist() == ["<5", "6", "–"]
+    assert table.loc["Istri di atas 35 tahun (terlalu tua)"].tolist() == ["0", "6", "0,0%"]
     assert "tidak ditampilkan untuk publik" in texts(at)
 
 

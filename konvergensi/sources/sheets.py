@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from konvergensi import convergence
 from konvergensi.sources import common
 from konvergensi.suggest import did_you_mean, similar_name
 
@@ -234,8 +235,11 @@ _register(Sheet(
             "pengukuran).", None, personal=True),
     ),
     "Satu baris = satu keluarga sasaran untuk satu tahun pendataan.",
-    ("Berisiko stunting = punya anggota sasaran (catin, PUS, ibu hamil, baduta, balita) dan minimal satu "
-     "faktor risiko (air minum, jamban, terlalu muda/tua/dekat/banyak); dihitung otomatis.",),
+    ("Berisiko stunting (Perpres 72/2021), dihitung otomatis = punya anggota sasaran (catin, PUS, ibu hamil, "
+     "baduta, balita) dan minimal satu faktor risiko bernilai Ya: keluarga miskin, pendidikan orang tua rendah, "
+     "jamban tidak layak, air minum tidak layak, atau terlalu muda/tua/dekat/banyak (4 terlalu).",
+     "Sel faktor yang kosong dibaca Tidak. Kolom faktor yang tidak ada di berkas berarti faktor itu tidak "
+     "tercatat: keluarga sasaran tanpa faktor Ya lalu dicatat 'belum dapat dinilai', bukan 'tidak berisiko'."),
 ))
 
 _register(Sheet(
@@ -707,10 +711,6 @@ def _finish_scorecard(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
     return out
 
 
-RISK_FACTORS = ("unsafe_water", "no_latrine", "too_young", "too_old", "too_close", "too_many")
-TARGET_MEMBERS = ("has_catin", "has_pus", "has_bumil", "has_baduta", "has_balita")
-
-
 def _finish_keluarga(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
     from konvergensi import privacy
 
@@ -725,11 +725,17 @@ def _finish_keluarga(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
             continue
         niks = [re.sub(r"\D", "", x) for x in re.split(r"[,;/\s]+", text) if re.sub(r"\D", "", x)]
         children.append(list(privacy.pseudonym(pd.Series(niks), kind="child")) if niks else None)
-    flags = {c: t[c] for c in TARGET_MEMBERS + RISK_FACTORS + ("low_education", "poor")}
-    member = pd.concat([t[c].fillna(False) for c in TARGET_MEMBERS], axis=1).any(axis=1)
-    risk = pd.concat([t[c].fillna(False) for c in RISK_FACTORS], axis=1).any(axis=1)
+    # a blank cell of a column the file has reads "Tidak"; a column the file lacks stays missing: the
+    # factor is not recorded (unknown, not "no risk"; convergence.family_at_risk)
+    held = ctx.table.frame.columns
+    flags = {c: t[c].fillna(False) if c in held else t[c] for c in [*convergence.TARGET_MEMBERS, *convergence.RISK_FACTORS]}
+    absent = [ctx.sheet.col(c).header for c in convergence.RISK_FACTORS if c not in held]
+    if absent:
+        ctx.messages.append(f"Kolom faktor risiko tidak ada di berkas: {', '.join(absent)}. Faktor itu dicatat "
+                            "'tidak tercatat'; keluarga sasaran tanpa faktor Ya dicatat 'belum dapat dinilai'.")
     out = pd.DataFrame({"family_id": family.astype(object), "year": t["year"], "kelurahan_id": kel, **flags,
-                        "at_risk": (member & risk).astype(bool), "child_ids": children})
+                        "child_ids": children})
+    out.insert(len(out.columns) - 1, "at_risk", convergence.family_at_risk(out))
     _reject_in_file_duplicates(ctx, out, ["family_id", "year"], "keluarga ini untuk tahun yang sama sudah ada di baris {other}",
                                "family_key")
     return out
