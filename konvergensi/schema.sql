@@ -143,8 +143,9 @@ CREATE TABLE child_month (
     whz             DOUBLE,                   -- latest valid weight-for-length/height z
     whz_oedema      BOOLEAN NOT NULL,         -- that latest WHZ record is bilateral oedema (counts as < -3, WHO)
     waz             DOUBLE,                   -- latest valid weight-for-age z
-    waz_oedema      BOOLEAN NOT NULL,
-    PRIMARY KEY (period, child_id)
+    waz_oedema      BOOLEAN NOT NULL
+    -- one row per (period, child_id) by construction; no PRIMARY KEY: its index on 64-character ids
+    -- would cost more disk and build memory than the table (like measurements.row_key)
 );
 
 -- Derived base layer for pregnant women (same rule): one row per mother and month, placed by her latest
@@ -158,8 +159,7 @@ CREATE TABLE mother_month (
     muac_cm         DOUBLE,                   -- latest LiLA recorded this month
     hb_g_dl         DOUBLE,
     ttd_tablets     INTEGER,
-    anc_visits      INTEGER,
-    PRIMARY KEY (period, mother_id)
+    anc_visits      INTEGER                   -- one row per (period, mother_id); no index (see child_month)
 );
 
 -- Derived: monthly stunting counts per kelurahan, age group and sex, aggregated from child_month (same
