@@ -7,23 +7,18 @@
 -- least one child measured stunted in $period (each child's latest valid HAZ in the month < -2).
 -- One row per kelurahan of the area, also without data.
 -- Parameters: $year (INTEGER), $period (first day of a month), $area_id.
-WITH area_kelurahan AS (
-    SELECT kel.region_id, kel.name, kel.parent_id AS kecamatan_id, kec.name AS kecamatan
-    FROM regions AS kel
-    LEFT JOIN regions AS kec ON kec.region_id = kel.parent_id
-    WHERE kel.level = 'kelurahan'
-      AND $area_id IN (kel.region_id, kel.parent_id, kec.parent_id)
+WITH area AS (
+    SELECT kelurahan_id AS region_id, name, kecamatan_id, kecamatan FROM area_kelurahan($area_id)
 ),
 families AS (
     SELECT *
     FROM families_at_risk
-    WHERE year = $year AND kelurahan_id IN (SELECT region_id FROM area_kelurahan)
+    WHERE year = $year AND kelurahan_id IN (SELECT region_id FROM area)
 ),
-latest_haz AS (
-    SELECT child_id, zlen
-    FROM measurements
-    WHERE period = $period AND zlen IS NOT NULL AND coalesce(flen, 0) = 0
-    QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY measure_date DESC, measurement_id DESC) = 1
+latest_haz AS (   -- the base layer: each child's latest valid HAZ of the month
+    SELECT child_id, haz AS zlen
+    FROM child_month
+    WHERE period = $period AND haz IS NOT NULL
 ),
 risk_family_members AS (
     SELECT family_id, kelurahan_id, unnest(child_ids) AS child_id
@@ -79,7 +74,7 @@ SELECT
     coalesce(c.too_many, 0) AS too_many, coalesce(c.too_many_assessed, 0) AS too_many_assessed,
     coalesce(o.at_risk_child_measured, 0) AS at_risk_child_measured,
     coalesce(o.at_risk_child_stunted, 0) AS at_risk_child_stunted
-FROM area_kelurahan AS a
+FROM area AS a
 LEFT JOIN counts AS c ON c.kelurahan_id = a.region_id
 LEFT JOIN overlap AS o ON o.kelurahan_id = a.region_id
 ORDER BY a.kecamatan, a.name

@@ -1,22 +1,17 @@
 -- Children measured stunted in one month and whether they belong to a family at risk in the BKKBN data
 -- of a year (families_at_risk.child_ids), per kelurahan where the child was measured. Each child counts
--- once: its latest valid length/height-for-age z in the month (flagged z excluded), stunted = HAZ < -2.
+-- once (the base layer child_month: its latest valid length/height-for-age z in the month, in the kelurahan
+-- of that measurement), stunted = HAZ < -2.
 -- A family that cannot be assessed (at_risk NULL) does not count as a family at risk.
 -- One row per kelurahan of the area, also without data.
 -- Parameters: $year (INTEGER), $period (first day of a month), $area_id.
-WITH area_kelurahan AS (
-    SELECT kel.region_id, kel.name, kel.parent_id AS kecamatan_id, kec.name AS kecamatan
-    FROM regions AS kel
-    LEFT JOIN regions AS kec ON kec.region_id = kel.parent_id
-    WHERE kel.level = 'kelurahan'
-      AND $area_id IN (kel.region_id, kel.parent_id, kec.parent_id)
+WITH area AS (
+    SELECT kelurahan_id AS region_id, name, kecamatan_id, kecamatan FROM area_kelurahan($area_id)
 ),
-latest_haz AS (
-    SELECT child_id, kelurahan_id, zlen
-    FROM measurements
-    WHERE period = $period AND zlen IS NOT NULL AND coalesce(flen, 0) = 0
-      AND kelurahan_id IN (SELECT region_id FROM area_kelurahan)
-    QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY measure_date DESC, measurement_id DESC) = 1
+latest_haz AS (   -- the base layer: each child once, where its latest valid measurement puts it
+    SELECT child_id, kelurahan_id, haz AS zlen
+    FROM child_month
+    WHERE period = $period AND haz IS NOT NULL AND kelurahan_id IN (SELECT region_id FROM area)
 ),
 family_members AS (
     SELECT unnest(child_ids) AS child_id, at_risk
@@ -52,6 +47,6 @@ SELECT
     coalesce(c.measured_in_risk_family, 0) AS measured_in_risk_family,
     coalesce(c.stunted_in_risk_family, 0) AS stunted_in_risk_family,
     coalesce(c.stunted_not_in_family_data, 0) AS stunted_not_in_family_data
-FROM area_kelurahan AS a
+FROM area AS a
 LEFT JOIN counts AS c ON c.kelurahan_id = a.region_id
 ORDER BY a.kecamatan, a.name
