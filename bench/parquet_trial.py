@@ -34,11 +34,12 @@ sys.path.insert(0, str(ROOT))
 import duckdb  # noqa: E402
 
 from konvergensi import db  # noqa: E402
+from konvergensi.settings import DEFAULTS  # noqa: E402
 
 PARTITIONED = ("measurements", "children", "pregnant_women", "posyandu_reports")
 QUERIES = [
     ("summary_headline", {"age_group": None, "sex": None}),
-    ("indicators_by_kelurahan", {"age_group": None, "sex": None, "kek_muac": 23.5, "baseline_period": "BASELINE"}),
+    ("indicators_by_kelurahan", {"age_group": None, "sex": None, "kek_muac": DEFAULTS.kek_muac_cm, "baseline_period": "BASELINE"}),
     ("posyandu_performance", {}),
     ("stunting_trend", {"age_group": None, "sex": None}),
     ("summary_skdn", {}),

@@ -6,11 +6,11 @@
 For each database: the default view of the pages (latest month, the whole kabupaten/kota at the top of the
 filter bar = the first `kabkota` by name, all ages, both sexes), a kecamatan and a kelurahan of it, and the
 age/sex subgroup ('0-23', perempuan) where the query takes one. Thresholds are the config defaults the
-pages pass (kek_muac 23.5, anaemia_hb 11, ttd_min 90, anc_min 4); follow-up lists for "all kelurahan"
-(kelurahan_ids NULL, an admin) and for one kabupaten/kota's kelurahan list. Each case runs once cold
-(first call on a fresh read-only connection) and `--runs` times warm through `konvergensi.db.run_query`
-(a cursor per query and `.df()`, exactly what `konvergensi.ui.data.query` pays on a cache miss;
-Streamlit's st.cache_data then serves repeats without DuckDB at all).
+pages pass (konvergensi.settings.DEFAULTS: kek_muac_cm, anaemia_hb_g_dl, ttd_min, anc_min); follow-up
+lists for "all kelurahan" (kelurahan_ids NULL, an admin) and for one kabupaten/kota's kelurahan list.
+Each case runs once cold (first call on a fresh read-only connection) and `--runs` times warm through
+`konvergensi.db.run_query` (a cursor per query and `.df()`, exactly what `konvergensi.ui.data.query` pays
+on a cache miss; Streamlit's st.cache_data then serves repeats without DuckDB at all).
 
 `--province-wide` also times the area queries for the WHOLE database (all kabupaten/kota): the pages
 cannot ask for that today (the area hierarchy's top is one kabupaten/kota), so the SQL is rewritten
@@ -35,6 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from konvergensi import db, paths  # noqa: E402
+from konvergensi.settings import DEFAULTS  # noqa: E402
 
 # the queries scope by area through the table macro area_kelurahan (konvergensi/schema.sql); for
 # --province-wide a temporary copy also answers area '*' (every kelurahan of the database)
@@ -46,7 +47,8 @@ WIDE_MACRO = """CREATE OR REPLACE TEMP MACRO area_kelurahan_wide(area) AS TABLE
     FROM regions AS kel
     LEFT JOIN regions AS kec ON kec.region_id = kel.parent_id
     WHERE kel.level = 'kelurahan' AND (area = '*' OR area IN (kel.region_id, kel.parent_id, kec.parent_id))"""
-THRESHOLDS = {"kek_muac": 23.5, "anaemia_hb": 11.0, "ttd_min": 90, "anc_min": 4}
+THRESHOLDS = {"kek_muac": DEFAULTS.kek_muac_cm, "anaemia_hb": DEFAULTS.anaemia_hb_g_dl, "ttd_min": DEFAULTS.ttd_min,
+              "anc_min": DEFAULTS.anc_min}
 
 
 def load_text() -> str:

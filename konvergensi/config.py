@@ -10,7 +10,8 @@ a region without one gets schematic tiles (konvergensi.demo_geometry), labelled 
 
 The tables the build writes from the config (regions, puskesmas, puskesmas_kelurahan, targets,
 published_figures) are produced here as DataFrames in the schema's columns, so the build and the
-tests share one reading of the file. Thresholds not set in the file take the defaults below.
+tests share one reading of the file. `[thresholds]` is read into the typed model
+konvergensi.settings.Thresholds: keys not set in the file take its defaults, an unknown key is refused.
 A bad file raises `ConfigError` naming the file and the key.
 """
 
@@ -27,30 +28,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pydantic
 
-from konvergensi import paths
+from konvergensi import paths, suggest
+from konvergensi.settings import Thresholds
 
 DEFAULT_CONFIG = paths.CONFIG / "kota_kupang.toml"
-
-DEFAULT_THRESHOLDS: dict[str, float] = {
-    # posyandu strata (names as konvergensi.posyandu.StrataThresholds) and SKDN targets
-    "min_openings": 8,
-    "min_kader": 5,
-    "min_coverage": 0.5,
-    "min_dana_sehat": 0.5,
-    "ds_target": 0.8,
-    "nd_target": 0.7,
-    # maps and small numbers
-    "min_children_map": 10,
-    "suppress_below": 5,
-    # mothers
-    "kek_muac_cm": 23.5,
-    "anaemia_hb_g_dl": 11.0,
-    "ttd_min": 90,
-    "anc_min": 4,
-    # app uploads
-    "max_upload_mb": 50,
-}
 
 TARGET_INDICATORS = ("stunted", "prevalence_stunting")
 
@@ -77,7 +60,7 @@ class Config:
     region_id: str
     path: Path
     regions_csv: Path
-    thresholds: dict = field(default_factory=dict)
+    thresholds: Thresholds = field(default_factory=Thresholds)   # [thresholds] (konvergensi.settings)
     store_identity: bool = False
     puskesmas: list = field(default_factory=list)         # dicts: name, kecamatan, kelurahan (list of names)
     targets: list = field(default_factory=list)           # dicts as in the file (area, indicator, ...)
@@ -193,7 +176,7 @@ class Config:
         another region is not replaced or imported into without saying so, konvergensi.db), every
         threshold and the privacy choice."""
         return {"config": self.name, "config_file": self.path.name, "region_id": self.region_id,
-                "thresholds": dict(self.thresholds), "store_identity": self.store_identity}
+                "thresholds": self.thresholds.model_dump(), "store_identity": self.store_identity}
 
     def settings_json(self) -> str:
         return json.dumps(self.settings(), ensure_ascii=False, sort_keys=True)
@@ -217,6 +200,53 @@ def _quoted(names) -> str:
 def _not_in_region(cfg: Config, problems: list[str]) -> str:
     """One message for names in the file that the region's CSV does not have, each as written."""
     return f"{cfg.path.name}: {'; '.join(problems)} (tidak ada di {cfg.regions_csv.name})"
+
+
+_PROBLEM = {   # pydantic's error types, said in Indonesian
+    "float_type": "harus berupa angka",
+    "int_type": "harus berupa bilangan bulat",
+    "greater_than": "harus lebih dari {gt}",
+    "greater_than_equal": "harus sedikitnya {ge}",
+    "less_than": "harus kurang dari {lt}",
+    "less_than_equal": "paling besar {le}",
+}
+
+
+def read_thresholds(section, file_name: str) -> Thresholds:
+    """The `[thresholds]` section (a dict, or None when the file has none) as the typed model; ConfigError
+    naming the file and the key for an unknown key (with "maksud Anda ...?" when a known key is really
+    similar, konvergensi.suggest), a value of the wrong type or out of its range."""
+    if section is None:
+        return Thresholds()
+    if not isinstance(section, dict):
+        raise ConfigError(f"{file_name}: [thresholds] harus berupa tabel kunci = angka")
+    try:
+        return Thresholds(**section)
+    except pydantic.ValidationError as exc:
+        raise ConfigError(f"{file_name}: " + "; ".join(_problem(e) for e in exc.errors())) from None
+
+
+def _problem(error: dict) -> str:
+    key = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        close = _similar_key(key)
+        hint = f"; maksud Anda {close}?" if close else " (daftar kunci: docs/data.md)"
+        return f"[thresholds] {key} tidak dikenal{hint}"
+    if not key:   # a rule between keys (sd_low < sd_high)
+        return f"[thresholds] {str(error.get('ctx', {}).get('error') or error['msg'])}"
+    text = _PROBLEM.get(error["type"])
+    said = text.format(**error.get("ctx", {})) if text else error["msg"]
+    return f"[thresholds] {key} {said}, bukan {error.get('input')!r}"
+
+
+def _similar_key(key: str) -> str | None:
+    """The one known threshold really similar to `key` (konvergensi.suggest's measure on the keys as
+    written: 'kek_muac_c' -> 'kek_muac_cm'), or None."""
+    scores = {name: suggest.similarity(key.lower(), name) for name in Thresholds.model_fields}
+    best = sorted(scores, key=lambda name: -scores[name])
+    if not best or scores[best[0]] < suggest.MIN_RATIO or (len(best) > 1 and scores[best[1]] == scores[best[0]]):
+        return None
+    return best[0]
 
 
 def config_path(path: str | os.PathLike | None = None) -> Path:
@@ -261,17 +291,7 @@ def load(path: str | os.PathLike | None = None) -> Config:
     for key in ("name", "region_name", "regions_csv"):
         if key not in raw:
             raise ConfigError(f"{p.name}: kunci wajib {key!r} tidak ada")
-    thresholds = dict(DEFAULT_THRESHOLDS)
-    for k, v in (raw.get("thresholds") or {}).items():
-        if k not in DEFAULT_THRESHOLDS:
-            import difflib
-
-            close = difflib.get_close_matches(k, list(DEFAULT_THRESHOLDS), n=1, cutoff=0.8)
-            if close:  # most likely a typo that would silently fall back to the default
-                raise ConfigError(f"{p.name}: [thresholds] {k} tidak dikenal; maksud Anda {close[0]}?")
-        if not isinstance(v, (int, float)) or isinstance(v, bool):
-            raise ConfigError(f"{p.name}: [thresholds] {k} harus berupa angka, bukan {v!r}")
-        thresholds[k] = v
+    thresholds = read_thresholds(raw.get("thresholds"), p.name)
     regions_csv = (p.parent / raw["regions_csv"]).resolve()
     if not regions_csv.exists():
         raise ConfigError(f"{p.name}: berkas wilayah {raw['regions_csv']!r} tidak ditemukan ({regions_csv})")

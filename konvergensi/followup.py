@@ -26,6 +26,7 @@ import datetime
 import pandas as pd
 
 from konvergensi import audit, db, export, fmt
+from konvergensi.settings import DEFAULTS
 
 REASONS: dict[str, str] = {
     "severely_stunted": "Sangat pendek (TB/U < -3 SD)",
@@ -78,7 +79,7 @@ def children(con, period, kelurahan_ids=None) -> pd.DataFrame:
     return frame
 
 
-def mothers(con, period, kelurahan_ids=None, kek_muac: float = 23.5) -> pd.DataFrame:
+def mothers(con, period, kelurahan_ids=None, kek_muac: float = DEFAULTS.kek_muac_cm) -> pd.DataFrame:
     """Pregnant women with KEK (latest LiLA < kek_muac in the 3 months up to `period`) in the scope."""
     frame = db.run_query(con, "followup_mothers", period=_period(period), kelurahan_ids=_ids(kelurahan_ids),
                          kek_muac=float(kek_muac))

@@ -21,15 +21,16 @@ are measured (documented on screen):
 - extra programmes and dana sehat share from the posyandu registry.
 A missing input gives no computed strata (shown as "data kurang").
 
-Thresholds are configurable (`StrataThresholds`, filled from the region's config file).
+Thresholds are configurable: the fields min_openings, min_kader, min_coverage, min_dana_sehat, ds_target
+and nd_target of `konvergensi.settings.Thresholds` (the region's config file, `[thresholds]`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-
 import numpy as np
 import pandas as pd
+
+from konvergensi.settings import DEFAULTS, Thresholds
 
 STRATA = ("Pratama", "Madya", "Purnama", "Mandiri")
 RANK = {name: i for i, name in enumerate(STRATA)}
@@ -42,29 +43,12 @@ PERFORMANCE_RATES = {"ks": ("k", "s"), "ds": ("d", "s"), "nd": ("n", "d"), "dk":
                      "prevalence_stunting": ("children_stunted", "children_measured")}
 
 
-@dataclass(frozen=True)
-class StrataThresholds:
-    min_openings: float = 8          # openings per year
-    min_kader: float = 5             # kader on duty
-    min_coverage: float = 0.50       # main-service coverage, 0..1
-    min_dana_sehat: float = 0.50     # share of households in dana sehat, 0..1
-    ds_target: float = 0.80          # D/S target (participation)
-    nd_target: float = 0.70          # N/D target (success)
-
-    @classmethod
-    def from_mapping(cls, values: dict | None) -> "StrataThresholds":
-        """Build from a config mapping, ignoring keys that are not thresholds."""
-        values = values or {}
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: float(v) for k, v in values.items() if k in names})
-
-
 def main_service_coverage(ds: pd.Series, other_services: pd.Series) -> pd.Series:
     """Mean of the four main services: D/S and the three reported together (KIA, KB, imunisasi)."""
     return (ds + 3 * other_services) / 4
 
 
-def compute_strata(frame: pd.DataFrame, t: StrataThresholds = StrataThresholds()) -> pd.Series:
+def compute_strata(frame: pd.DataFrame, t: Thresholds = DEFAULTS) -> pd.Series:
     """Computed strata per row of `frame` with columns openings_year, kader_on_duty, coverage,
     has_extra_programmes, dana_sehat_share. Missing inputs -> <NA>."""
     openings = pd.to_numeric(frame["openings_year"], errors="coerce")
@@ -90,7 +74,7 @@ def compute_strata(frame: pd.DataFrame, t: StrataThresholds = StrataThresholds()
     return out
 
 
-def attention_reasons(frame: pd.DataFrame, t: StrataThresholds = StrataThresholds()) -> pd.Series:
+def attention_reasons(frame: pd.DataFrame, t: Thresholds = DEFAULTS) -> pd.Series:
     """Why a posyandu needs attention this period ('' when it does not), as Indonesian text.
 
     Signals: no SKDN report for the month; not opened; D/S below target; N/D below target; computed strata Pratama; recorded strata
@@ -123,7 +107,7 @@ def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
     return (num / den.where(den > 0)).astype("Float64")
 
 
-def performance(frame: pd.DataFrame, t: StrataThresholds = StrataThresholds()) -> pd.DataFrame:
+def performance(frame: pd.DataFrame, t: Thresholds = DEFAULTS) -> pd.DataFrame:
     """Add SKDN ratios, strata inputs, computed strata and attention reasons to the rows of
     queries/posyandu_performance.sql. Ratios are fractions (0..1); prevalence is a percent."""
     out = frame.copy()

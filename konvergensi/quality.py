@@ -23,12 +23,13 @@ preference, 100 means every value ends in the same digit. SMART's reading: <= 7 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from konvergensi import fmt
+from konvergensi.settings import DEFAULTS, Thresholds
 
 Z_INDICATORS = {  # column prefix in the queries -> label shown (Indonesian)
     "zlen": "TB/U (HAZ)",
@@ -46,33 +47,10 @@ def is_mass_month(period) -> bool:
     return period is None or getattr(period, "month", None) in MASS_MONTHS
 
 
-@dataclass(frozen=True)
-class Yardsticks:
-    """Thresholds of the checks. The WHO ones are the defaults; all can be set in the config file
-    (thresholds with the same names) and the page shows the values it used."""
-
-    flagged_max: float = 0.01          # share of flagged z above this is a concern (WHO)
-    sd_low: float = 0.8                # SD of z outside [sd_low, sd_high] (WHO)
-    sd_high: float = 1.2
-    skew_max: float = 0.5              # |skewness| above this (WHO)
-    kurtosis_low: float = 2.0          # moment kurtosis outside [low, high] (WHO)
-    kurtosis_high: float = 4.0
-    min_n: int = 30                    # fewer children than this: distribution checks not judged
-    dps_max: float = 20.0              # Digit Preference Score above this is "problematic" (SMART)
-    missing_max: float = 0.05          # more than 5% of a field missing
-    method_mismatch_max: float = 0.10  # more than 10% measured in the wrong position for the age
-    heaping_max: float = 1.25          # whole-year ages more than 25% above their neighbouring months
-    measured_vs_d_min: float = 0.5     # e-PPGBM children below half of the SKDN D: data not entered
-
-    @classmethod
-    def from_mapping(cls, mapping: dict | None) -> "Yardsticks":
-        """Take the fields present in `mapping` (e.g. config thresholds), ignore everything else."""
-        mapping = mapping or {}
-        kwargs = {}
-        for f in fields(cls):
-            if f.name in mapping and mapping[f.name] is not None:
-                kwargs[f.name] = type(f.default)(mapping[f.name])
-        return cls(**kwargs)
+# The thresholds of the checks are fields of the region's thresholds (`konvergensi.settings.Thresholds`:
+# flagged_max, sd_low, sd_high, skew_max, kurtosis_low, kurtosis_high, min_n, dps_max, missing_max,
+# method_mismatch_max, heaping_max, measured_vs_d_min). The WHO ones are the defaults; all can be set
+# under [thresholds] in the config file, and the page shows the values it used.
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -124,7 +102,7 @@ def moments(values) -> Moments:
     return Moments(n, mean, sd, m3 / m2 ** 1.5, m4 / m2 ** 2)
 
 
-def z_summary(groups: pd.DataFrame, y: Yardsticks = Yardsticks()) -> pd.DataFrame:
+def z_summary(groups: pd.DataFrame, y: Thresholds = DEFAULTS) -> pd.DataFrame:
     """One row per z indicator over all rows of `groups` (the posyandu rows of quality_by_posyandu):
     n scored, flagged, flagged share, mean, SD, skewness, kurtosis, and the problems found (text)."""
     rows = []
@@ -157,7 +135,7 @@ def z_by_group(groups: pd.DataFrame, by: list[str], indicator: str = "zlen") -> 
     return pd.DataFrame(rows)
 
 
-def distribution_problems(m: Moments, flagged_share: float, y: Yardsticks = Yardsticks(),
+def distribution_problems(m: Moments, flagged_share: float, y: Thresholds = DEFAULTS,
                           small_group: bool = False) -> list[str]:
     """Indonesian reasons why a z distribution looks doubtful (empty when fine or too few children).
 
@@ -343,7 +321,7 @@ def digit_table(digits: pd.DataFrame) -> dict[tuple[str, str], list[int]]:
     return {key: [int(v) for v in row] for key, row in zip(wide.index, wide.to_numpy())}
 
 
-def suspicious_posyandu(groups: pd.DataFrame, digits: pd.DataFrame, y: Yardsticks = Yardsticks(),
+def suspicious_posyandu(groups: pd.DataFrame, digits: pd.DataFrame, y: Thresholds = DEFAULTS,
                         length_expected: bool = True) -> pd.DataFrame:
     """Rank posyandu by how many problems their data show, with the reasons in Indonesian.
 
@@ -408,7 +386,7 @@ def suspicious_posyandu(groups: pd.DataFrame, digits: pd.DataFrame, y: Yardstick
 
 
 def overview(groups: pd.DataFrame, digits: pd.DataFrame, ages: pd.DataFrame,
-             y: Yardsticks = Yardsticks(), length_expected: bool = True) -> pd.DataFrame:
+             y: Thresholds = DEFAULTS, length_expected: bool = True) -> pd.DataFrame:
     """One row per check for the whole area: check key (NOTES), label, value (text), yardstick (text),
     ok (True / False / None when there are too few children to judge)."""
     rows = []

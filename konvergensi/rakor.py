@@ -244,8 +244,7 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     if role not in ROLES:
         raise RakorError(f"peran {role!r} tidak dikenal; pilih salah satu: {', '.join(ROLES)}")
     cfg = config if config is not None else kconfig.load()
-    thresholds = dict(kconfig.DEFAULT_THRESHOLDS)
-    thresholds.update(getattr(cfg, "thresholds", {}) or {})
+    thresholds = cfg.thresholds
     threshold = suppress.threshold(cfg)
     show = _Display(role, threshold)
     timings: dict[str, float] = {}
@@ -281,10 +280,10 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     prev = show.record(summary.headline(con, prev_period, area_id, None, None, cfg)) if prev_period else None
     base = show.record(summary.headline(con, base_period, area_id, None, None, cfg)) if base_period else None
 
-    min_children = int(thresholds.get("min_children_map", 10))
+    min_children = thresholds.min_children_map
     counts = rates.add_rates(db.run_query(con, "indicators_by_kelurahan", period=period,
                                           baseline_period=base_period or period, area_id=area_id, age_group=None,
-                                          sex=None, kek_muac=float(thresholds["kek_muac_cm"])), min_children)
+                                          sex=None, kek_muac=thresholds.kek_muac_cm), min_children)
     kel = _state_columns(show.frame(counts, maps.COUNT_COLUMNS, maps.RATE_COLUMNS), maps.COUNT_COLUMNS)
     lag = rates.lagging(kel, LAGGING_ROWS)
 
@@ -301,7 +300,7 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
             target_date=target.target_date if target else None,
             target_stunted=target.target_value if target else None,
             lagging=list(zip(lag.name, lag.prevalence))))
-    kpis = _kpi_table(now, prev, base, prev_period, base_period, target, show, float(thresholds["kek_muac_cm"]))
+    kpis = _kpi_table(now, prev, base, prev_period, base_period, target, show, thresholds.kek_muac_cm)
     timings["data"] = time.perf_counter() - t0
 
     # lagging kelurahan
@@ -320,8 +319,8 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
 
     # posyandu needing attention
     perf = posyandu.performance(db.run_query(con, "posyandu_performance", period=period, area_id=area_id),
-                                posyandu.StrataThresholds.from_mapping(thresholds))
-    t = posyandu.StrataThresholds.from_mapping(thresholds)
+                                thresholds)
+    t = thresholds
     perf = _state_columns(show.frame(perf.reset_index(drop=True), posyandu.PERFORMANCE_COUNTS, posyandu.PERFORMANCE_RATES), posyandu.PERFORMANCE_COUNTS)
     attention = perf[perf.attention.fillna("") != ""]
     attention = attention.assign(_n=attention.attention.str.count(";")).sort_values(

@@ -28,6 +28,7 @@ import pandas as pd
 from konvergensi import config as kconfig
 from konvergensi import db
 from konvergensi.indicators import wilson_interval
+from konvergensi.settings import DEFAULTS
 
 AGE_GROUPS = (None, "0-23", "24-59")
 SEX_CODES = {"l": 1, "laki-laki": 1, "1": 1, "p": 2, "perempuan": 2, "2": 2}
@@ -129,9 +130,7 @@ def headline(con: duckdb.DuckDBPyConnection, period=None, area_id=None, age_grou
     if age_group not in AGE_GROUPS:
         raise ValueError(f"kelompok umur {age_group!r} tidak valid (0-23 atau 24-59)")
     sex = _sex(sex)
-    thresholds = dict(kconfig.DEFAULT_THRESHOLDS)
-    if config is not None:
-        thresholds.update(getattr(config, "thresholds", {}) or {})
+    thresholds = config.thresholds if config is not None else DEFAULTS
     period = month_start(period) if period is not None else latest_period(con)
     area = area_id if area_id is not None else _top_region(con)
 
@@ -158,9 +157,8 @@ def headline(con: duckdb.DuckDBPyConnection, period=None, area_id=None, age_grou
         child = db.run_query(con, "summary_headline", period=period, area_id=area, age_group=age_group,
                              sex=sex).iloc[0].to_dict()
         mothers = db.run_query(con, "summary_bumil", period=period, area_id=area,
-                               kek_muac=float(thresholds["kek_muac_cm"]),
-                               anaemia_hb=float(thresholds["anaemia_hb_g_dl"]),
-                               ttd_min=int(thresholds["ttd_min"]), anc_min=int(thresholds["anc_min"])).iloc[0].to_dict()
+                               kek_muac=thresholds.kek_muac_cm, anaemia_hb=thresholds.anaemia_hb_g_dl,
+                               ttd_min=thresholds.ttd_min, anc_min=thresholds.anc_min).iloc[0].to_dict()
         skdn = db.run_query(con, "summary_skdn", period=period, area_id=area).iloc[0].to_dict()
     for part in (child, mothers, skdn):
         out.update({k: int(v) for k, v in part.items()})
@@ -187,7 +185,7 @@ def headline(con: duckdb.DuckDBPyConnection, period=None, area_id=None, age_grou
     out["ks_ratio"] = _rate(out["k"], out["s"], 1)
     out["dk_ratio"] = _rate(out["d"], out["k"], 1)
     out["bgm_ratio"] = _rate(out["bgm"], out["d"], 1)
-    out["thresholds"] = {k: thresholds[k] for k in ("kek_muac_cm", "anaemia_hb_g_dl", "ttd_min", "anc_min")}
+    out["thresholds"] = thresholds.model_dump(include={"kek_muac_cm", "anaemia_hb_g_dl", "ttd_min", "anc_min"})
     return out
 
 

@@ -18,7 +18,7 @@ Both rules are applied until nothing changes. A single-row frame cannot be prote
 has: suppress the published total too (its count is small whenever its only part is).
 
 Who is suppressed: `applies(role)` (only ``publik``; pimpinan/petugas/admin see every count).
-The threshold comes from the config (`thresholds["suppress_below"]`, default 5): `threshold(config)`.
+The threshold comes from the config (`config.thresholds.suppress_below`, konvergensi.settings): `threshold(config)`.
 
     >>> frame = pd.DataFrame({"stunted": [3, 12, 0], "measured": [40, 50, 30]})
     >>> out = suppress_frame(frame, ["stunted", "measured"], {"prevalence": ("stunted", "measured")})
@@ -35,7 +35,9 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-DEFAULT_THRESHOLD = 5
+from konvergensi.settings import DEFAULTS
+
+DEFAULT_THRESHOLD = DEFAULTS.suppress_below   # without a config
 PRIMARY = "primary"
 SECONDARY = "secondary"
 SECONDARY_LABEL = "*"
@@ -88,11 +90,11 @@ def applies(role: str | None) -> bool:
 
 
 def threshold(config=None) -> int:
-    """The configured threshold (`thresholds['suppress_below']`), default 5."""
+    """The configured threshold (`config.thresholds.suppress_below`; a config or its thresholds; None: the
+    default of konvergensi.settings)."""
     if config is None:
         return DEFAULT_THRESHOLD
-    thresholds = getattr(config, "thresholds", config) or {}
-    return int(thresholds.get("suppress_below", DEFAULT_THRESHOLD))
+    return getattr(config, "thresholds", config).suppress_below
 
 
 def label(threshold: int = DEFAULT_THRESHOLD) -> str:

@@ -23,8 +23,8 @@ def max_mb() -> float:
 
     try:
         return common.max_upload_mb(data.config())
-    except (ImportError, OSError, ValueError, KeyError):
-        return float(common.DEFAULT_MAX_UPLOAD_MB)
+    except (ImportError, OSError, ValueError, KeyError):   # config unreadable: the default limit
+        return common.max_upload_mb(None)
 
 
 def config_or_none():

@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from konvergensi import export, fmt, quality
+from konvergensi import export, fmt, quality, settings
 from konvergensi.ui import data, filters, layout, quality_charts, tables
 
 
-def yardsticks() -> quality.Yardsticks:
+def yardsticks() -> settings.Thresholds:
+    """The region's thresholds (the checks read flagged_max, sd_low, ...); config unreadable: the defaults."""
     try:
-        thresholds = data.config().thresholds
-    except (ImportError, OSError, AttributeError, KeyError, ValueError):   # no config yet: WHO defaults
-        thresholds = {}
-    return quality.Yardsticks.from_mapping(thresholds)
+        return data.config().thresholds
+    except (ImportError, OSError, ValueError):   # ConfigError is a ValueError
+        return settings.DEFAULTS
 
 
 def note(key: str) -> None:

@@ -7,7 +7,7 @@ from konvergensi.ui import data, filters, layout, posyandu_view, tables
 
 layout.page_header("Posyandu", "Kinerja setiap posyandu: SKDN, kader, buka, strata, dan stunting di antara balitanya.", "🏥")
 f = filters.filter_bar(show_subgroups=False, data_kind="skdn")
-t = data.strata_thresholds()
+t = data.thresholds()
 layout.require("posyandu")
 
 table = data.posyandu_performance(f)

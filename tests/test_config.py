@@ -24,7 +24,7 @@ def test_kota_kupang():
                        "ds_target": 0.8, "nd_target": 0.7, "min_children_map": 10, "suppress_below": 5,
                        "kek_muac_cm": 23.5, "anaemia_hb_g_dl": 11, "ttd_min": 90, "anc_min": 4,
                        "max_upload_mb": 50}.items():
-        assert cfg.thresholds[key] == value, key
+        assert getattr(cfg.thresholds, key) == value, key
     assert cfg.store_identity is False
     published = cfg.published_table()
     assert set(published.kind) == {"survei", "e-PPGBM"} and published.source.notna().all()
@@ -42,8 +42,8 @@ def test_area_names_spelled_differently(text, expected):
 def test_another_region_from_its_own_file(tiny_config):
     cfg = config.load(tiny_config)
     assert cfg.region_name == "Kabupaten Contoh"
-    assert cfg.thresholds["min_children_map"] == 3 and cfg.thresholds["kek_muac_cm"] == 23.5
-    assert cfg.thresholds["ttd_min"] == 90          # not in the file: the default
+    assert cfg.thresholds.min_children_map == 3 and cfg.thresholds.kek_muac_cm == 23.5
+    assert cfg.thresholds.ttd_min == 90          # not in the file: the default
     assert len(cfg.regions()) == 6
     assert cfg.targets_table().baseline_value.tolist() == [4.0]
 
@@ -71,7 +71,8 @@ def test_errors_name_the_file_and_the_problem(tmp_path):
     with pytest.raises(config.ConfigError, match="maksud Anda kek_muac_cm"):
         config.load(bad)
     bad.write_text(T.TOML.replace("kek_muac_cm = 23.5", "kek_muac_cm = 23.5\nquality_flag_share = 0.01"))
-    assert config.load(bad).thresholds["quality_flag_share"] == 0.01   # new thresholds may be added
+    with pytest.raises(config.ConfigError, match=r"bad.toml: \[thresholds\] quality_flag_share tidak dikenal"):
+        config.load(bad)   # an unknown key is refused, even with no similar one (settings.Thresholds)
     bad.write_text("name = [")
     with pytest.raises(config.ConfigError, match="bad.toml"):
         config.load(bad)

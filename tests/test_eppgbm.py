@@ -210,7 +210,7 @@ def test_files_that_cannot_be_read(tmp_path, db_path, cfg):
 
 def test_upload_size_limit_from_config(tmp_path, db_path, cfg, monkeypatch):
     path = write_xlsx(tmp_path / "besar.xlsx", [row(nik=f"53710101012{i:05d}", nama=f"Anak {i}") for i in range(3000)])
-    monkeypatch.setitem(cfg.thresholds, "max_upload_mb", 0.05)
+    monkeypatch.setattr(cfg, "thresholds", cfg.thresholds.model_copy(update={"max_upload_mb": 0.05}))
     with pytest.raises(common.ImportFileError, match=r"besar.xlsx.*terlalu besar.*batas 0,05 MB"):
         preview(path.read_bytes(), db_path, cfg, file_name="besar.xlsx")
 

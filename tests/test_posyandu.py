@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from konvergensi.posyandu import StrataThresholds, attention_reasons, compute_strata, main_service_coverage
+from konvergensi.posyandu import attention_reasons, compute_strata, main_service_coverage
+from konvergensi.settings import Thresholds
 
 COLUMNS = ["openings_year", "kader_on_duty", "coverage", "has_extra_programmes", "dana_sehat_share"]
 CASES = [  # inputs ... expected strata
@@ -30,7 +31,7 @@ def test_strata_from_the_criteria():
 def test_thresholds_are_configurable():
     frame = pd.DataFrame([(10, 4, 0.6, True, 0.6)], columns=COLUMNS)
     assert compute_strata(frame).iloc[0] == "Pratama"
-    relaxed = StrataThresholds.from_mapping({"min_kader": 4, "unrelated": "x"})
+    relaxed = Thresholds(min_kader=4)   # as from [thresholds] min_kader = 4
     assert relaxed.min_kader == 4 and relaxed.min_openings == 8
     assert compute_strata(frame, relaxed).iloc[0] == "Mandiri"
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from konvergensi import db, quality
+from konvergensi.settings import DEFAULTS, Thresholds
 import quality_db
 
 # --- moments: sample [-1, 0, 0, 1, 5] -------------------------------------------------------------
@@ -77,9 +78,9 @@ def test_small_groups_get_an_allowance_for_chance():
         "z ekstrem (flag) 4,0% > 1,0%"]
 
 
-def test_yardsticks_from_config_mapping():
-    y = quality.Yardsticks.from_mapping({"sd_high": 1.3, "min_n": "50", "unrelated": 1})
-    assert y.sd_high == 1.3 and y.min_n == 50 and y.sd_low == 0.8
+def test_yardsticks_are_config_thresholds():
+    y = Thresholds(sd_high=1.3, min_n=50)   # as from [thresholds] sd_high = 1.3, min_n = 50
+    assert y.sd_high == 1.3 and y.min_n == 50 and y.sd_low == 0.8 == DEFAULTS.sd_low
 
 
 # --- digit preference ----------------------------------------------------------------------------
@@ -229,7 +230,7 @@ def test_suspicious_posyandu_ranked_with_reasons(con):
                               "TB/U: z ekstrem (flag) 100,0% > 1,0%")
     # with a smaller minimum the shape of PA's 5 HAZ is judged too, but SD 2.35 is within chance for 5
     # children: 1.2 + 2 * 2.35 / sqrt(2 * 4) = 2.86; skewness 1.17 < 0.5 + 2 * sqrt(6 / 5) = 2.69
-    strict = quality.suspicious_posyandu(g, d, quality.Yardsticks(min_n=5))
+    strict = quality.suspicious_posyandu(g, d, Thresholds(min_n=5))
     # ... while the decimals of PA's 6 weights [4 x ,0, ,5, ,2] give chi2 = 3.4^2/.6 + 2 x .4^2/.6 + 7 x .6 = 24.0,
     # DPS = 100 sqrt(24 / 54) = 66.7; its 5 lengths [4 x ,0, ,3]: chi2 = 3.5^2/.5 + .5^2/.5 + 8 x .5 = 29, DPS 80.3
     assert strict.reasons[0] == sus.reasons[0] + ("; preferensi angka desimal berat (DPS 67, 67% berakhir ,0); "

@@ -10,6 +10,7 @@ import pandera.pandas as pa
 import pytest
 
 from konvergensi import config
+from konvergensi.settings import Thresholds
 from konvergensi.sources import common
 
 ALIASES = {
@@ -192,7 +193,7 @@ def test_size_limit_from_config_and_explicit(tmp_path):
     path.write_text("NIK;Nama\n" + "1234567890;Nama\n" * 70_000, encoding="utf-8")  # about 1.1 MB
 
     class Cfg:
-        thresholds = {"max_upload_mb": 1}
+        thresholds = Thresholds(max_upload_mb=1)
 
     with pytest.raises(common.ImportFileError, match=r"terlalu besar \(1,1 MB; batas 1 MB\)"):
         common.read_table(path, ALIASES, config=Cfg())

@@ -89,7 +89,7 @@ def test_unknown_area_suggests_a_name(con):
 
 def test_kek_threshold_comes_from_the_config(con, cfg, tiny_config):
     stricter = config.load(tiny_config)
-    stricter.thresholds = {**cfg.thresholds, "kek_muac_cm": 23.6}   # now m3 (LiLA 23.5) is KEK too
+    stricter.thresholds = cfg.thresholds.model_copy(update={"kek_muac_cm": 23.6})   # now m3 (LiLA 23.5) is KEK too
     assert summary.headline(con, "2025-02", None, None, None, stricter)["bumil_kek"] == 3
 
 

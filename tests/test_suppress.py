@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from konvergensi import suppress
+from konvergensi.settings import Thresholds
 from konvergensi.suppress import PRIMARY, SECONDARY, is_suppressed, suppress_frame, suppress_record
 
 
@@ -156,10 +157,10 @@ def test_applies_threshold_and_note():
     assert suppress.applies("publik") and suppress.applies(None) and suppress.applies("?role=admin")
     assert not any(suppress.applies(r) for r in ("pimpinan", "petugas", "admin"))
     assert suppress.threshold(None) == 5
-    assert suppress.threshold({"suppress_below": 3}) == 3
+    assert suppress.threshold(Thresholds(suppress_below=3)) == 3
 
     class Cfg:
-        thresholds = {"suppress_below": 10}
+        thresholds = Thresholds(suppress_below=10)
 
     assert suppress.threshold(Cfg()) == 10
     assert "<5" in suppress.note(5) and "1–4" in suppress.note(5)

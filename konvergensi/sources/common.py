@@ -39,7 +39,8 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-DEFAULT_MAX_UPLOAD_MB = 200
+from konvergensi.settings import DEFAULTS
+
 HEADER_SCAN_ROWS = 30  # the header row is looked for in the first rows of a sheet
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 DELIMITERS = (";", ",", "\t", "|")
@@ -61,12 +62,8 @@ class ImportFileError(Exception):
 
 
 def max_upload_mb(config=None) -> float:
-    """The size limit in MB: config threshold `max_upload_mb`, else 200."""
-    thresholds = getattr(config, "thresholds", None) or {}
-    try:
-        return float(thresholds.get("max_upload_mb", DEFAULT_MAX_UPLOAD_MB))
-    except (TypeError, ValueError):
-        return float(DEFAULT_MAX_UPLOAD_MB)
+    """The size limit in MB: config threshold `max_upload_mb` (None: its default, konvergensi.settings)."""
+    return float((config.thresholds if config is not None else DEFAULTS).max_upload_mb)
 
 
 def read_bytes(file, *, file_name: str | None = None, max_mb: float | None = None) -> tuple[bytes, str]:

@@ -13,11 +13,9 @@ from konvergensi.ui import data
 
 
 def bumil_thresholds() -> dict:
-    """Named parameters of queries/bumil_*.sql from the configured thresholds (defaults as documented)."""
-    return {"kek_muac": float(data.threshold("kek_muac_cm", 23.5)),
-            "anaemia_hb": float(data.threshold("anaemia_hb_g_dl", 11.0)),
-            "ttd_min": int(data.threshold("ttd_min", 90)),
-            "anc_min": int(data.threshold("anc_min", 4))}
+    """Named parameters of queries/bumil_*.sql from the configured thresholds (konvergensi.settings)."""
+    t = data.thresholds()
+    return {"kek_muac": t.kek_muac_cm, "anaemia_hb": t.anaemia_hb_g_dl, "ttd_min": t.ttd_min, "anc_min": t.anc_min}
 
 
 def thresholds_caption(t: dict) -> str:

@@ -234,19 +234,19 @@ def config():
     return kconfig.load()
 
 
-def threshold(name: str, default: float):
-    """One configured threshold (e.g. 'min_children_map'), with the documented default."""
-    return config().thresholds.get(name, default)
+def thresholds():
+    """The region's thresholds (konvergensi.settings.Thresholds; read attributes: `thresholds().ttd_min`)."""
+    return config().thresholds
 
 
 def min_children_map() -> int:
     """Kelurahan with fewer measured children than this are 'data kurang' on maps and rankings."""
-    return int(threshold("min_children_map", 10))
+    return thresholds().min_children_map
 
 
 def kek_muac() -> float:
     """LiLA cut-off for KEK in pregnant women (cm)."""
-    return float(threshold("kek_muac_cm", 23.5))
+    return thresholds().kek_muac_cm
 
 
 def data_status():
@@ -348,13 +348,6 @@ def trend_table(name: str, area_id: str, age_group, sex) -> pd.DataFrame:
     return rates.add_prevalence(query(name, area_id=area_id, age_group=age_group, sex=sex))
 
 
-def strata_thresholds():
-    """Posyandu strata and SKDN target thresholds from the config (konvergensi.posyandu.StrataThresholds)."""
-    from konvergensi.posyandu import StrataThresholds
-
-    return StrataThresholds.from_mapping(config().thresholds)
-
-
 def posyandu_performance(f) -> pd.DataFrame:
     """Every posyandu of the area with SKDN ratios, computed strata and attention reasons (shared: read-only)."""
     return shared(performance_table, f.period, f.area_id)
@@ -363,7 +356,7 @@ def posyandu_performance(f) -> pd.DataFrame:
 def performance_table(period, area_id: str) -> pd.DataFrame:
     from konvergensi import posyandu
 
-    return posyandu.performance(query("posyandu_performance", period=period, area_id=area_id), strata_thresholds())
+    return posyandu.performance(query("posyandu_performance", period=period, area_id=area_id), thresholds())
 
 
 # --- Small-count suppression for the public role (UU 27/2022; konvergensi.suppress). ---
@@ -381,7 +374,7 @@ def suppressing() -> bool:
 
 
 def suppress_below() -> int:
-    """Counts below this are not shown to the public (config threshold suppress_below, default 5)."""
+    """Counts below this are not shown to the public (config threshold suppress_below)."""
     from konvergensi import suppress
 
     return suppress.threshold(config())

@@ -46,7 +46,7 @@ class PosyanduTable:
 def table(period, area_id: str, hidden_below: int | None, only_attention: bool, sort: str) -> PosyanduTable:
     """The posyandu of the area at `period`, filtered and sorted as chosen; counts below `hidden_below`
     (None: the viewer sees every count) hidden on screen and in the files."""
-    t = data.strata_thresholds()
+    t = data.thresholds()
     full = data.performance_table(period, area_id)
     view = full[full.attention.fillna("") != ""] if only_attention else full
     order = ORDER[sort]
