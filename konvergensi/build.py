@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import fcntl
-import importlib
 import os
 import shutil
 import time
@@ -38,7 +37,11 @@ import pandas as pd
 
 import konvergensi
 from konvergensi import config as kconfig
-from konvergensi import db, derived, fmt, indicators, measurements, paths, privacy
+from konvergensi import db, demo, derived, fmt, indicators, measurements, paths, privacy
+from konvergensi.sources import boundaries
+from konvergensi.sources import folder as source_folder
+from konvergensi.write import (  # noqa: F401  (build.BuildError, build.insert_frame: the names callers use)
+    STORAGE_ORDER, BuildError, insert_frame, storage_order, table_columns)
 
 SOURCES = ("demo", "sources", "empty")
 
@@ -48,9 +51,6 @@ CONFIG_TABLES = ("regions", "puskesmas", "puskesmas_kelurahan", "targets", "publ
 # never filled by a generator
 RESERVED_TABLES = ("build_info",)
 
-
-class BuildError(Exception):
-    """The build could not be completed (message in Indonesian); the old database is unchanged."""
 
 
 def _temp_path(target: Path) -> Path:
@@ -145,49 +145,6 @@ def atomic_update(db_path=None):
 
 # ------------------------------------------------------------------------------------------- writing
 
-def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
-        [table]).fetchall()]
-
-
-# Tables written in this physical order (month, then kelurahan), whatever order a source file has: DuckDB
-# then skips the blocks of other months and areas, so an area's query reads about its own rows. A list
-# of a kabupaten's children in a province took 270 ms on shuffled measurements, 110 ms in this order.
-STORAGE_ORDER = {"measurements": ("period", "kelurahan_id")}
-
-
-def storage_order(table: str, columns) -> str:
-    """The ORDER BY clause an INSERT into `table` should end with ('' when the table has no order or the
-    rows lack its columns)."""
-    keys = STORAGE_ORDER.get(table, ())
-    if not keys or not all(k in columns for k in keys):
-        return ""
-    return " ORDER BY " + ", ".join(f'"{k}"' for k in keys)
-
-
-def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
-    """Append a DataFrame to a table by column name (DuckDB reads the frame directly; extra columns are
-    an error so that a misspelt column cannot be silently lost). Returns rows written."""
-    if frame is None or not len(frame):
-        return 0
-    cols = table_columns(con, table)
-    if not cols:
-        raise BuildError(f"tabel {table!r} tidak ada di skema")
-    extra = [c for c in frame.columns if c not in cols]
-    if extra:
-        raise BuildError(f"tabel {table}: kolom tidak dikenal {', '.join(map(str, extra))}")
-    name = f"_in_{table}"
-    con.register(name, frame)
-    try:
-        col_list = ", ".join(f'"{c}"' for c in frame.columns)
-        con.execute(f'INSERT INTO "{table}" ({col_list}) SELECT {col_list} FROM "{name}"'
-                    + storage_order(table, frame.columns))
-    finally:
-        con.unregister(name)
-    return len(frame)
-
-
 def _is_raw_measurements(frame: pd.DataFrame) -> bool:
     return "row_key" not in frame.columns or "zlen" not in frame.columns
 
@@ -281,13 +238,6 @@ def _load_generator(source: str, sources_dir, cfg, say) -> tuple[dict, list]:
     if source == "empty":
         return {}, []
     if source == "demo":
-        try:
-            demo = importlib.import_module("konvergensi.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name == "konvergensi.demo":
-                raise BuildError("Data contoh belum tersedia (modul konvergensi.demo belum ada). "
-                                 "Gunakan `build --empty` atau `build --sources FOLDER`.") from None
-            raise
         say("Membuat data contoh (sintetis) ...")
         return dict(demo.generate(cfg, progress=say)), []
     # sources
@@ -296,15 +246,8 @@ def _load_generator(source: str, sources_dir, cfg, say) -> tuple[dict, list]:
     folder = Path(sources_dir)
     if not folder.is_dir():
         raise BuildError(f"folder sumber data tidak ditemukan: {folder}")
-    try:
-        folder_mod = importlib.import_module("konvergensi.sources.folder")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("konvergensi.sources.folder",):
-            raise BuildError("Pembacaan folder sumber data belum tersedia (modul konvergensi.sources.folder "
-                             "belum ada).") from None
-        raise
     say(f"Membaca berkas di {folder} ...")
-    tables, previews = folder_mod.load_folder(folder, cfg, say)
+    tables, previews = source_folder.load_folder(folder, cfg, say)
     return dict(tables or {}), list(previews or [])
 
 
@@ -391,7 +334,6 @@ def build(db_path=None, source: str = "demo", sources_dir=None, config=None,
         tables.update({k: v for k, v in generated.items() if v is not None})
         tables.update({k: v for k, v in (extra_tables or {}).items() if v is not None and k not in RESERVED_TABLES})
         if source == "empty" and "region_boundaries" not in tables:
-            from konvergensi.sources import boundaries
 
             tables["region_boundaries"] = boundaries.for_new_database(cfg, tables["regions"], say=say)
         recorded = "tables" if source == "empty" and extra_tables else source

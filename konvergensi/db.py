@@ -13,7 +13,6 @@ replaces or writes into another region's database without being told (`other_reg
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import re
@@ -23,7 +22,8 @@ import duckdb
 import pandas as pd
 
 from konvergensi import config as kconfig
-from konvergensi import paths
+from konvergensi import derived, paths
+from konvergensi.sql import load_query, run_query  # noqa: F401  (db.run_query is how pages and commands run a query)
 
 # The region whose database keeps the file name from before each region had its own file: existing
 # Kota Kupang installs and the README's first command go on using data/konvergensi.duckdb.
@@ -184,36 +184,12 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = True) -> du
         except duckdb.Error as exc:
             con.close()
             raise DatabaseMissing(f"Berkas {p} bukan basis data dasbor ini ({exc})") from exc
-        from konvergensi import derived   # derived imports this module
-
         if derived.is_missing(con):
             con.close()
             raise DatabaseMissing(f"Berkas {p} dibuat oleh versi dasbor yang lebih lama (tabel turunan belum ada). "
                                   f"Jalankan `python -m konvergensi build --refresh --db {p}`: data tidak "
                                   "berubah, hanya tabel turunan yang dihitung.")
     return con
-
-
-@functools.lru_cache(maxsize=None)
-def _query_text(name: str, mtime_ns: int) -> str:
-    return (paths.QUERIES / f"{name}.sql").read_text(encoding="utf-8")
-
-
-def load_query(name: str) -> str:
-    path = paths.QUERIES / f"{name}.sql"
-    if not path.exists():
-        raise KeyError(f"no query named {name!r} in {paths.QUERIES}")
-    return _query_text(name, path.stat().st_mtime_ns)
-
-
-def run_query(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
-    """Run queries/<name>.sql with named parameters on a fresh cursor (safe across threads)."""
-    sql = load_query(name)
-    cur = con.cursor()
-    try:
-        return cur.execute(sql, params).df() if params else cur.execute(sql).df()
-    finally:
-        cur.close()
 
 
 def build_info(con: duckdb.DuckDBPyConnection) -> dict:

@@ -26,7 +26,7 @@ import re
 
 import duckdb
 
-from konvergensi import db, paths
+from konvergensi import paths, sql
 
 # derived table -> the query in queries/ that computes its rows, in the order they are written
 # (stunting_monthly is summed from child_month)
@@ -72,16 +72,16 @@ def refresh(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     rows = {}
     for table, query in TABLES.items():
         con.execute(f"DELETE FROM {table}")
-        sql = db.load_query(query)
+        text = sql.load_query(query)
         if table in BY_PERIOD:
             periods = [r[0] for r in con.execute(
                 f"SELECT DISTINCT period FROM {BY_PERIOD[table]} ORDER BY period").fetchall()]
             for i in range(0, len(periods), MONTHS_PER_PASS):
                 chunk = periods[i:i + MONTHS_PER_PASS]
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM ({sql}) WHERE period BETWEEN ? AND ?",
+                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM ({text}) WHERE period BETWEEN ? AND ?",
                             [chunk[0], chunk[-1]])
         else:
-            con.execute(f"INSERT INTO {table} BY NAME " + sql)
+            con.execute(f"INSERT INTO {table} BY NAME " + text)
         rows[table] = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     return rows
 

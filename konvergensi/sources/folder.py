@@ -39,7 +39,9 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from konvergensi.build import BuildError
+from konvergensi import paths
+from konvergensi.sources import eppgbm
+from konvergensi.write import BuildError, insert_frame
 from konvergensi.sources import boundaries as boundaries_mod
 from konvergensi.sources import common, sheets
 
@@ -112,7 +114,6 @@ class FolderError(BuildError):
 
 def load_folder(folder, config, progress: Callable[[str], None] | None = None):
     """Read the recognised files of `folder` (see module docstring). Returns (tables, previews)."""
-    from konvergensi.sources import eppgbm
 
     say = progress or (lambda message: None)
     folder = Path(folder)
@@ -205,8 +206,6 @@ def load_folder(folder, config, progress: Callable[[str], None] | None = None):
 @contextlib.contextmanager
 def _context_db(regions: pd.DataFrame, config, posyandu: pd.DataFrame):
     """An in-memory database with the schema, the config's regions and puskesmas, and `posyandu`."""
-    from konvergensi import paths
-    from konvergensi.build import insert_frame
 
     con = duckdb.connect()
     try:
