@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from konvergensi import indicators
+
 # --- The 8 convergence actions -------------------------------------------------------------------------
 
 AKSI_NAMES: dict[int, str] = {
@@ -263,6 +265,16 @@ def coverage_by_package(rows: pd.DataFrame) -> pd.DataFrame:
     return g.sort_values("package", key=lambda s: s.map(lambda p: order.get(p, 99))).reset_index(drop=True)
 
 
+def total_coverage(rows: pd.DataFrame, region_id: str | None = None) -> float:
+    """Coverage over all indicators of the scorecard rows (of one kelurahan when `region_id` is given): summed
+    met / summed eligible x 100 (NaN without eligible households)."""
+    if region_id is not None:
+        rows = rows[rows["region_id"] == region_id]
+    value = indicators.rate_of(int(rows["met"].sum()) if len(rows) else 0,
+                               int(rows["eligible"].sum()) if len(rows) else 0)
+    return np.nan if value is None else value
+
+
 def blank_when_few(frame: pd.DataFrame, rate: str, measured: str, minimum: int) -> pd.DataFrame:
     """A copy with `rate` blank (NaN) where `measured` is below `minimum` (too uncertain to show)."""
     out = frame.copy()
@@ -320,31 +332,20 @@ def association(matrix: pd.DataFrame, prevalence: pd.Series, *, min_n: int = 5) 
 
 # --- Ibu hamil ------------------------------------------------------------------------------------------
 
-# rate column -> (numerator, denominator) of queries/bumil_by_kelurahan.sql and bumil_trend.sql
-BUMIL_RATES: dict[str, tuple[str, str]] = {
-    "kek_pct": ("kek", "muac_measured"),
-    "anaemia_pct": ("anaemia", "hb_measured"),
-    "ttd_pct": ("ttd_ok", "ttd_recorded"),
-    "anc_pct": ("anc_ok", "anc_recorded"),
-}
-BUMIL_COUNT_COLUMNS = ["women", "muac_measured", "kek", "hb_measured", "anaemia", "ttd_recorded", "ttd_ok",
-                       "anc_recorded", "anc_ok"]
+# The counts of queries/bumil_by_kelurahan.sql and bumil_trend.sql and the rates made of them (kek_pct,
+# anaemia_pct, ttd_pct, anc_pct, percent): the indicator registry's BUMIL columns (konvergensi.indicators).
+BUMIL = indicators.BUMIL
 
 
 def add_bumil_rates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add kek_pct, anaemia_pct, ttd_pct, anc_pct (percent) from the counts."""
-    out = frame.copy()
-    for column, (num, den) in BUMIL_RATES.items():
-        out[column] = coverage(out[num], out[den]).to_numpy() if len(out) else pd.Series(dtype="float64")
-    return out
+    """Add kek_pct, anaemia_pct, ttd_pct, anc_pct (percent) from the counts (indicators.BUMIL)."""
+    return BUMIL.add_rates(frame)
 
 
 def bumil_totals(frame: pd.DataFrame) -> dict:
-    """The area's totals: summed counts and rates recomputed from them."""
-    sums = {c: int(pd.to_numeric(frame[c]).sum()) for c in BUMIL_COUNT_COLUMNS} if len(frame) else \
-        {c: 0 for c in BUMIL_COUNT_COLUMNS}
-    for column, (num, den) in BUMIL_RATES.items():
-        sums[column] = sums[num] / sums[den] * 100 if sums[den] else np.nan
+    """The area's totals: summed counts and rates recomputed from them (NaN without a denominator)."""
+    sums = {c: int(pd.to_numeric(frame[c]).sum()) if len(frame) else 0 for c in BUMIL.counts}
+    sums.update({k: np.nan if v is None else v for k, v in BUMIL.record_rates(sums).items()})
     return sums
 
 
@@ -552,6 +553,16 @@ def pick_year(years, period: datetime.date | None) -> int | None:
 
 KAMPUNG_KB_LABEL = "Kampung KB"
 OTHER_LABEL = "Kelurahan lain"
+
+
+def kampung_kb_kelurahan(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of queries/kampung_kb_kelurahan.sql with their stunting prevalence (%, indicators.STUNTING)."""
+    return indicators.STUNTING.add_rates(frame)
+
+
+def kampung_kb_marked(frame: pd.DataFrame) -> int:
+    """How many kelurahan of `frame` are marked Kampung KB."""
+    return int(frame["is_kampung_kb"].astype(bool).sum()) if len(frame) else 0
 
 
 def kampung_kb_trend(trend: pd.DataFrame) -> pd.DataFrame:

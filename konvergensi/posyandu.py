@@ -27,8 +27,12 @@ and nd_target of `konvergensi.settings.Thresholds` (the region's config file, `[
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+
+from konvergensi import indicators
 
 from konvergensi.settings import DEFAULTS, Thresholds
 
@@ -36,11 +40,10 @@ STRATA = ("Pratama", "Madya", "Purnama", "Mandiri")
 RANK = {name: i for i, name in enumerate(STRATA)}
 
 
-# The counts of a performance row and the rates computed from them (numerator, denominator): what
-# small-count suppression hides for role publik (pages/posyandu.py, the meeting pack).
-PERFORMANCE_COUNTS = ("s", "k", "d", "n", "bgm", "t2", "children_measured", "children_stunted")
-PERFORMANCE_RATES = {"ks": ("k", "s"), "ds": ("d", "s"), "nd": ("n", "d"), "dk": ("d", "k"), "bgm_d": ("bgm", "d"),
-                     "prevalence_stunting": ("children_stunted", "children_measured")}
+# The counts of a performance row and the rates made of them (K/S, D/K, D/S, N/D, BGM/D as fractions, stunting
+# prevalence in percent) are the indicator registry's POSYANDU columns (konvergensi.indicators): `performance`
+# computes the rates from it and small-count suppression reads it (pages/posyandu.py, the meeting pack).
+COLUMNS = indicators.POSYANDU
 
 
 def main_service_coverage(ds: pd.Series, other_services: pd.Series) -> pd.Series:
@@ -101,30 +104,45 @@ def attention_reasons(frame: pd.DataFrame, t: Thresholds = DEFAULTS) -> pd.Serie
     return reasons.apply(lambda row: "; ".join(r for r in row if r), axis=1).astype("string")
 
 
-def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
-    num = pd.to_numeric(num, errors="coerce").astype("Float64")
-    den = pd.to_numeric(den, errors="coerce").astype("Float64")
-    return (num / den.where(den > 0)).astype("Float64")
-
-
 def performance(frame: pd.DataFrame, t: Thresholds = DEFAULTS) -> pd.DataFrame:
     """Add SKDN ratios, strata inputs, computed strata and attention reasons to the rows of
     queries/posyandu_performance.sql. Ratios are fractions (0..1); prevalence is a percent."""
     out = frame.copy()
-    out["ks"] = _ratio(out["k"], out["s"])
-    out["dk"] = _ratio(out["d"], out["k"])
-    out["ds"] = _ratio(out["d"], out["s"])
-    out["nd"] = _ratio(out["n"], out["d"])
-    out["bgm_d"] = _ratio(out["bgm"], out["d"])
+    for r in COLUMNS.rates:   # the registry's rates (<NA> without a denominator)
+        out[r.column] = indicators.rate_of(out[r.numerator], out[r.denominator], r.scale).astype("Float64").to_numpy()
     months = pd.to_numeric(out["months_reported"], errors="coerce")
     out["openings_year"] = (pd.to_numeric(out["openings"], errors="coerce") * 12 / months.where(months > 0)).round(1)
     out["kader_on_duty"] = out["kader_on_duty_avg"]
     out["coverage"] = main_service_coverage(out["ds_12m"], out["main_service_12m"])
     out["strata_computed"] = compute_strata(out, t)
-    out["prevalence_stunting"] = _ratio(out["children_stunted"], out["children_measured"]) * 100
     out["attention"] = attention_reasons(out, t)
     out["attention_count"] = [len(a.split("; ")) if isinstance(a, str) and a else 0 for a in out["attention"]]
     return out
+
+
+@dataclass(frozen=True)
+class AreaSummary:
+    """The posyandu of an area at a glance (the Posyandu page's cards)."""
+    posyandu: int             # posyandu in the registry
+    reported: int             # ... that sent an SKDN report for the month
+    opened: int               # ... that opened in the month
+    ds: float | None          # D/S over the reporting posyandu (sum D / sum S), a fraction
+    active: float | None      # share of posyandu computed Purnama or Mandiri (indicator posyandu_active)
+    attention: int            # posyandu needing attention
+    reasons: dict             # attention reason -> posyandu (attention_summary)
+
+
+def area_summary(table: pd.DataFrame) -> AreaSummary:
+    """Totals of the rows of `performance`: rates from summed counts (the registry's D/S), never averaged."""
+    reported = table[table.opened.notna()]
+    active = table.strata_computed.isin(["Purnama", "Mandiri"])
+    attention = table.attention.fillna("") != ""
+    ds = COLUMNS.rate("ds")
+    return AreaSummary(posyandu=len(table), reported=len(reported),
+                       opened=int(table.opened.fillna(False).astype(bool).sum()),
+                       ds=indicators.rate_of(reported[ds.numerator].sum(), reported[ds.denominator].sum(), ds.scale),
+                       active=indicators.rate_of(int(active.sum()), len(table), 1), attention=int(attention.sum()),
+                       reasons=attention_summary(table.attention))
 
 
 def attention_summary(attention: pd.Series) -> dict[str, int]:

@@ -247,6 +247,11 @@ def age_heaping(counts_by_month, months=(12, 24, 36, 48)) -> float:
     return at / around if around else _NAN
 
 
+def ages_by_month(ages: pd.DataFrame) -> pd.Series:
+    """Children per completed month of age from rows of quality_age_months (empty without rows)."""
+    return ages.groupby("age_month")["n"].sum() if len(ages) else pd.Series(dtype=float)
+
+
 def method_mismatch(groups: pd.DataFrame) -> pd.DataFrame:
     """Measuring position against age over all rows of `groups`: per age band (< 731 days: lying
     expected; >= 731 days: standing expected) the children with a length/height, how many were measured
@@ -291,6 +296,26 @@ def completeness(groups: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     for c in COMPLETENESS_FIELDS:
         out[f"{c}_share"] = out[c] / out.measured.where(out.measured > 0)
     return out
+
+
+def children_measured(groups: pd.DataFrame) -> int:
+    """Children measured over all rows of quality_by_posyandu (each counted once: its latest measurement)."""
+    return int(groups["measured"].sum()) if len(groups) else 0
+
+
+def sex_ratio(groups: pd.DataFrame) -> float:
+    """Boys per girl among the children measured (about 1.0-1.05 in a population of under-fives); NaN
+    without girls."""
+    girls = int(groups["girls"].sum()) if len(groups) else 0
+    return int(groups["boys"].sum()) / girls if girls else _NAN
+
+
+def measured_vs_skdn(groups: pd.DataFrame) -> pd.DataFrame:
+    """Per posyandu: children in e-PPGBM against the SKDN report's D (weighed) and S (all under-fives):
+    kelurahan, posyandu, measured, skdn_d, skdn_s, of_d = measured / D, of_s = measured / S (NaN without D/S)."""
+    out = groups[groups.posyandu_id.notna()][["kelurahan", "posyandu", "measured", "skdn_d", "skdn_s"]]
+    return out.assign(of_d=out.measured / out.skdn_d.where(out.skdn_d > 0),
+                      of_s=out.measured / out.skdn_s.where(out.skdn_s > 0))
 
 
 def completeness_total(groups: pd.DataFrame) -> pd.DataFrame:
@@ -418,7 +443,7 @@ def overview(groups: pd.DataFrame, digits: pd.DataFrame, ages: pd.DataFrame,
             f"SD {_num(y.sd_low, 1)}-{_num(y.sd_high, 1)}, |kemencengan| ≤ {_num(y.skew_max, 1)}, "
             f"kurtosis {_num(y.kurtosis_low, 0)}-{_num(y.kurtosis_high, 0)}", ok)
 
-    by_month = ages.groupby("age_month")["n"].sum() if len(ages) else pd.Series(dtype=float)
+    by_month = ages_by_month(ages)
     ratio = age_heaping(by_month)
     add("heaping", "Penumpukan umur (12, 24, 36, 48 bulan)", _num(ratio),
         f"≤ {_num(y.heaping_max)} (1 = tidak ada penumpukan)",
@@ -444,6 +469,11 @@ def overview(groups: pd.DataFrame, digits: pd.DataFrame, ages: pd.DataFrame,
         f"{m_rep} dari D = {d}" + (f" ({_pct(m_rep / d, 0)})" if d else ""),
         f"≥ {_pct(y.measured_vs_d_min, 0)} D dan ≤ S", None if not d else bool(m_rep >= y.measured_vs_d_min * d))
     return pd.DataFrame(rows)
+
+
+def problems(over: pd.DataFrame) -> int:
+    """How many checks of `overview` need attention (ok False; None = too few children to judge)."""
+    return int((over["ok"] == False).sum()) if len(over) else 0  # noqa: E712
 
 
 # ---------------------------------------------------------------------------------------------------

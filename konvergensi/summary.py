@@ -26,8 +26,7 @@ import numpy as np
 import pandas as pd
 
 from konvergensi import config as kconfig
-from konvergensi import db
-from konvergensi.indicators import wilson_interval
+from konvergensi import db, indicators
 from konvergensi.settings import DEFAULTS
 
 AGE_GROUPS = (None, "0-23", "24-59")
@@ -47,15 +46,12 @@ class AreaNotFound(LookupError):
         hint = f"; maksud Anda {' / '.join(repr(s) for s in suggestions)}?" if suggestions else ""
         super().__init__(f"wilayah {text!r} tidak dikenal{hint}")
 
-# The counts of a headline record and the rates computed from them (numerator, denominator): what
-# small-count suppression hides for role publik (ui.data.headline, the meeting pack).
-HEADLINE_COUNTS = ("children_measured", "stunted", "severely_stunted", "whz_measured", "wasted", "severely_wasted",
-                   "overweight", "waz_measured", "underweight", "bumil_measured", "bumil_kek", "s", "k", "d", "n",
-                   "bgm", "t2")
-HEADLINE_RATES = {"prevalence_stunting": ("stunted", "children_measured"),
-                  "prevalence_severely_stunted": ("severely_stunted", "children_measured"),
-                  "prevalence_wasting": ("wasted", "whz_measured"), "prevalence_underweight": ("underweight", "waz_measured"),
-                  "prevalence_bumil_kek": ("bumil_kek", "bumil_measured"), "ds_ratio": ("d", "s"), "nd_ratio": ("n", "d")}
+# The counts of a headline record and the rates computed from them are the indicator registry's HEADLINE
+# columns (konvergensi.indicators): `headline` computes its rates from it and small-count suppression reads
+# it (konvergensi.suppress.Viewer.record). The two names below are that registry entry, for callers that
+# pass counts and rates to konvergensi.suppress.suppress_record themselves.
+HEADLINE_COUNTS = indicators.HEADLINE.counts
+HEADLINE_RATES = indicators.HEADLINE.sources()
 
 
 def month_start(value) -> datetime.date | None:
@@ -106,10 +102,6 @@ def _top_region(con: duckdb.DuckDBPyConnection) -> str | None:
     finally:
         cur.close()
     return rows[0][0] if rows else None
-
-
-def _rate(num, den, scale: float = 100.0):
-    return None if not den else float(num) / float(den) * scale
 
 
 def _sex(value):
@@ -163,28 +155,9 @@ def headline(con: duckdb.DuckDBPyConnection, period=None, area_id=None, age_grou
     for part in (child, mothers, skdn):
         out.update({k: int(v) for k, v in part.items()})
 
-    def prevalence(key: str, num: str, den: str) -> None:
-        out[key] = _rate(out[num], out[den])
-        if out[den]:
-            out[f"{key}_low"], out[f"{key}_high"] = wilson_interval(out[num], out[den])
-        else:
-            out[f"{key}_low"] = out[f"{key}_high"] = None
-
-    prevalence("prevalence_stunting", "stunted", "children_measured")
-    prevalence("prevalence_severely_stunted", "severely_stunted", "children_measured")
-    prevalence("prevalence_wasting", "wasted", "whz_measured")
-    prevalence("prevalence_severely_wasted", "severely_wasted", "whz_measured")
-    prevalence("prevalence_overweight", "overweight", "whz_measured")
-    prevalence("prevalence_underweight", "underweight", "waz_measured")
-    prevalence("prevalence_bumil_kek", "bumil_kek", "bumil_measured")
-    prevalence("prevalence_anaemia", "anaemia", "hb_measured")
-    prevalence("prevalence_ttd90", "ttd90", "ttd_recorded")
-    prevalence("prevalence_anc4", "anc4", "anc_recorded")
-    out["ds_ratio"] = _rate(out["d"], out["s"], 1)
-    out["nd_ratio"] = _rate(out["n"], out["d"], 1)
-    out["ks_ratio"] = _rate(out["k"], out["s"], 1)
-    out["dk_ratio"] = _rate(out["d"], out["k"], 1)
-    out["bgm_ratio"] = _rate(out["bgm"], out["d"], 1)
+    # every rate from the registry (indicators.HEADLINE): percents with their Wilson 95% interval
+    # (`<rate>_low`, `<rate>_high`), SKDN ratios as fractions; None without a denominator
+    out.update(indicators.HEADLINE.record_rates(out, wilson=True))
     out["thresholds"] = thresholds.model_dump(include={"kek_muac_cm", "anaemia_hb_g_dl", "ttd_min", "anc_min"})
     return out
 

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from konvergensi import convergence as cv
-from konvergensi import fmt
+from konvergensi import fmt, indicators
 from konvergensi.ui import convergence_charts as charts
 from konvergensi.ui import data, filters, layout, tables
 from konvergensi.ui import convergence as ucv
@@ -16,9 +16,9 @@ layout.page_header("Kampung KB", "Kelurahan Kampung Keluarga Berkualitas (Kampun
 f = filters.filter_bar(show_subgroups=False)
 layout.require("eppgbm", f, stop=False)   # the marked kelurahan are listed even before any measurement
 
-kel = data.query("kampung_kb_kelurahan", period=f.period, area_id=f.area_id)
-kel = kel.assign(prevalence=cv.coverage(kel["stunted"], kel["measured"]).to_numpy())
-n_kb = int(kel["is_kampung_kb"].sum())
+kel = cv.kampung_kb_kelurahan(data.query("kampung_kb_kelurahan", period=f.period, area_id=f.area_id))
+n_kb = cv.kampung_kb_marked(kel)
+viewer = data.viewer()
 counts = data.query("kampung_kb_trend", area_id=f.area_id)
 trend, gap = cv.kampung_kb_trend(counts), cv.kampung_kb_gap(counts)
 now = gap[pd.to_datetime(gap["period"]).dt.date == f.period]
@@ -33,8 +33,8 @@ with c1:
 def _group_kpi(label, group):
     if group in sums.index:
         r = sums.loc[group]
-        layout.kpi(label, ucv.share_text(r["prevalence"], r["stunted"], r["measured"]),
-                   help=f"{ucv.count_text(r['stunted'])} balita stunting dari {ucv.count_text(r['measured'])} diukur "
+        layout.kpi(label, viewer.share_text(r["prevalence"], r["stunted"], r["measured"]),
+                   help=f"{viewer.count_text(r['stunted'])} balita stunting dari {viewer.count_text(r['measured'])} diukur "
                         f"di {int(r['kelurahan'])} kelurahan")
     else:
         layout.kpi(label, fmt.MISSING, help="Tidak ada balita terukur pada periode ini.")
@@ -48,7 +48,7 @@ with c4:
     g = now["gap"].iloc[0] if len(now) else None
     if fmt.is_missing(g):   # one of the two groups had no child measured this month
         g = None
-    if g is not None and any(ucv.share_text(r.prevalence, r.stunted, r.measured) == fmt.MISSING
+    if g is not None and any(viewer.share_text(r.prevalence, r.stunted, r.measured) == fmt.MISSING
                              for r in sums.itertuples()):
         g = None   # role publik: a gap from a small count would give it away
     layout.kpi("Selisih (Kampung KB − lain)", fmt.MISSING if g is None else fmt.number(g, 1, signed=True) + " poin",
@@ -60,12 +60,12 @@ if n_kb == 0:
 
 st.subheader("Tren prevalensi stunting: Kampung KB dan kelurahan lain")
 if len(trend):
-    shown = ucv.public_frame(trend, ["measured", "stunted"], {"prevalence": ("stunted", "measured")}, secondary=False)
+    shown = viewer.frame(trend, indicators.STUNTING, as_text=True, secondary=False)
     shown = shown.assign(prevalence=pd.to_numeric(shown["prevalence"], errors="coerce"))
     st.plotly_chart(charts.kampung_kb_lines(shown, cv.KAMPUNG_KB_LABEL, cv.OTHER_LABEL), theme=None,
                     config={"displayModeBar": False}, key="kampung_kb_trend")
     change = cv.change_over(gap)
-    if change and pd.notna(change["kampung_kb"]) and pd.notna(change["others"]) and not data.suppressing():
+    if change and pd.notna(change["kampung_kb"]) and pd.notna(change["others"]) and not viewer.hides:
         st.markdown(f"Dari {fmt.month(change['from'])} ke {fmt.month(change['to'])}: Kampung KB "
                     f"{fmt.points(change['kampung_kb'])}, kelurahan lain {fmt.points(change['others'])}.")
     st.caption("Prevalensi tiap kelompok dihitung dari jumlah balita stunting dibagi jumlah balita diukur di "
@@ -80,7 +80,7 @@ st.info("**Perbandingan, bukan bukti dampak.** Kelurahan sering ditetapkan sebag
 st.subheader(f"Kelurahan di {f.area_name}")
 shapes = data.boundaries(f.area_id) if f.area_level != "kelurahan" else None
 if shapes is not None:
-    shown_kel = ucv.public_numbers(kel, ["measured", "stunted"], {"prevalence": ("stunted", "measured")})
+    shown_kel = viewer.frame(kel, indicators.STUNTING)
     view = shapes.rows[["region_id", "name", "kecamatan"]].merge(
         shown_kel[["region_id", "is_kampung_kb", "prevalence", "measured"]], on="region_id", how="left")
     view["is_kampung_kb"] = view["is_kampung_kb"].fillna(False).astype(bool)
@@ -92,14 +92,14 @@ if shapes is not None:
                     config={"displayModeBar": False, "scrollZoom": True}, key="kampung_kb_map")
     st.caption(f"Garis ungu tebal = Kampung KB. Warna = prevalensi stunting {f.period_label}; abu-abu = data "
                f"kurang (kurang dari {data.min_children_map()} balita terukur"
-               + (", atau angka terlalu kecil untuk publik)." if data.suppressing() else ")."))
+               + (", atau angka terlalu kecil untuk publik)." if viewer.hides else ")."))
     st.caption(shapes.note)   # boundary source and licence, or schematic tiles
 table = cv.blank_when_few(kel, "prevalence", "measured", data.min_children_map()).assign(
     kb=["Ya" if v else "–" for v in kel["is_kampung_kb"]])
 ucv.table(table, {"name": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"), "kb": ("Kampung KB", "text"),
                   "measured": ("Balita diukur", "count"), "stunted": ("Balita stunting", "count"),
                   "prevalence": ("Prevalensi (%)", "percent")},
-          counts=["measured", "stunted"], rates={"prevalence": ("stunted", "measured")},
+          counts=indicators.STUNTING,
           colours={"kb": lambda v: "background-color: #ede9fe" if v == "Ya" else "",
                    "prevalence": lambda v: tables.gradient(v, 0, 40, SCALE_BAD_HIGH)}, key="kampung_kb_table")
 st.caption(f"Prevalensi kosong bila balita diukur kurang dari {data.min_children_map()} (angka terlalu tidak pasti).")

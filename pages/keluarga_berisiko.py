@@ -25,20 +25,21 @@ kids = data.query("keluarga_stunting_overlap", year=year, period=f.period, area_
 o = cv.overlap(fam, kids)
 factors = cv.risk_factor_totals(fam)
 held, not_held = cv.recorded_factors(factors)
+viewer = data.viewer()
 
 st.subheader(f"{f.area_name} · data keluarga {year}")
 c1, c2, c3, c4 = st.columns(4)
 with c1:
-    layout.kpi("Keluarga terdata", ucv.count_text(o.families))
+    layout.kpi("Keluarga terdata", viewer.count_text(o.families))
 with c2:
-    layout.kpi("Keluarga berisiko stunting", ucv.count_text(o.at_risk),
-               help=f"{ucv.share_text(o.shares['at_risk'], o.at_risk, o.families)} dari keluarga terdata")
+    layout.kpi("Keluarga berisiko stunting", viewer.count_text(o.at_risk),
+               help=f"{viewer.share_text(o.shares['at_risk'], o.at_risk, o.families)} dari keluarga terdata")
 with c3:
-    layout.kpi(f"Balita stunting {f.period_label}", ucv.count_text(o.stunted),
-               help=f"dari {ucv.count_text(o.measured)} balita diukur")
+    layout.kpi(f"Balita stunting {f.period_label}", viewer.count_text(o.stunted),
+               help=f"dari {viewer.count_text(o.measured)} balita diukur")
 with c4:
-    layout.kpi("… di keluarga berisiko", ucv.count_text(o.stunted_in_risk_family),
-               help=ucv.share_text(o.shares["stunted_in_risk_family"], o.stunted_in_risk_family, o.stunted)
+    layout.kpi("… di keluarga berisiko", viewer.count_text(o.stunted_in_risk_family),
+               help=viewer.share_text(o.shares["stunted_in_risk_family"], o.stunted_in_risk_family, o.stunted)
                + " dari balita stunting bulan itu berasal dari keluarga berisiko")
 st.caption(cv.AT_RISK_DEFINITION)
 if o.families:
@@ -47,14 +48,14 @@ if o.families:
                + (" Tidak tercatat: " + ", ".join(not_held) + " (dihitung \"tidak diketahui\", bukan "
                   "\"tidak berisiko\")." if not_held else ""))
 if o.risk_unknown:
-    st.caption(f"**{ucv.count_text(o.risk_unknown)}** keluarga sasaran "
-               f"({ucv.share_text(o.shares['risk_unknown'], o.risk_unknown, o.families)} dari keluarga terdata) "
+    st.caption(f"**{viewer.count_text(o.risk_unknown)}** keluarga sasaran "
+               f"({viewer.share_text(o.shares['risk_unknown'], o.risk_unknown, o.families)} dari keluarga terdata) "
                "belum dapat dinilai: tidak ada faktor bernilai Ya, tetapi sebagian faktornya tidak tercatat.")
 layout.definition_box("families_at_risk", "stunted")
 
 st.subheader("Faktor risiko")
 if o.families:
-    bars = ucv.public_numbers(factors, ["families", "assessed"], {"share": ("families", "assessed")}, secondary=False)
+    bars = viewer.frame(factors, ["families", "assessed"], {"share": ("families", "assessed")}, secondary=False)
     shown = bars.dropna(subset=["share"]).astype({"share": "float64"})
     st.plotly_chart(charts.ranking(shown, name="label", value="share", kind="percent", colour="#b45309",
                                    label="Keluarga dengan faktor (% dari keluarga yang faktornya tercatat)"),
@@ -88,14 +89,14 @@ ucv.table(cv.risk_factor_by_kelurahan(fam, factor),
 
 st.subheader(f"Keluarga berisiko dan balita yang terukur stunting ({f.period_label})")
 st.markdown(
-    f"Dari **{ucv.count_text(o.stunted)}** balita yang terukur stunting pada {f.period_label}, "
-    f"**{ucv.count_text(o.stunted_in_risk_family)}** ({ucv.share_text(o.shares['stunted_in_risk_family'], o.stunted_in_risk_family, o.stunted)}) "
-    f"berasal dari keluarga berisiko, **{ucv.count_text(o.stunted_other_family)}** dari keluarga terdata lain "
-    f"(tidak berisiko atau belum dapat dinilai), dan **{ucv.count_text(o.stunted_not_in_family_data)}** tidak ditemukan di data keluarga {year}. "
-    f"Dari **{ucv.count_text(o.at_risk_child_measured)}** keluarga berisiko yang anaknya diukur, "
-    f"**{ucv.count_text(o.at_risk_child_stunted)}** punya sedikitnya satu anak stunting.")
+    f"Dari **{viewer.count_text(o.stunted)}** balita yang terukur stunting pada {f.period_label}, "
+    f"**{viewer.count_text(o.stunted_in_risk_family)}** ({viewer.share_text(o.shares['stunted_in_risk_family'], o.stunted_in_risk_family, o.stunted)}) "
+    f"berasal dari keluarga berisiko, **{viewer.count_text(o.stunted_other_family)}** dari keluarga terdata lain "
+    f"(tidak berisiko atau belum dapat dinilai), dan **{viewer.count_text(o.stunted_not_in_family_data)}** tidak ditemukan di data keluarga {year}. "
+    f"Dari **{viewer.count_text(o.at_risk_child_measured)}** keluarga berisiko yang anaknya diukur, "
+    f"**{viewer.count_text(o.at_risk_child_stunted)}** punya sedikitnya satu anak stunting.")
 per_kel = cv.overlap_by_kelurahan(fam, kids)
-if o.stunted and not data.suppressing():
+if o.stunted and not viewer.hides:
     st.plotly_chart(cvcharts.overlap_bars(per_kel), theme=None, config={"displayModeBar": False}, key="keluarga_overlap")
 ucv.table(per_kel, sort_by=("stunted", False), columns=
           {"name": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"), "stunted": ("Balita stunting", "count"),

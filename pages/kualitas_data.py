@@ -30,7 +30,7 @@ layout.require("eppgbm", f)
 y = yardsticks()
 params = {"period": f.period, "area_id": f.area_id}
 groups = data.query("quality_by_posyandu", **params)
-measured = int(groups.measured.sum()) if len(groups) else 0
+measured = quality.children_measured(groups)
 if not measured:
     layout.empty_state(f"Tidak ada pengukuran balita di {f.area_name} pada {f.period_label}.")
     st.stop()
@@ -45,15 +45,14 @@ st.caption(f"{fmt.number(measured)} balita diukur di {f.area_name} pada {f.perio
 st.subheader("Ringkasan pemeriksaan")
 mass_month = quality.is_mass_month(f.period)
 over = quality.overview(groups, digit_rows, ages, y, length_expected=mass_month)
-problems = int((over.ok == False).sum())  # noqa: E712 (None = not judged)
+problems = quality.problems(over)
 c1, c2, c3 = st.columns(3)
 with c1:
     layout.kpi("Balita diukur", fmt.number(measured))
 with c2:
     layout.kpi("Pemeriksaan perlu perhatian", f"{problems} dari {len(over)}")
 with c3:
-    boys, girls = int(groups.boys.sum()), int(groups.girls.sum())
-    layout.kpi("Rasio laki-laki : perempuan", fmt.number(boys / girls, 2) if girls else fmt.MISSING,
+    layout.kpi("Rasio laki-laki : perempuan", fmt.number(quality.sex_ratio(groups), 2),
                help="Pada populasi balita rasionya sekitar 1,0-1,05.")
 shown = over.assign(status=over.ok.map(lambda v: STATUS[None if v is None or v != v else bool(v)]))
 st.dataframe(shown[["label", "value", "yardstick", "status"]], hide_index=True, width="stretch", height=38 + 35 * len(shown),
@@ -134,8 +133,7 @@ with st.expander(f"Sebaran {quality.Z_INDICATORS[indicator]} per {by} ({fmt.numb
 # --- age heaping ---
 st.subheader("Sebaran umur (penumpukan umur)")
 note("heaping")
-by_month = ages.groupby("age_month")["n"].sum() if len(ages) else None
-ratio = quality.age_heaping(by_month) if by_month is not None else float("nan")
+ratio = quality.age_heaping(quality.ages_by_month(ages))
 st.plotly_chart(quality_charts.age_months(ages), width="stretch", config={"displaylogo": False})
 st.caption(f"Rasio penumpukan umur tahun penuh (anak berumur 12, 24, 36, 48 bulan dibagi rata-rata bulan di "
            f"sebelah-menyebelahnya): **{fmt.number(ratio, 2)}** (1 = tidak ada penumpukan; patokan ≤ "
@@ -174,8 +172,7 @@ st.dataframe(
 # --- measured vs SKDN ---
 st.subheader("Anak diukur dibanding laporan SKDN posyandu")
 note("coverage")
-cov = groups[groups.posyandu_id.notna()][["kelurahan", "posyandu", "measured", "skdn_d", "skdn_s"]]
-cov = cov.assign(of_d=cov.measured / cov.skdn_d.where(cov.skdn_d > 0), of_s=cov.measured / cov.skdn_s.where(cov.skdn_s > 0))
+cov = quality.measured_vs_skdn(groups)
 st.dataframe(
     tables.styled(cov, {"measured": "count", "skdn_d": "count", "skdn_s": "count", "of_d": "share", "of_s": "share"},
                   {"of_d": lambda v: tables.threshold_colour(v, y.measured_vs_d_min),

@@ -24,11 +24,10 @@ counts = data.kelurahan_indicators(mf, baseline_period=baseline)
 shapes = data.boundaries(map_area)
 minimum = data.min_children_map()
 # "data kurang" is decided on the true counts (it says only "fewer than the minimum"); everything shown
-# (colours, hover, table) goes through the suppression hook: small counts are hidden from the public.
-enough = counts[layer.denominator] >= (minimum if layer.denominator != "s" else 1)
-if layer.key == "perubahan":
-    enough = counts["enough"] & counts["baseline_enough"]
-kel = data.for_display(counts, maps.COUNT_COLUMNS, maps.RATE_COLUMNS)
+# (colours, hover, table) goes through the viewer: small counts are hidden from the public.
+enough = maps.enough(counts, layer, minimum)
+viewer = data.viewer()
+kel = viewer.frame(counts, maps.COLUMNS)
 
 if shapes is None:
     layout.empty_state("Basis data belum berisi batas wilayah kelurahan. Muat batas wilayah dengan "
@@ -37,17 +36,15 @@ if shapes is None:
 
 if layer.numerator:
     lo, hi = kel[f"{layer.column}_lo"], kel[f"{layer.column}_hi"]
-    hover = [f"IK 95% (Wilson): {maps.wilson_text(a, b)}<br>n = {data.count_text(n)}"
-             if ok else f"n = {data.count_text(n)} (kurang dari {minimum})"
-             for a, b, n, ok in zip(lo, hi, kel[layer.denominator].astype(object).where(kel[layer.denominator].notna(), None), enough)]
+    hover = [f"IK 95% (Wilson): {maps.wilson_text(a, b)}<br>n = {viewer.count_text(n)}"
+             if ok else f"n = {viewer.count_text(n)} (kurang dari {minimum})"
+             for a, b, n, ok in zip(lo, hi, kel[layer.denominator], enough)]
 elif layer.key == "perubahan" and baseline:
     hover = [f"{fmt.month(baseline)}: {fmt.percent(b)} → {f.period_label}: {fmt.percent(p)}<br>"
-             f"diukur {data.count_text(n0)} → {data.count_text(n1)}"
-             for b, p, n0, n1 in zip(kel.baseline_prevalence, kel.prevalence,
-                                     kel.baseline_measured.astype(object).where(kel.baseline_measured.notna(), None),
-                                     kel.measured.astype(object).where(kel.measured.notna(), None))]
+             f"diukur {viewer.count_text(n0)} → {viewer.count_text(n1)}"
+             for b, p, n0, n1 in zip(kel.baseline_prevalence, kel.prevalence, kel.baseline_measured, kel.measured)]
 else:
-    hover = [f"Diukur: {data.count_text(n)}" for n in kel["measured"].astype(object).where(kel["measured"].notna(), None)]
+    hover = [f"Diukur: {viewer.count_text(n)}" for n in kel["measured"]]
 
 
 def _drill_down():
@@ -76,16 +73,15 @@ legend = f"Abu-abu = **{maps.INSUFFICIENT_LABEL}**: kurang dari {minimum} balita
 if layer.key == "perubahan" and baseline:
     legend += f" Perubahan dihitung dari {fmt.month(baseline)} ke {f.period_label}; biru = turun."
 st.caption(legend)
-layout.definition_box(*maps.LAYER_DEFINITIONS[layer_key])
+layout.definition_box(*maps.definitions(layer))
 
 if f.kelurahan_id:
     row = kel[kel.region_id == f.kelurahan_id].iloc[0]
     st.subheader(f"Kelurahan {row['name']}")
     c1, c2, c3, c4 = st.columns(4)
-    value = lambda v: None if fmt.is_missing(v) else v   # noqa: E731 (suppressed count -> None -> '<5')
     with c1:
-        layout.kpi("Balita stunting", data.count_text(value(row["stunted"])),
-                   help=f"dari {data.count_text(value(row['measured']))} diukur")
+        layout.kpi("Balita stunting", viewer.count_text(row["stunted"]),
+                   help=f"dari {viewer.count_text(row['measured'])} diukur")
     with c2:
         layout.kpi("Prevalensi", fmt.percent(row["prevalence"]),
                    help=f"IK 95% (Wilson): {maps.wilson_text(row['prevalence_lo'], row['prevalence_hi'])}")
@@ -94,17 +90,17 @@ if f.kelurahan_id:
     with c4:
         layout.kpi("Partisipasi D/S", fmt.share(row["ds"]))
     if not counts.loc[counts.region_id == f.kelurahan_id, "enough"].iloc[0]:
-        st.warning(f"Hanya {data.count_text(value(row['measured']))} balita terukur (kurang dari {minimum}): "
+        st.warning(f"Hanya {viewer.count_text(row['measured'])} balita terukur (kurang dari {minimum}): "
                    "angka kelurahan ini sangat tidak pasti.")
 
 st.subheader(f"Tabel kelurahan · {f.period_label}")
 st.dataframe(
-    data.shared(peta_view.table, kel, counts.enough, data.hidden_below()),
+    data.shared(peta_view.table, kel, counts.enough, viewer.hidden_below),
     hide_index=True, placeholder=tables.PLACEHOLDER,
     column_config={"name": "Kelurahan", "kecamatan": "Kecamatan", "measured": "Diukur", "stunted": "Stunting",
                    "prevalence": "Prevalensi", "ik": "IK 95%", "change_points": "Perubahan (poin)",
                    "prevalence_wasting": "Wasting", "prevalence_underweight": "Underweight", "ds": "D/S",
                    "prevalence_bumil_kek": "Bumil KEK", "status": "Catatan"},
 )
-if note := data.suppression_note():
+if note := viewer.note():
     st.caption(note)

@@ -18,24 +18,21 @@ if not len(table):
 # the registry is there: its posyandu are listed even where SKDN reports are missing (this month or at all)
 layout.require("skdn", f, stop=False)
 
-reported = table[table.opened.notna()]
-active = table.strata_computed.isin(["Purnama", "Mandiri"])
-attention = table.attention.fillna("") != ""
+totals = posyandu.area_summary(table)
 c1, c2, c3, c4, c5 = st.columns(5)
 with c1:
-    layout.kpi("Posyandu", fmt.number(len(table)), help=f"{fmt.number(len(reported))} mengirim laporan {f.period_label}")
+    layout.kpi("Posyandu", fmt.number(totals.posyandu),
+               help=f"{fmt.number(totals.reported)} mengirim laporan {f.period_label}")
 with c2:
-    layout.kpi("Buka bulan ini", fmt.number(int(table.opened.fillna(False).astype(bool).sum())))
+    layout.kpi("Buka bulan ini", fmt.number(totals.opened))
 with c3:
-    ds_all = reported.d.sum() / reported.s.sum() if reported.s.sum() else None
-    layout.kpi("D/S seluruh posyandu", fmt.share(ds_all), help=f"target {fmt.share(t.ds_target, 0)}")
+    layout.kpi("D/S seluruh posyandu", fmt.share(totals.ds), help=f"target {fmt.share(t.ds_target, 0)}")
 with c4:
-    layout.kpi("Posyandu aktif (hitung)", fmt.share(active.mean()),
+    layout.kpi("Posyandu aktif (hitung)", fmt.share(totals.active),
                help="Strata Purnama atau Mandiri menurut kriteria (bukan strata tercatat)")
 with c5:
-    reasons = posyandu.attention_summary(table.attention)
-    layout.kpi("Perlu perhatian", fmt.number(int(attention.sum())),
-               help="; ".join(f"{reason}: {fmt.number(n)}" for reason, n in reasons.items()) or None)
+    layout.kpi("Perlu perhatian", fmt.number(totals.attention),
+               help="; ".join(f"{reason}: {fmt.number(n)}" for reason, n in totals.reasons.items()) or None)
 
 c1, c2 = st.columns([1, 2])
 with c1:
@@ -45,14 +42,15 @@ with c2:
     sort = filters.url_choice("Urutkan", posyandu_view.SORTS, url_key="urut", widget="select")
 
 # sorted, suppressed for publik (small counts hidden), styled: built once per filters and viewer kind
-shown = data.shared(posyandu_view.table, f.period, f.area_id, data.hidden_below(), only_attention, sort)
+viewer = data.viewer()
+shown = data.shared(posyandu_view.table, f.period, f.area_id, viewer.hidden_below, only_attention, sort)
 config = {c: h for c, (h, _) in posyandu_view.COLUMNS.items()}
 config["ds_6m"] = st.column_config.LineChartColumn("D/S 6 bulan (%)", y_min=0, y_max=100,
                                                    help="D/S per bulan, 6 bulan sampai periode terpilih")
 config["name"] = st.column_config.TextColumn("Posyandu", pinned=True)
 st.dataframe(shown.styler, hide_index=True, placeholder=tables.PLACEHOLDER, column_config=config,
              height=min(38 + 35 * shown.rows, 600))
-if note := data.suppression_note():
+if note := viewer.note():
     st.caption(note)
 st.caption(f"{fmt.number(shown.rows)} dari {fmt.number(len(table))} posyandu. Warna D/S dan N/D: hijau = mencapai target "
            f"({fmt.share(t.ds_target, 0)} dan {fmt.share(t.nd_target, 0)}), kuning = kurang dari 10% di bawahnya, merah = lebih rendah.")

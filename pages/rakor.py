@@ -22,8 +22,9 @@ FORMATS = {"both": "PDF dan PPTX", "pdf": "PDF saja", "pptx": "PPTX saja"}
 choice = filters.url_choice("Format", FORMATS, url_key="format", widget="radio")
 formats = {"both": ("pdf", "pptx"), "pdf": ("pdf",), "pptx": ("pptx",)}[choice]
 role = data.role()
-if data.suppressing():
-    st.caption(f"Untuk publik: angka kurang dari {data.suppress_below()} disembunyikan di seluruh bahan "
+viewer = data.viewer()
+if viewer.hides:
+    st.caption(f"Untuk publik: angka kurang dari {viewer.threshold} disembunyikan di seluruh bahan "
                "(tabel, peta, tren).")
 
 key = (data.identity(), fmt.period_key(f.period), area_id, formats, role)

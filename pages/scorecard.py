@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from konvergensi import convergence as cv
-from konvergensi import fmt
+from konvergensi import fmt, indicators
 from konvergensi.ui import convergence_charts as charts
 from konvergensi.ui import data, filters, layout, tables
 from konvergensi.ui import convergence as ucv
@@ -39,9 +39,10 @@ by_indicator = cv.coverage_by_indicator(rows)
 by_package = cv.coverage_by_package(rows)
 matrix = cv.coverage_matrix(rows)
 kel = data.kelurahan_indicators(f)
+viewer = data.viewer()
 
 st.subheader(f"Cakupan per paket layanan · {f.area_name}, {fmt.month(sc_period)}")
-total_cov = cv.coverage(rows["met"].sum(), rows["eligible"].sum()).iloc[0]
+total_cov = cv.total_coverage(rows)
 cols = st.columns(len(by_package) + 1)
 with cols[0]:
     layout.kpi("18 indikator", fmt.percent(total_cov),
@@ -53,7 +54,8 @@ layout.definition_box("scorecard_coverage", "prevalence_stunting")
 
 # --- heat-map table -----------------------------------------------------------------------------------------
 st.subheader("Peta panas: kelurahan × indikator")
-heat = ucv.public_coverage(matrix, rows)   # role publik: no cell built on 1-4 households
+# role publik: no cell built on 1-4 households (met or eligible)
+heat = viewer.grid(matrix, rows, ("region_id", "indicator_no"), indicators.SCORECARD.counts)
 heat.columns = [cv.short_name(c) for c in heat.columns]
 minimum = data.min_children_map()
 table = (cv.blank_when_few(kel[["region_id", "name", "kecamatan", "measured", "stunted", "prevalence"]],
@@ -65,7 +67,7 @@ columns = {"name": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"),
 columns |= {c: (c, "percent") for c in heat.columns}
 colours = {"prevalence": lambda v: tables.gradient(v, 0, 40, SCALE_BAD_HIGH)}
 colours |= {c: (lambda v: tables.gradient(v, 0, 100, COVERAGE_SCALE)) for c in heat.columns}
-ucv.table(table, columns, sort_by=("prevalence", False), counts=["measured", "stunted"], rates={"prevalence": ("stunted", "measured")}, colours=colours,
+ucv.table(table, columns, sort_by=("prevalence", False), counts=indicators.STUNTING, colours=colours,
           key="scorecard_heat")
 st.caption(f"Sel = cakupan indikator (%) pada laporan {fmt.month(sc_period)}; kosong = tidak dilaporkan. "
            f"Prevalensi stunting pada {f.period_label}, kosong bila balita diukur kurang dari {minimum}.")
@@ -74,7 +76,7 @@ with st.expander("Daftar 18 indikator dan paket layanannya"):
               {"short": ("Kolom", "text"), "indicator": ("Indikator", "text"), "target_group": ("Kelompok sasaran", "text"),
                "package": ("Paket layanan", "text"), "met": ("RT memenuhi", "count"), "eligible": ("RT sasaran", "count"),
                "coverage": ("Cakupan (%)", "percent")},
-              counts=["met", "eligible"], rates={"coverage": ("met", "eligible")}, key="scorecard_list")
+              counts=indicators.SCORECARD, key="scorecard_list")
 
 # --- one kelurahan ------------------------------------------------------------------------------------------
 st.subheader("Rincian satu kelurahan")
@@ -89,10 +91,9 @@ area_cov = by_indicator.set_index("indicator_no")["coverage"]
 c1, c2, c3 = st.columns([1, 1, 2])
 with c1:
     layout.kpi("Prevalensi stunting", fmt.percent(one["prevalence"]),
-               help=f"{f.period_label}; {ucv.count_text(one['measured'])} balita diukur")
+               help=f"{f.period_label}; {viewer.count_text(one['measured'])} balita diukur")
 with c2:
-    kel_rows = rows[rows.region_id == pick]
-    layout.kpi("Cakupan semua indikator", fmt.percent(cv.coverage(kel_rows.met.sum(), kel_rows.eligible.sum()).iloc[0]))
+    layout.kpi("Cakupan semua indikator", fmt.percent(cv.total_coverage(rows, pick)))
 with c3:
     row = matrix.loc[pick].dropna().sort_values()
     weakest = ", ".join(f"{cv.short_name(n)} ({fmt.percent(v, 0)})" for n, v in row.head(3).items())
@@ -123,7 +124,7 @@ else:
     with c2:
         pts = matrix[[no]].rename(columns={no: "coverage"}).join(enough.rename("prevalence"), how="inner")
         pts = pts.join(kel.set_index("region_id")[["name", "stunted"]]).dropna(subset=["coverage", "prevalence"])
-        pts = ucv.without_small(pts, "stunted")   # role publik: no point built on 1-4 stunted children
+        pts = viewer.rows(pts, "stunted")   # role publik: no point built on 1-4 stunted children
         st.plotly_chart(charts.coverage_vs_prevalence(pts, f"Cakupan: {cv.short_name(no)} (%)"), theme=None,
                         config={"displayModeBar": False}, key="scorecard_scatter")
     st.caption(f"Korelasi peringkat Spearman antara cakupan ({fmt.month(sc_period)}) dan prevalensi stunting "

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from konvergensi import fmt, projection
+from konvergensi import fmt, indicators, projection
 from konvergensi.ui import charts, data, filters, layout
 
 layout.page_header("Tren", "Perkembangan bulanan dibanding lintasan target, dan ke mana tren saat ini mengarah.", "📈")
@@ -19,8 +19,8 @@ with c2:
     window = int(filters.url_choice("Dasar proyeksi", WINDOWS, url_key="jendela", widget="select"))
 
 # small monthly counts are hidden from the public (a gap in the line); rows are months, not parts of a total
-series = data.for_display(data.stunting_trend(f), ("measured", "stunted", "severely_stunted"), ("prevalence",),
-                          secondary=False)
+viewer = data.viewer()
+series = viewer.frame(data.stunting_trend(f), indicators.STUNTING, secondary=False)
 if not len(series):
     layout.empty_state(f"Belum ada data pengukuran untuk {f.area_name}.")
     st.stop()
@@ -85,7 +85,7 @@ st.caption("◆ = bulan penimbangan massal (Februari dan Agustus): lebih banyak 
            "(kuadrat terkecil) dengan rentang prediksi 95%; tidak memperhitungkan musim atau kebijakan baru.")
 layout.definition_box("stunted" if measure == "jumlah" else "prevalence_stunting")
 
-sub = data.for_display(data.stunting_trend_by_subarea(f), ("measured", "stunted"), ("prevalence",), secondary=False)
+sub = viewer.frame(data.stunting_trend_by_subarea(f), indicators.STUNTING, secondary=False)
 if f.area_level != "kelurahan" and sub.subarea_id.nunique() > 1:
     level = "kecamatan" if f.area_level == "kabkota" else "kelurahan"
     st.subheader(f"Prevalensi per {level}")

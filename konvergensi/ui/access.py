@@ -8,7 +8,7 @@ Session keys (set only by pages/masuk.py through `login`; nothing in the URL can
 
 Pages:
     access.require("petugas", "admin")         # stops the page with a message for anyone else
-Small-count suppression for publik is konvergensi.ui.data.for_display / record_for_display (DASHBOARD).
+Small-count suppression for publik is the viewer, konvergensi.ui.data.viewer() (konvergensi.suppress.Viewer).
 
 app.py should take the role from `current_role()` (not st.session_state directly) so that a removed
 or changed account takes effect on the next click.

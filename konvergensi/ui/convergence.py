@@ -1,6 +1,6 @@
 """Streamlit pieces shared by the convergence pages (aksi, scorecard, ibu hamil, keluarga berisiko,
-Kampung KB): the thresholds they use, and tables that go through the small-count hook
-(`konvergensi.ui.data.for_display`) before they are shown.
+Kampung KB): the thresholds they use, and tables shown through the viewer (`konvergensi.ui.data.viewer`:
+small counts hidden for role publik).
 """
 
 from __future__ import annotations
@@ -24,14 +24,6 @@ def thresholds_caption(t: dict) -> str:
             f"ANC ≥ {t['anc_min']} kunjungan.")
 
 
-def public_frame(frame: pd.DataFrame, counts, rates=None, **options) -> pd.DataFrame:
-    """The frame as the current viewer may see it: for role publik small counts read '<5' (text) and the
-    rates computed from them are blank; other roles get it unchanged."""
-    if not data.suppressing():
-        return frame
-    return data.for_display(frame, [c for c in counts if c in frame.columns], rates or {}, as_text=True, **options)
-
-
 _TEXT = {
     "count": lambda v: fmt.number(v),
     "percent": lambda v: fmt.percent(v),
@@ -47,27 +39,21 @@ def _as_text(value, kind: str) -> str:
     return fmt.MISSING if fmt.is_missing(value) else _TEXT[kind](value)
 
 
-def public_numbers(frame: pd.DataFrame, counts, rates=None, **options) -> pd.DataFrame:
-    """Like public_frame, but hidden counts become missing numbers (for charts)."""
-    if not data.suppressing():
-        return frame
-    return data.for_display(frame, [c for c in counts if c in frame.columns], rates or {}, **options)
-
-
 def table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], *, counts=(), rates=None,
           colours: dict | None = None, key: str | None = None, height: int | str = "auto",
           sort_by: tuple[str, bool] | None = None, **options) -> None:
     """Show `frame` as a table: columns maps column -> (Indonesian header, kind: 'count', 'percent',
-    'share', 'decimal', 'text'). Counts (and the rates from them, `rates`: rate -> (numerator,
-    denominator)) are suppressed for role publik first (they read '<5').
+    'share', 'decimal', 'text'). `counts` (a list of count columns, or the frame's
+    konvergensi.indicators.Columns) and the rates made of them (`rates`: rate -> (numerator, denominator))
+    are shown as the viewer may see them first (for role publik small counts read '<5').
 
     Numeric columns stay numbers (the table sorts by value; Indonesian formats through the Styler);
     a column with a missing value becomes text with an en dash, since Streamlit shows a missing cell
     as "None" whatever the formatter says. `colours` (column -> value -> CSS) see the numbers.
     sort_by=(column, ascending) sorts after suppression (hidden values last).
     """
-    shown = public_frame(frame, counts, rates, **options)
-    hidden = data.suppressing()
+    viewer = data.viewer()
+    shown = viewer.frame(frame, counts, rates or {}, as_text=True, **options)
     masked = any(v is not None for states in shown.attrs.get("suppressed", {}).values() for v in states)
     if sort_by:   # after suppression: a hidden value must not give itself away by its rank
         column, ascending = sort_by
@@ -93,54 +79,8 @@ def table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], *, counts=()
     css.columns = [label[c] for c in keep]
     styler = view.style.format(formats).apply(lambda _: css, axis=None).hide(axis="index")
     st.dataframe(styler, hide_index=True, width="stretch", key=key, height=height)
-    note = data.suppression_note() if hidden and masked else None
-    if note:
-        st.caption(note)
-
-
-def public_coverage(matrix: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
-    """A copy of the kelurahan x indicator coverage matrix as the viewer may see it: for role publik a
-    cell built on 1-4 households (met or eligible) is blank."""
-    if not data.suppressing() or matrix.empty:
-        return matrix.copy()
-    from konvergensi import suppress
-
-    t = data.suppress_below()
-    g = rows.groupby(["region_id", "indicator_no"])[["met", "eligible"]].sum()
-    small = pd.Series(suppress.is_suppressed(g["met"], t) | suppress.is_suppressed(g["eligible"], t),
-                      index=g.index).unstack()
-    small = small.reindex(index=matrix.index, columns=matrix.columns).fillna(False).astype(bool)
-    return matrix.mask(small)
-
-
-def without_small(frame: pd.DataFrame, count: str) -> pd.DataFrame:
-    """The rows the viewer may see one by one (e.g. points of a scatter): for role publik, rows whose
-    `count` is 1-4 are left out."""
-    if not data.suppressing():
-        return frame
-    from konvergensi import suppress
-
-    return frame[~suppress.is_suppressed(frame[count], data.suppress_below())]
-
-
-def count_text(value) -> str:
-    """A single count for a KPI card, '<5' for role publik when small."""
-    if data.suppressing():
-        from konvergensi import suppress
-
-        if suppress.is_suppressed(value, data.suppress_below()):
-            return suppress.label(data.suppress_below())
-    return fmt.number(value)
-
-
-def share_text(value, *counts) -> str:
-    """A percent for a KPI card; blank for role publik when one of the counts it comes from is small."""
-    if data.suppressing():
-        from konvergensi import suppress
-
-        if any(suppress.is_suppressed(c, data.suppress_below()) for c in counts):
-            return fmt.MISSING
-    return fmt.percent(value)
+    if masked and viewer.note():
+        st.caption(viewer.note())
 
 
 def kampung_kb_missing(area_name: str) -> str:

@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 import shapely
 from shapely.geometry import shape
 
-from konvergensi import db, fmt
+from konvergensi import db, fmt, indicators
 
 INSUFFICIENT_LABEL = "data kurang"
 INSUFFICIENT_COLOUR = "#d4d4d4"
@@ -66,32 +66,44 @@ class MapLayer:
 
 
 # The map layers of the Peta page, in menu order. `denominator` decides "data kurang" (fewer than the
-# configured minimum) and, with `numerator`, the Wilson interval shown in the hover.
-LAYERS: dict[str, MapLayer] = {
-    "prevalensi": MapLayer("prevalensi", "Prevalensi stunting (%)", "prevalence", "percent", SCALE_BAD_HIGH,
-                           "stunted", "measured"),
-    "jumlah": MapLayer("jumlah", "Jumlah balita stunting", "stunted", "count", SCALE_BAD_HIGH, None, "measured"),
-    "wasting": MapLayer("wasting", "Wasting (%)", "prevalence_wasting", "percent", SCALE_BAD_HIGH,
-                        "wasted", "whz_measured"),
-    "underweight": MapLayer("underweight", "Underweight (%)", "prevalence_underweight", "percent", SCALE_BAD_HIGH,
-                            "underweight", "waz_measured"),
-    "ds": MapLayer("ds", "Partisipasi D/S (%)", "ds_percent", "percent", SCALE_GOOD_HIGH, "d", "s"),
-    "kek": MapLayer("kek", "Ibu hamil KEK (%)", "prevalence_bumil_kek", "percent", SCALE_BAD_HIGH,
-                    "bumil_kek", "bumil_measured"),
-    "perubahan": MapLayer("perubahan", "Perubahan prevalensi sejak baseline (poin persen)", "change_points",
-                          "points", SCALE_CHANGE, None, "measured"),
-}
-# Counts and rates of the kelurahan frame (konvergensi.rates.add_rates) for konvergensi.ui.data.for_display.
-COUNT_COLUMNS = ("measured", "stunted", "severely_stunted", "baseline_measured", "baseline_stunted", "whz_measured",
-                 "wasted", "waz_measured", "underweight", "bumil_measured", "bumil_kek", "s", "d")
-RATE_COLUMNS = ("prevalence", "prevalence_wasting", "prevalence_underweight", "prevalence_bumil_kek",
-                "baseline_prevalence", "ds_percent", "ds", "change_points", "change_stunted")
+# configured minimum) and, with `numerator`, the Wilson interval shown in the hover: both come from the
+# indicator registry's kelurahan columns (konvergensi.indicators.KELURAHAN), as do the definitions shown.
+COLUMNS = indicators.KELURAHAN
+
+
+def _layer(key: str, label: str, column: str, kind: str, scale: list) -> MapLayer:
+    """A layer of the kelurahan frame: a rate has its counts; a count or a change is judged on `measured`."""
+    rate = next((r for r in COLUMNS.rates if r.column == column), None)
+    return MapLayer(key, label, column, kind, scale, rate.numerator if rate else None,
+                    rate.denominator if rate else COLUMNS.column("children_measured"))
+
+
+LAYERS: dict[str, MapLayer] = {layer.key: layer for layer in (
+    _layer("prevalensi", "Prevalensi stunting (%)", "prevalence", "percent", SCALE_BAD_HIGH),
+    _layer("jumlah", "Jumlah balita stunting", "stunted", "count", SCALE_BAD_HIGH),
+    _layer("wasting", "Wasting (%)", "prevalence_wasting", "percent", SCALE_BAD_HIGH),
+    _layer("underweight", "Underweight (%)", "prevalence_underweight", "percent", SCALE_BAD_HIGH),
+    _layer("ds", "Partisipasi D/S (%)", "ds_percent", "percent", SCALE_GOOD_HIGH),
+    _layer("kek", "Ibu hamil KEK (%)", "prevalence_bumil_kek", "percent", SCALE_BAD_HIGH),
+    _layer("perubahan", "Perubahan prevalensi sejak baseline (poin persen)", "change_points", "points", SCALE_CHANGE),
+)}
 HIDDEN_LABEL = "tidak ditampilkan (angka kecil)"
 
-# indicator definitions (konvergensi.indicators keys) behind each layer
-LAYER_DEFINITIONS = {"prevalensi": ("prevalence_stunting",), "jumlah": ("stunted",), "wasting": ("wasted",),
-                     "underweight": ("underweight",), "ds": ("ds_ratio",), "kek": ("bumil_kek",),
-                     "perubahan": ("prevalence_stunting",)}
+
+def enough(frame: pd.DataFrame, layer: MapLayer, minimum: int) -> pd.Series:
+    """Which kelurahan have enough data to colour for a layer (else "data kurang"), judged on the true counts:
+    at least `minimum` children in the layer's denominator (one posyandu report for D/S); for the change since
+    baseline, enough children in both months (rates.add_rates' `enough` and `baseline_enough`)."""
+    if layer.key == "perubahan":
+        return frame["enough"] & frame["baseline_enough"]
+    return frame[layer.denominator] >= (minimum if layer.denominator != "s" else 1)
+
+
+def definitions(layer: MapLayer) -> tuple[str, ...]:
+    """The registry keys (konvergensi.indicators) behind a layer: what the definition box shows."""
+    derived = next((d for d in COLUMNS.derived if d.column == layer.column), None)
+    keys = [COLUMNS.key(layer.column), *(COLUMNS.key(s) for s in (derived.sources if derived else ()))]
+    return tuple(dict.fromkeys(k for k in keys if k))
 
 
 def geojson_from_rows(rows: pd.DataFrame) -> dict:

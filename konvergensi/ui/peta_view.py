@@ -37,4 +37,4 @@ def table(kel: pd.DataFrame, enough: pd.Series, hidden_below: int | None) -> Sty
     shown.attrs = kel.attrs    # the suppression mask travels with the rows
     return tables.rendered(tables.styled(
         shown, TABLE_FORMATS, {"prevalence": lambda v: tables.gradient(v, 0, 40, maps.SCALE_BAD_HIGH)},
-        hidden_label=suppress.label(hidden_below or suppress.DEFAULT_THRESHOLD)))
+        hidden_label=suppress.Viewer(hidden_below).label))

@@ -52,9 +52,8 @@ def table(period, area_id: str, hidden_below: int | None, only_attention: bool, 
     order = ORDER[sort]
     view = view.assign(attention=view.attention.fillna("")).sort_values(order[0], ascending=order[1],
                                                                         na_position="last").reset_index(drop=True)
-    counts, rates = posyandu.PERFORMANCE_COUNTS, posyandu.PERFORMANCE_RATES
-    if hidden_below is not None:
-        view = suppress.suppress_frame(view, counts, rates, hidden_below)
+    viewer = suppress.Viewer(hidden_below)
+    view = viewer.frame(view, posyandu.COLUMNS)
     shown = view[list(COLUMNS)].assign(
         opened=view.opened.map({True: "ya", False: "tidak"}).fillna("tidak lapor"),
         strata_computed=view.strata_computed.fillna("data kurang"),
@@ -67,18 +66,15 @@ def table(period, area_id: str, hidden_below: int | None, only_attention: bool, 
         {"ds": lambda v: tables.threshold_colour(v, t.ds_target), "nd": lambda v: tables.threshold_colour(v, t.nd_target),
          "prevalence_stunting": lambda v: tables.threshold_colour(v, 20, higher_is_better=False, fair_margin=0.5),
          "attention": lambda v: f"background-color: {tables.POOR}" if v else ""},
-        hidden_label=suppress.label(hidden_below or suppress.DEFAULT_THRESHOLD),
+        hidden_label=viewer.label,
     )
 
     download = view[[c for c in COLUMNS if c != "ds_6m"]].assign(opened=shown.opened,
                                                                   strata_computed=shown.strata_computed)
     download = download.assign(**{c: download[c].astype("Float64").round(4) for c in ("ks", "ds", "nd", "bgm_d", "coverage")},
                                prevalence_stunting=download.prevalence_stunting.astype("Float64").round(1))
-    if hidden_below is not None:   # the file says "<5" / "*" where the screen does
-        states = view.attrs.get("suppressed", {})
-        labels = {suppress.PRIMARY: suppress.label(hidden_below), suppress.SECONDARY: suppress.SECONDARY_LABEL}
-        download = download.assign(**{c: [labels.get(s, v) for v, s in zip(download[c].astype(object), states[c])]
-                                      for c in counts if c in download.columns and c in states})
+    download.attrs = view.attrs
+    download = viewer.hidden_as_text(download)   # the file says "<5" / "*" where the screen does
     download = download.rename(columns={c: h for c, (h, _) in COLUMNS.items()})
     return PosyanduTable(rows=len(view), styler=tables.rendered(styler), download=download,
                          csv=export.to_csv_bytes(download))
