@@ -164,7 +164,7 @@ def shared(fn: Callable, *args, **kwargs) -> Any:
     calls, which are keyed by the function and arguments that made them (no hashing of their content).
     Frames are hashed by content and attrs (a frame of 50,000 rows or more only by a sample: pass such a
     frame's parameters instead). Anything the result depends on, such as the viewer's suppression
-    (`hidden_below()`), must be an argument.
+    (`viewer().hidden_below`), must be an argument.
     """
     _, path, ident = _current()
     key = (tuple(_key(a) for a in args), {k: _key(v) for k, v in kwargs.items()})
@@ -359,77 +359,19 @@ def performance_table(period, area_id: str) -> pd.DataFrame:
     return posyandu.performance(query("posyandu_performance", period=period, area_id=area_id), thresholds())
 
 
-# --- Small-count suppression for the public role (UU 27/2022; konvergensi.suppress). ---
+# --- Who is looking: small-count suppression for the public role (UU 27/2022; konvergensi.suppress). ---
 
 def role() -> str:
     """The viewer's role: set by the login page in st.session_state["role"]; 'publik' when not logged in."""
     return st.session_state.get("role", "publik")
 
 
-def suppressing() -> bool:
-    """True when small counts must be hidden from the current viewer (role publik)."""
+def viewer():
+    """The current viewer (konvergensi.suppress.Viewer of `role()` and the configured threshold): every
+    table, map, chart, card and download of a page shows its figures through it (`viewer().frame(...)`,
+    `.count_text(...)`, `.note()`, ...). Frames it suppresses are `shared` (computed once per frame content:
+    treat them as read-only). `viewer().hidden_below` (None unless small counts are hidden) is the argument
+    that tells cached results for the public from the others."""
     from konvergensi import suppress
 
-    return suppress.applies(role())
-
-
-def suppress_below() -> int:
-    """Counts below this are not shown to the public (config threshold suppress_below)."""
-    from konvergensi import suppress
-
-    return suppress.threshold(config())
-
-
-def hidden_below() -> int | None:
-    """suppress_below() when small counts are hidden from this viewer, else None: the argument that tells
-    `shared` results for the public from the others."""
-    return suppress_below() if suppressing() else None
-
-
-def for_display(frame: pd.DataFrame, count_columns=(), rate_columns=(), **options) -> pd.DataFrame:
-    """THE hook every table, map and download of a page goes through before it is shown.
-
-    For role publik, counts of 1..suppress_below()-1 in `count_columns` and the rates computed from them
-    (`rate_columns`: names known to konvergensi.suppress.KNOWN_RATES, or a mapping rate -> sources) are
-    hidden by `konvergensi.suppress.suppress_frame` (with secondary suppression; `options` are passed
-    on, e.g. secondary=False for a time series). Other roles get the frame unchanged.
-    The suppressed frame is computed once per frame content and `shared`: treat it as read-only.
-    """
-    if not suppressing():
-        return frame
-    cols = tuple(c for c in count_columns if c in frame.columns)
-    return shared(suppressed, frame, cols, rate_columns, suppress_below(), options)
-
-
-def suppressed(frame: pd.DataFrame, count_columns: tuple, rate_columns, threshold: int, options: dict) -> pd.DataFrame:
-    """konvergensi.suppress.suppress_frame for `for_display`."""
-    from konvergensi import suppress
-
-    return suppress.suppress_frame(frame, list(count_columns), rate_columns, threshold, **options)
-
-
-def record_for_display(record: dict, count_keys=(), rate_keys=()) -> dict:
-    """The same for one dict of headline figures (KPI cards): small counts and their rates -> None."""
-    if not suppressing() or not record:
-        return record
-    from konvergensi import suppress
-
-    return suppress.suppress_record(record, count_keys, rate_keys, suppress_below())
-
-
-def count_text(value) -> str:
-    """A count for a KPI card: '<5' when it was suppressed (None after record_for_display) for publik."""
-    from konvergensi import fmt
-
-    if value is None and suppressing():
-        return f"<{suppress_below()}"
-    return fmt.number(value)
-
-
-def suppression_note() -> str | None:
-    """The sentence to show under a table when counts are suppressed for this viewer, else None."""
-    if not suppressing():
-        return None
-    from konvergensi import suppress
-
-    return suppress.note(suppress_below())
+    return suppress.Viewer.of(role(), config(), cache=shared)
