@@ -1,8 +1,8 @@
 """Bahan rakor: the review-meeting pack (PDF and PPTX) for the whole kota or one kecamatan.
 
 One call, `generate(con, ...)`, gathers the figures with the dashboard's own queries and core functions
-(summary.headline, rates.add_rates/lagging, targets.pick, projection, posyandu.performance,
-convergence.complete_actions) - no indicator is computed differently here - and writes:
+(konvergensi.overview - the same overview as Ringkasan -, rates.add_rates/lagging, projection,
+posyandu.performance, convergence.complete_actions) - no indicator is computed differently here - and writes:
 
 1. cover: region, area, period (Indonesian dates), "Data contoh (sintetis)" when the build is synthetic;
 2. Ringkasan: the overview paragraph (konvergensi.narrative) and the KPI table against the target
@@ -15,25 +15,30 @@ convergence.complete_actions) - no indicator is computed differently here - and 
 7. Aksi konvergensi of the period's year;
 8. Definisi indikator (konvergensi.indicators).
 
-For role publik every count of 1..suppress_below-1 and the rates computed from it are hidden with
-konvergensi.suppress, in the KPI table, the map colours, the trend, and every table ("<5", "*").
+For role publik every count of 1..suppress_below-1 and the rates computed from it are hidden by the
+dashboard's own viewer (konvergensi.suppress.Viewer, reading the indicator registry's columns), in the KPI
+table, the map colours, the trend, and every table ("<5", "*").
 No Streamlit here: pages/rakor.py and `python -m konvergensi rakor` both call `generate`.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime
-import html
+import functools
 import io
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
+import jinja2
+import markupsafe
 import pandas as pd
 
 from konvergensi import config as kconfig
-from konvergensi import convergence, db, fmt, indicators, narrative, posyandu, projection, rates, suppress, summary, targets
+from konvergensi import convergence, db, fmt, indicators, posyandu, projection, rates, suppress, summary
+from konvergensi import overview as area_overview
 
 SYNTHETIC_LABEL = "Data contoh (sintetis)"
 FORMATS = ("pdf", "pptx")
@@ -132,107 +137,11 @@ def resolve_area(con, area) -> tuple[str, str, str]:
     return region_id, r.level, label
 
 
-def _previous_period(con, period: datetime.date) -> datetime.date | None:
-    from konvergensi import data_status
-
-    return data_status.status(con).previous_period(period)
-
-
-def _target(con, area_id: str, indicator: str = "stunted") -> targets.Target | None:
-    return targets.pick(db.run_query(con, "targets_for_area", area_id=area_id), indicator)
-
-
-def _baseline_period(con, area_id: str, top_id: str, target: targets.Target | None) -> datetime.date | None:
-    """The area's own target baseline, else the region's (as the Peta page does)."""
-    if target is not None:
-        return target.baseline_period
-    other = _target(con, top_id)
-    return other.baseline_period if other else None
-
-
-class _Display:
-    """Counts and rates for the role: small counts hidden for publik (konvergensi.suppress)."""
-
-    def __init__(self, role: str, threshold: int):
-        self.on = suppress.applies(role)
-        self.threshold = threshold
-
-    def record(self, record: dict | None) -> dict | None:
-        if record is None or not self.on:
-            return record
-        return suppress.suppress_record(record, summary.HEADLINE_COUNTS, summary.HEADLINE_RATES, self.threshold)
-
-    def frame(self, frame: pd.DataFrame, counts, rate_columns, **options) -> pd.DataFrame:
-        if not self.on:
-            return frame
-        cols = [c for c in counts if c in frame.columns]
-        return suppress.suppress_frame(frame, cols, rate_columns, self.threshold, **options)
-
-    def count(self, value, state=None) -> str:
-        """'<5' / '*' for hidden counts (publik), else the Indonesian number."""
-        if self.on and state in (suppress.PRIMARY, suppress.SECONDARY):
-            return suppress.display_count(value, state, self.threshold)
-        if value is None or (self.on and fmt.is_missing(value)):
-            return suppress.label(self.threshold) if self.on else fmt.MISSING
-        return fmt.number(value)
-
-
-def _minus(a, b):
-    return None if fmt.is_missing(a) or fmt.is_missing(b) else a - b
-
-
-def _kpi_table(now: dict, prev: dict | None, base: dict | None, prev_period, base_period, target, show: _Display,
-               kek_cm: float) -> Table:
-    rows = []
-    p_change = _minus(now["stunted"], prev["stunted"]) if prev else None
-    rows.append(["Balita stunting (TB/U < -2 SD)", show.count(now["stunted"]),
-                 fmt.MISSING if p_change is None else fmt.number(p_change, signed=True) + " anak",
-                 f"{show.count(now['severely_stunted'])} sangat pendek (< -3 SD)"])
-    pp = _minus(now["prevalence_stunting"], prev["prevalence_stunting"]) if prev else None
-    interval = (f"IK 95% (Wilson) {fmt.percent(now.get('prevalence_stunting_low'))} – "
-                f"{fmt.percent(now.get('prevalence_stunting_high'))}; " if now["prevalence_stunting"] is not None else "")
-    rows.append(["Prevalensi stunting", fmt.percent(now["prevalence_stunting"]),
-                 fmt.MISSING if pp is None else fmt.points(pp),
-                 f"{interval}dari {show.count(now['children_measured'])} balita diukur"])
-    if base is not None:
-        b_change = _minus(now["stunted"], base["stunted"])
-        b_points = _minus(now["prevalence_stunting"], base["prevalence_stunting"])
-        rows.append([f"Perubahan sejak baseline {fmt.month(base_period)}",
-                     fmt.MISSING if b_change is None else fmt.number(b_change, signed=True) + " anak",
-                     "",
-                     f"{fmt.points(b_points) if b_points is not None else fmt.MISSING}; baseline "
-                     f"{show.count(base['stunted'])} anak ({fmt.percent(base['prevalence_stunting'])})"])
-    else:
-        rows.append(["Perubahan sejak baseline", fmt.MISSING, "", "belum ada baseline untuk wilayah ini"])
-    if target is not None:
-        gap = _minus(now["stunted"], target.target_value)
-        rows.append([f"Jarak ke target {fmt.month(target.target_date)}",
-                     fmt.MISSING if gap is None else ("tercapai" if gap <= 0 else f"{fmt.number(gap)} anak lagi"),
-                     "", f"target {fmt.number(target.target_value)} anak; sumber: {target.source or '-'}"])
-    else:
-        rows.append(["Jarak ke target", fmt.MISSING, "", "belum ada target untuk wilayah ini"])
-
-    def rate_row(label, key, count_key, den_key, extra=""):
-        change = _minus(now.get(key), prev.get(key)) if prev else None
-        rows.append([label, fmt.percent(now.get(key)), fmt.MISSING if change is None else fmt.points(change),
-                     f"{show.count(now.get(count_key))} dari {show.count(now.get(den_key))}{extra}"])
-
-    rate_row("Wasting (gizi kurang/buruk)", "prevalence_wasting", "wasted", "whz_measured", " balita")
-    rate_row("Underweight (BB kurang)", "prevalence_underweight", "underweight", "waz_measured", " balita")
-    rate_row("Ibu hamil KEK", "prevalence_bumil_kek", "bumil_kek", "bumil_measured",
-             f" ibu hamil (LiLA < {fmt.number(kek_cm, 1)} cm)")
-    ds_change = _minus(now.get("ds_ratio"), prev.get("ds_ratio")) if prev else None
-    rows.append(["Partisipasi D/S", fmt.share(now.get("ds_ratio")),
-                 fmt.MISSING if ds_change is None else fmt.points(ds_change * 100),
-                 f"N/D {fmt.share(now.get('nd_ratio'))}; D {show.count(now.get('d'))} / S {show.count(now.get('s'))}"])
-    compare = f"Dibanding {fmt.month(prev_period)}" if prev_period else "Dibanding bulan lalu"
-    return Table("Indikator utama", ["Indikator", f"Nilai {fmt.month(now['period'])}", compare, "Keterangan"], rows)
-
-
-def _state_columns(frame: pd.DataFrame, counts) -> pd.DataFrame:
-    """The suppression mark of each count cell as a column `_state_<count>` (survives filtering/sorting)."""
-    states = frame.attrs.get("suppressed") or {}
-    return frame.assign(**{f"_state_{c}": states.get(c, [None] * len(frame)) for c in counts if c in frame.columns})
+def _kpi_table(ov: area_overview.Overview, area: str) -> Table:
+    """The overview's KPI rows (konvergensi.overview.Overview.kpis) as the pack's table."""
+    rows = [[k.name, k.value, k.change or (fmt.MISSING if k.monthly else ""), k.note] for k in ov.kpis(area)]
+    compare = f"Dibanding {fmt.month(ov.previous_period)}" if ov.previous_period else "Dibanding bulan lalu"
+    return Table("Indikator utama", ["Indikator", f"Nilai {fmt.month(ov.period)}", compare, "Keterangan"], rows)
 
 
 def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str = "publik", config=None,
@@ -245,20 +154,15 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
         raise RakorError(f"peran {role!r} tidak dikenal; pilih salah satu: {', '.join(ROLES)}")
     cfg = config if config is not None else kconfig.load()
     thresholds = cfg.thresholds
-    threshold = suppress.threshold(cfg)
-    show = _Display(role, threshold)
+    viewer = suppress.Viewer.of(role, cfg)        # small counts hidden for publik, as on the dashboard
+    threshold = viewer.threshold
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
 
     area_id, level, label = resolve_area(con, area)
     top = _regions(con)
     kabkota = top[top.level == "kabkota"].sort_values("region_id")
-    parent = dict(zip(top.region_id, top.parent_id))
-    top_id = area_id                      # the kabupaten/kota of the area (a province holds several)
-    while parent.get(top_id) in parent:
-        top_id = parent[top_id]
-    if top_id not in set(kabkota.region_id):
-        top_id = kabkota.region_id.iloc[0]
+    top_id = area_overview.enclosing(con, area_id)[-1]     # the kabupaten/kota of the area
     try:
         period = summary.month_start(period) if period is not None else summary.latest_period(con)
     except ValueError as exc:
@@ -268,44 +172,28 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     info = db.build_info(con)
     region_name = (info.get("region_name") if len(kabkota) == 1 else None) or top[top.region_id == top_id].name.iloc[0]
 
-    now_raw = summary.headline(con, period, area_id, None, None, cfg)
-    if not now_raw["children_measured"]:
+    ov = area_overview.compute(con, period, area_id, config=cfg,
+                               hidden_below=viewer.hidden_below)
+    if not ov.measured:
         latest = summary.latest_period(con)
         raise RakorError(f"belum ada balita yang diukur di {label} pada {fmt.month(period)}; bulan terakhir "
                          f"dengan data: {fmt.month(latest)} (--period {fmt.period_key(latest)})")
-    prev_period = _previous_period(con, period)
-    target = _target(con, area_id)
-    base_period = _baseline_period(con, area_id, top_id, target)
-    now = show.record(now_raw)
-    prev = show.record(summary.headline(con, prev_period, area_id, None, None, cfg)) if prev_period else None
-    base = show.record(summary.headline(con, base_period, area_id, None, None, cfg)) if base_period else None
+    target, base_period = ov.target, ov.baseline_period
 
     min_children = thresholds.min_children_map
     counts = rates.add_rates(db.run_query(con, "indicators_by_kelurahan", period=period,
                                           baseline_period=base_period or period, area_id=area_id, age_group=None,
                                           sex=None, kek_muac=thresholds.kek_muac_cm), min_children)
-    kel = _state_columns(show.frame(counts, maps.COUNT_COLUMNS, maps.RATE_COLUMNS), maps.COUNT_COLUMNS)
+    kel = viewer.with_states(viewer.frame(counts, indicators.KELURAHAN), indicators.KELURAHAN)
     lag = rates.lagging(kel, LAGGING_ROWS)
 
-    if now["stunted"] is None:
-        overview = (f"Per {fmt.month(period)}, jumlah balita stunting di {label} kurang dari {threshold} anak "
-                    "(angka kecil tidak ditampilkan untuk publik).")
-    else:
-        overview = narrative.overview(narrative.Situation(
-            area=label, period=period, measured=now["children_measured"] or 0, stunted=now["stunted"],
-            prevalence=now["prevalence_stunting"], previous_period=prev_period if prev else None,
-            previous_stunted=prev["stunted"] if prev else None,
-            previous_prevalence=prev["prevalence_stunting"] if prev else None,
-            baseline_period=base_period if base else None, baseline_stunted=base["stunted"] if base else None,
-            target_date=target.target_date if target else None,
-            target_stunted=target.target_value if target else None,
-            lagging=list(zip(lag.name, lag.prevalence))))
-    kpis = _kpi_table(now, prev, base, prev_period, base_period, target, show, thresholds.kek_muac_cm)
+    overview = ov.paragraph(label, zip(lag.name, lag.prevalence))
+    kpis = _kpi_table(ov, label)
     timings["data"] = time.perf_counter() - t0
 
     # lagging kelurahan
-    lag_rows = [[r["name"], r["kecamatan"], show.count(r["measured"], r["_state_measured"]),
-                 show.count(r["stunted"], r["_state_stunted"]), fmt.percent(r["prevalence"]),
+    lag_rows = [[r["name"], r["kecamatan"], viewer.count_text(r["measured"], r["_state_measured"]),
+                 viewer.count_text(r["stunted"], r["_state_stunted"]), fmt.percent(r["prevalence"]),
                  maps.wilson_text(r["prevalence_lo"], r["prevalence_hi"]),
                  fmt.points(r["change_points"]) if base_period else fmt.MISSING]
                 for _, r in lag.iterrows()]
@@ -321,7 +209,7 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     perf = posyandu.performance(db.run_query(con, "posyandu_performance", period=period, area_id=area_id),
                                 thresholds)
     t = thresholds
-    perf = _state_columns(show.frame(perf.reset_index(drop=True), posyandu.PERFORMANCE_COUNTS, posyandu.PERFORMANCE_RATES), posyandu.PERFORMANCE_COUNTS)
+    perf = viewer.with_states(viewer.frame(perf.reset_index(drop=True), posyandu.COLUMNS), posyandu.COLUMNS)
     attention = perf[perf.attention.fillna("") != ""]
     attention = attention.assign(_n=attention.attention.str.count(";")).sort_values(
         ["_n", "ds", "name"], ascending=[False, True, True], na_position="last")
@@ -355,13 +243,13 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     # figures
     map_png = trend_png = map_figure = None
     map_note = (f"Abu-abu muda = {maps.INSUFFICIENT_LABEL}: kurang dari {min_children} balita terukur.")
-    if show.on:
+    if viewer.hides:
         map_note += f" Abu-abu tua = {maps.HIDDEN_LABEL} untuk publik."
     shapes = maps.load_boundaries(con, area_id)
     if shapes is not None:
         map_note += " " + shapes.note   # boundary source and licence, or that the tiles are schematic
-    series = show.frame(rates.add_prevalence(db.run_query(con, "stunting_trend", area_id=area_id, age_group=None, sex=None)),
-                        ("measured", "stunted"), ("prevalence",), secondary=False)
+    series = viewer.frame(rates.add_prevalence(db.run_query(con, "stunting_trend", area_id=area_id, age_group=None,
+                                                            sex=None)), indicators.STUNTING, secondary=False)
     series = series[pd.to_datetime(series.period) <= pd.Timestamp(period)]
     trajectory = (projection.trajectory(target.baseline_period, target.baseline_value, target.target_period,
                                         target.target_value) if target else None)
@@ -408,100 +296,32 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
 
 # --- PDF (WeasyPrint) ------------------------------------------------------------------------------------
 
-PAGE_CSS = """
-@page { size: A4 landscape; margin: 14mm 14mm 16mm 14mm;
-  @bottom-left { content: "FOOTER"; font-size: 8pt; color: #555; font-family: "DejaVu Sans", sans-serif; }
-  @bottom-right { content: "Halaman " counter(page) " dari " counter(pages); font-size: 8pt; color: #555;
-    font-family: "DejaVu Sans", sans-serif; }
-  @top-right { content: "BANNER"; font-size: 9pt; color: #b45309; font-weight: bold;
-    font-family: "DejaVu Sans", sans-serif; } }
-"""
-CSS = """
-body { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; color: #1f2933; }
-section { page-break-before: always; }
-section.cover { page-break-before: avoid; text-align: left; padding-top: 40mm; }
-h1 { font-size: 24pt; color: #0f766e; margin: 0 0 6mm 0; }
-h2 { font-size: 16pt; color: #0f766e; margin: 0 0 4mm 0; }
-.area { font-size: 20pt; font-weight: bold; }
-.period { font-size: 16pt; margin-top: 3mm; }
-.meta { margin-top: 14mm; color: #555; }
-.synthetic { display: inline-block; margin-top: 8mm; padding: 2mm 4mm; background: #fef3c7; color: #92400e;
-  border: 1px solid #f59e0b; font-weight: bold; }
-table { border-collapse: collapse; width: 100%; font-size: 9pt; }
-th { background: #0f766e; color: white; text-align: left; padding: 1.5mm 2mm; }
-td { border-bottom: 1px solid #e5e7eb; padding: 1.3mm 2mm; vertical-align: top; }
-p.note { font-size: 8.5pt; color: #555; }
-img.figure { display: block; margin: 0 auto; max-width: 100%; max-height: 140mm; }
-.overview { font-size: 11pt; line-height: 1.4; margin-bottom: 4mm; }
-dl dt { font-weight: bold; margin-top: 2mm; }
-dl dd { margin: 0 0 0 4mm; font-size: 8.5pt; }
-"""
-
-
-def _e(text) -> str:
-    return html.escape(str(text))
-
-
 def _css_string(text: str) -> str:
     """Text for a CSS content: "..." value (quotes and backslashes escaped, no line breaks)."""
     return str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
-
-
-def _table_html(t: Table) -> str:
-    head = "".join(f"<th>{_e(c)}</th>" for c in t.columns)
-    body = "".join("<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>" for row in t.rows)
-    if not t.rows:
-        body = f"<tr><td colspan='{len(t.columns)}'>Tidak ada.</td></tr>"
-    note = f"<p class='note'>{_e(t.note)}</p>" if t.note else ""
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}"
-
-
-def _img(png: bytes | None, alt: str) -> str:
-    if not png:
-        return f"<p>{_e(alt)}: tidak ada data.</p>"
-    import base64
-
-    return f"<img class='figure' alt='{_e(alt)}' src='data:image/png;base64,{base64.b64encode(png).decode()}'>"
 
 
 def _suppression_sentence(pack: Pack) -> str:
     return suppress.note(pack.suppress_below) if pack.suppressing else ""
 
 
+@functools.cache
+def _templates() -> jinja2.Environment:
+    """The templates of konvergensi/templates, HTML-escaped (autoescape): a name from the database such as
+    'Kali <Bening> & Co' reaches the PDF as text, never as markup."""
+    env = jinja2.Environment(loader=jinja2.PackageLoader("konvergensi", "templates"), autoescape=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters.update(css=lambda text: markupsafe.Markup(_css_string(text)),
+                       png=lambda data: base64.b64encode(data).decode(), month=fmt.month, date=fmt.date)
+    return env
+
+
 def to_html(pack: Pack) -> str:
-    footer = pack.place_line
-    if pack.synthetic:
-        footer += f" · {SYNTHETIC_LABEL}"
-    banner = SYNTHETIC_LABEL if pack.synthetic else ""
-    page_css = PAGE_CSS.replace("FOOTER", _css_string(footer)).replace("BANNER", _css_string(banner))
-    supp = _suppression_sentence(pack)
-    supp_html = f"<p class='note'>{_e(supp)}</p>" if supp else ""
-    defs = "".join(f"<dt>{_e(d.label)}</dt><dd>Pembilang: {_e(d.numerator)}<br>Penyebut: {_e(d.denominator)}<br>"
-                   f"Periode: {_e(d.period_rule)}{('<br>' + _e(d.note)) if d.note else ''}</dd>"
-                   for d in pack.definitions)
-    role_text = "publik (angka kecil disembunyikan)" if pack.suppressing else pack.role
-    return f"""<!DOCTYPE html><html lang="id"><head><meta charset="utf-8"><title>{_e(pack.title)}</title>
-<style>{page_css}{CSS}</style></head><body>
-<section class="cover">
-<h1>{_e(pack.title)}</h1>
-<div class="area">{_e(pack.region_name)}{'' if pack.area_level == 'kabkota' else ' · ' + _e(pack.area_label)}</div>
-<div class="period">Periode data: {_e(fmt.month(pack.period))}</div>
-{f'<div class="synthetic">{SYNTHETIC_LABEL}</div>' if pack.synthetic else ''}
-<div class="meta">Dibuat {_e(fmt.date(pack.generated))} dari Dasbor Konvergensi Stunting · untuk: {_e(role_text)}</div>
-</section>
-<section><h2>Ringkasan {_e(pack.subtitle)}</h2>
-<p class="overview">{_e(pack.overview)}</p>
-{_table_html(pack.kpis)}{supp_html}
-<p class="note">Definisi setiap indikator ada di halaman terakhir.</p></section>
-<section><h2>Peta prevalensi stunting per kelurahan</h2>{_img(pack.map_png, 'Peta')}
-<p class="note">{_e(pack.map_note)}</p>{supp_html}</section>
-<section><h2>Tren balita stunting dan lintasan target</h2>{_img(pack.trend_png, 'Tren')}
-<p class="note">{_e(pack.trend_note)}</p>{supp_html}</section>
-<section><h2>{_e(pack.lagging.title)}</h2>{_table_html(pack.lagging)}{supp_html}</section>
-<section><h2>{_e(pack.posyandu.title)}</h2><p>{_e(pack.posyandu_summary)}</p>{_table_html(pack.posyandu)}{supp_html}</section>
-<section><h2>{_e(pack.aksi.title)}</h2><p>{_e(pack.aksi_summary)}</p>{_table_html(pack.aksi)}</section>
-<section><h2>Definisi indikator</h2><dl>{defs}</dl></section>
-</body></html>"""
+    """The PDF's HTML, from konvergensi/templates/rakor.html.j2."""
+    footer = pack.place_line + (f" · {SYNTHETIC_LABEL}" if pack.synthetic else "")
+    return _templates().get_template("rakor.html.j2").render(
+        pack=pack, footer=footer, banner=SYNTHETIC_LABEL if pack.synthetic else "",
+        suppression=_suppression_sentence(pack), synthetic_label=SYNTHETIC_LABEL)
 
 
 def to_pdf(pack: Pack) -> bytes:

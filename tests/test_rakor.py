@@ -249,3 +249,32 @@ def test_page_one_click_makes_the_files_for_the_selected_kecamatan(mini_path, mo
     finally:
         st.cache_data.clear()
         st.cache_resource.clear()
+
+
+def test_names_from_the_database_are_escaped_in_the_html(mini_path, tmp_path):
+    """The PDF's HTML comes from an autoescaping Jinja2 template: a kecamatan or kelurahan name with markup
+    or '&' is printed as text, never run as markup (nor does it end the CSS of the page footer)."""
+    import shutil
+
+    import duckdb
+
+    path = tmp_path / "names.duckdb"
+    shutil.copyfile(mini_path, path)
+    kelurahan, kecamatan = "Nai <script>alert(1)</script> Bonat", "Bukit & <b>Lembah</b>"
+    write = duckdb.connect(str(path))
+    write.execute("UPDATE regions SET name = ? WHERE region_id = '53.99.02.1002'", [kelurahan])
+    write.execute("UPDATE regions SET name = ? WHERE region_id = '53.99.02'", [kecamatan])
+    write.close()
+    con = db.connect(path, read_only=True)
+    try:
+        pack = rakor.gather(con, area="53.99.02", period=PERIOD, role="pimpinan", today=TODAY, figures=False)
+    finally:
+        con.close()
+    assert kelurahan in rows_text(pack.lagging)
+    html = rakor.to_html(pack)
+    assert "<script>" not in html and "<b>" not in html
+    assert "Nai &lt;script&gt;alert(1)&lt;/script&gt; Bonat" in html
+    assert "Kecamatan Bukit &amp; &lt;b&gt;Lembah&lt;/b&gt;" in html
+    assert '@bottom-left { content: "Kota Contoh · Kecamatan Bukit & \\3c b>Lembah\\3c /b> · Oktober 2024' in html
+    text = squeeze(" ".join(pdf_pages(rakor.to_pdf(pack), tmp_path)))
+    assert kelurahan in text and f"Kecamatan {kecamatan}" in text

@@ -256,14 +256,13 @@ def data_status():
     return cached(data_status.status)
 
 
-def headline(f, period=None) -> dict:
-    """Headline indicators (konvergensi.summary.headline: the same numbers as `python -m konvergensi
-    summary`) for the filters, at f.period or another period; for publik small counts (and their rates)
-    are None (record_for_display)."""
-    from konvergensi import summary
+def overview(f):
+    """Where the filtered area stands (konvergensi.overview.Overview): now, last month, the baseline and the
+    target, with the KPI rows; the same computation as the meeting pack. For publik small counts (and
+    their rates) are None before any change is computed."""
+    from konvergensi import overview as overview_
 
-    record = cached(summary.headline, period or f.period, f.area_id, f.age_group, f.sex, config())
-    return record_for_display(record, summary.HEADLINE_COUNTS, summary.HEADLINE_RATES)
+    return cached(overview_.compute, f.period, f.area_id, f.age_group, f.sex, config(), viewer().hidden_below)
 
 
 def latest_period_measured(f):
@@ -273,19 +272,12 @@ def latest_period_measured(f):
     return pd.Timestamp(measured.period.max()).date() if len(measured) else None
 
 
-def previous_period(period):
-    """The month before `period` if it has measurements, else None (the meeting pack's rule too)."""
-    return data_status().previous_period(period)
-
-
 def stunting_target(f, indicator: str = "stunted"):
     """The target for the filtered area (konvergensi.targets.Target) or None. Targets are set for all
-    children of an area: under an age or sex filter there is no comparable target."""
-    from konvergensi import targets
+    children of an area: under an age or sex filter there is no comparable target (konvergensi.overview)."""
+    from konvergensi import overview as overview_
 
-    if f.age_group or f.sex:
-        return None
-    return targets.pick(query("targets_for_area", area_id=f.area_id), indicator)
+    return cached(overview_.target, f.area_id, indicator, f.age_group, f.sex)
 
 
 def kelurahan_indicators(f, baseline_period=None) -> pd.DataFrame:
@@ -309,15 +301,10 @@ def lagging_kelurahan(frame: pd.DataFrame, n: int = 5) -> pd.DataFrame:
 
 def baseline_period(f):
     """Baseline month for "change since baseline": the stunting target's baseline of the area, else of
-    the whole region (None when no target is set)."""
-    from konvergensi import targets
+    the nearest enclosing area with a target (konvergensi.overview.baseline_period; None when none is set)."""
+    from konvergensi import overview as overview_
 
-    for area in dict.fromkeys([f.area_id, f.kecamatan_id, f.region_id]):
-        if area:
-            t = targets.pick(query("targets_for_area", area_id=area), "stunted")
-            if t:
-                return t.baseline_period
-    return None
+    return cached(overview_.baseline_period, f.area_id)
 
 
 def boundaries(area_id: str):
