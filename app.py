@@ -7,7 +7,7 @@ sets the page up, checks the database and runs the page the user asked for.
 import duckdb
 import streamlit as st
 
-from konvergensi import db
+from konvergensi.store import db
 from konvergensi.ui import access, data, layout, registry, selfwarm
 
 st.set_page_config(page_title="Dasbor Konvergensi Stunting", page_icon="📊", layout="wide")

@@ -41,7 +41,9 @@ def main() -> int:
     import numpy as np
     import pandas as pd
 
-    from konvergensi import auth, export, followup, suppress
+    from konvergensi.core import auth
+    from konvergensi.core import export
+    from konvergensi.domain import followup, suppress
 
     if not Path(args.db).exists():
         print(f"no database at {args.db}: run `python -m konvergensi build` first", file=sys.stderr)

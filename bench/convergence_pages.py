@@ -29,7 +29,7 @@ def main() -> None:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from konvergensi import db
+    from konvergensi.store import db
 
     print(f"database: {db.db_path()}")
     for role in ("publik", "pimpinan"):

@@ -30,7 +30,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from konvergensi.growth import value_at_z  # noqa: E402
+from konvergensi.domain.growth import value_at_z  # noqa: E402
 
 SEED = 20261125
 WILAYAH = ROOT / "config" / "kota_kupang_wilayah.csv"
@@ -38,7 +38,7 @@ WILAYAH = ROOT / "config" / "kota_kupang_wilayah.csv"
 RUN_CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
-from konvergensi.cli import main
+from konvergensi.commands.cli import main
 import io, contextlib
 t = time.perf_counter()
 buf = io.StringIO()
@@ -140,7 +140,8 @@ def run_child(argv: list[str]) -> dict:
 
 
 def breakdown(csv: Path, db_path: Path) -> None:
-    from konvergensi import config, db, importing, privacy
+    from konvergensi.core import config, privacy
+    from konvergensi.store import db, importing
     from konvergensi.sources import common, eppgbm
 
     cfg = config.load()

@@ -108,7 +108,7 @@ class RssSampler(threading.Thread):
 
 async def ws_user(i: int, url: str, pages: list[str], rounds: int, think: float, timeout: float, start: asyncio.Event,
                   out: list, errors: list):
-    from konvergensi import warmup   # the same websocket client as `python -m konvergensi warmup`
+    from konvergensi.ui import warmup   # the same websocket client as `python -m konvergensi warmup`
 
     rng = random.Random(i)
     await start.wait()
@@ -241,7 +241,7 @@ def main() -> int:
         print(f"{len(urls)} server(s) {', '.join(urls)} (pid {', '.join(map(str, pids)) or '-'}), database {args.db} "
               f"({Path(args.db).stat().st_size / 1e6:.0f} MB); RSS at start {before:.0f} MB; {load_text()}")
         if args.warm:   # what `python -m konvergensi warmup --url ... --pages ...` does
-            from konvergensi import warmup
+            from konvergensi.ui import warmup
 
             for u in urls:
                 warmed = warmup.run(u, [url_name(p) for p in pages], args.timeout)

@@ -33,8 +33,8 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
-from konvergensi import db  # noqa: E402
-from konvergensi.settings import DEFAULTS  # noqa: E402
+from konvergensi.store import db  # noqa: E402
+from konvergensi.core.settings import DEFAULTS  # noqa: E402
 
 PARTITIONED = ("measurements", "children", "pregnant_women", "posyandu_reports")
 QUERIES = [

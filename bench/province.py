@@ -6,15 +6,15 @@
 ALL DATA IS SYNTHETIC. A province of `--kabkota` kabupaten/kota (synthetic names "Kabupaten Sintetis 01",
 ..., the last one a "Kota"), about 14 kecamatan each, `--kelurahan` kelurahan/desa, about 3 posyandu per
 kelurahan, `--children` children born over the simulated span (January 2023 - October 2026, same fixed
-months as konvergensi.demo) and about 6,000,000 raw measurements. Every table the build writes has the
+months as konvergensi.demo.demo) and about 6,000,000 raw measurements. Every table the build writes has the
 same columns as the demo's (regions as kabkota > kecamatan > kelurahan, schematic Voronoi boundaries per
-kabupaten/kota from konvergensi.demo_geometry, posyandu, SKDN reports, pregnant women, BKKBN families,
-scorecard, aksi, targets). It is a cruder model than konvergensi.demo (no calibration, no siblings, no
+kabupaten/kota from konvergensi.demo.demo_geometry, posyandu, SKDN reports, pregnant women, BKKBN families,
+scorecard, aksi, targets). It is a cruder model than konvergensi.demo.demo (no calibration, no siblings, no
 planted digit preference): its job is size and realistic distributions of ids, dates and z-scores.
 `--movers` of the children (4%) moved once: measured in another kelurahan, anywhere in the province,
 before a month of the span, so that the follow-up list carries histories across areas.
 
-The build is the real one: `konvergensi.build.build(source="empty", config=<generated toml>,
+The build is the real one: `konvergensi.store.build.build(source="empty", config=<generated toml>,
 extra_tables=<generated frames>)`, so measurements go through `measurements.to_table` (WHO z-scores,
 row keys) and the schema's indexes, and the file is swapped in atomically. Printed: generation time,
 build time per step (the build's own progress lines, time-stamped), peak RSS of this process (generator +
@@ -44,8 +44,9 @@ import pyarrow as pa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from konvergensi import convergence, demo, growth  # noqa: E402
-from konvergensi.demo_geometry import schematic_boundaries  # noqa: E402
+from konvergensi.domain import convergence, growth  # noqa: E402
+from konvergensi.demo import demo
+from konvergensi.demo.demo_geometry import schematic_boundaries  # noqa: E402
 
 MONTHS = np.arange(demo.FIRST_MONTH, demo.LAST_MONTH + 1)          # 46 output months, Jan 2023 - Oct 2026
 N_MONTHS = len(MONTHS)
@@ -134,7 +135,7 @@ def regions(rng, n_kab: int, n_kel: int) -> tuple[pd.DataFrame, pd.DataFrame, pd
 
 
 def boundaries(regions_table: pd.DataFrame, kel: pd.DataFrame) -> pd.DataFrame:
-    """Schematic Voronoi cells (konvergensi.demo_geometry), one diagram per kabupaten/kota."""
+    """Schematic Voronoi cells (konvergensi.demo.demo_geometry), one diagram per kabupaten/kota."""
     rows = regions_table[regions_table.level == "kelurahan"].reset_index(drop=True)
     parts = [schematic_boundaries(rows[kel["kab"].to_numpy() == k]) for k in np.unique(kel["kab"])]
     return pd.concat(parts, ignore_index=True)
@@ -496,7 +497,8 @@ def chunked_trial(tables: dict, out: Path, chunk: int) -> None:
     Prints time and this process's peak RSS (the generator's frames included)."""
     import duckdb
 
-    from konvergensi import build, measurements, paths
+    from konvergensi.store import build, measurements
+    from konvergensi.core import paths
 
     target = out / "chunked_trial.duckdb"
     for p in (target, Path(str(target) + ".wal")):
@@ -543,7 +545,7 @@ def main() -> int:
         return 0
     os.environ.setdefault("KONVERGENSI_SECRET_KEY", "bench-province-synthetic-key")
 
-    from konvergensi import build
+    from konvergensi.store import build
 
     print(f"province bench: {args.kabkota} kabupaten/kota, {args.kelurahan} kelurahan, {args.children:,} children; "
           f"start {load_text()}")

@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/quality.py [--db data/konvergensi.duckdb] [--rows 100000]
 
-1. The four quality_* queries and the checks of konvergensi.quality for the whole region, for the
+1. The four quality_* queries and the checks of konvergensi.domain.quality for the whole region, for the
    latest month and the months with most children (median of 3 runs each).
 2. An e-PPGBM CSV of `--rows` synthetic measurements uploaded the way the Kelola data page does it
-   (konvergensi.upload.make_preview, then upload.commit) into a copy of an empty database: seconds and
+   (konvergensi.sources.upload.make_preview, then upload.commit) into a copy of an empty database: seconds and
    the peak memory of this process.
 """
 
@@ -26,7 +26,8 @@ QUERIES = ("quality_by_posyandu", "quality_digits", "quality_age_months", "quali
 
 
 def checks(db_path: str) -> None:
-    from konvergensi import db, quality
+    from konvergensi.store import db
+    from konvergensi.domain import quality
 
     con = db.connect(db_path)
     root = con.execute("SELECT region_id FROM regions WHERE level = 'kabkota'").fetchall()[0][0]
@@ -57,7 +58,8 @@ def upload_run(rows: int) -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     import upload_files
 
-    from konvergensi import db, upload
+    from konvergensi.store import db
+    from konvergensi.sources import upload
 
     folder = Path(tempfile.mkdtemp(prefix="bench-quality-"))
     path = upload_files.empty_db(folder / "kosong.duckdb")

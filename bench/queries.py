@@ -6,10 +6,10 @@
 For each database: the default view of the pages (latest month, the whole kabupaten/kota at the top of the
 filter bar = the first `kabkota` by name, all ages, both sexes), a kecamatan and a kelurahan of it, and the
 age/sex subgroup ('0-23', perempuan) where the query takes one. Thresholds are the config defaults the
-pages pass (konvergensi.settings.DEFAULTS: kek_muac_cm, anaemia_hb_g_dl, ttd_min, anc_min); follow-up
+pages pass (konvergensi.core.settings.DEFAULTS: kek_muac_cm, anaemia_hb_g_dl, ttd_min, anc_min); follow-up
 lists for "all kelurahan" (kelurahan_ids NULL, an admin) and for one kabupaten/kota's kelurahan list.
 Each case runs once cold (first call on a fresh read-only connection) and `--runs` times warm through
-`konvergensi.db.run_query` (a cursor per query and `.df()`, exactly what `konvergensi.ui.data.query` pays
+`konvergensi.store.db.run_query` (a cursor per query and `.df()`, exactly what `konvergensi.ui.data.query` pays
 on a cache miss; Streamlit's st.cache_data then serves repeats without DuckDB at all).
 
 `--province-wide` also times the area queries for the WHOLE database (all kabupaten/kota): the pages
@@ -34,8 +34,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from konvergensi import db, paths  # noqa: E402
-from konvergensi.settings import DEFAULTS  # noqa: E402
+from konvergensi.store import db  # noqa: E402
+from konvergensi.core import paths
+from konvergensi.core.settings import DEFAULTS  # noqa: E402
 
 # the queries scope by area through the table macro area_kelurahan (konvergensi/schema.sql); for
 # --province-wide a temporary copy also answers area '*' (every kelurahan of the database)
@@ -169,7 +170,7 @@ def bench_db(label: str, path: str, runs: int, only: str | None, province_wide: 
             continue
         sql = db.load_query(name)
         for scope, params in cases(name, parameters(sql), s, province_wide):
-            build_time = users.get(name) == ["konvergensi/derived.py"]   # run by builds/imports, not pages
+            build_time = users.get(name) == ["konvergensi/store/derived.py"]   # run by builds/imports, not pages
             if build_time:
                 scope = "SEMUA (build)"
             rewritten = scope == "SEMUA (SQL diubah)"

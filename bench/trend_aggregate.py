@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
-from konvergensi import db  # noqa: E402
+from konvergensi.store import db  # noqa: E402
 
 AGG = """
 CREATE TABLE stunting_monthly AS

@@ -3,7 +3,7 @@
     .venv/bin/python bench/zscore.py [--rows 1000000] [--repeat 3] [--peer-rows 20000]
 
 Prints, for a seeded synthetic population of children 0-59 months:
-- rows/s of `konvergensi.growth.zscores` (best of --repeat runs) on typed columns, and on text
+- rows/s of `konvergensi.domain.growth.zscores` (best of --repeat runs) on typed columns, and on text
   columns as the command line reads them;
 - peak memory of a fresh process that builds the frame and scores it (ru_maxrss), and the peak
   of what `zscores` itself allocates (tracemalloc);
@@ -32,7 +32,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from konvergensi.growth import value_at_z, zscores  # noqa: E402
+from konvergensi.domain.growth import value_at_z, zscores  # noqa: E402
 
 SEED = 20261124
 

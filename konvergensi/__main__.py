@@ -1,3 +1,3 @@
-from konvergensi.cli import main
+from konvergensi.commands.cli import main
 
 raise SystemExit(main())

@@ -6,9 +6,10 @@ import datetime
 import pandas as pd
 import streamlit as st
 
-from konvergensi import convergence as cv
-from konvergensi import db, fmt
-from konvergensi.ui import convergence_charts as charts
+from konvergensi.domain import convergence as cv
+from konvergensi.store import db
+from konvergensi.core import fmt
+from konvergensi.figures import convergence_charts as charts
 from konvergensi.ui import data, filters, layout
 from konvergensi.ui import convergence as ucv
 
@@ -119,7 +120,7 @@ if submitted:
         else:
             message = f"Aksi {no} tahun {year} disimpan: {saved['status']}."
             try:
-                from konvergensi import audit
+                from konvergensi.store import audit
 
                 audit.record(audit.DATA_EDIT, user, role, {
                     "tabel": "convergence_actions", "tahun": year, "aksi": no,

@@ -3,10 +3,11 @@ kelurahan (map and table) and over time. Thresholds come from the configuration.
 
 import streamlit as st
 
-from konvergensi import convergence as cv
-from konvergensi import fmt
-from konvergensi.ui import convergence_charts as charts
-from konvergensi.ui import data, filters, layout, maps, tables
+from konvergensi.domain import convergence as cv
+from konvergensi.core import fmt
+from konvergensi.figures import convergence_charts as charts
+from konvergensi.ui import data, filters, layout
+from konvergensi.figures import maps, tables
 from konvergensi.ui import convergence as ucv
 
 layout.page_header("Ibu hamil", "Kurang energi kronis (KEK), anemia, tablet tambah darah (TTD), dan "

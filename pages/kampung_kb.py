@@ -4,12 +4,14 @@ compared with the other kelurahan of the area (prevalence from summed counts).""
 import pandas as pd
 import streamlit as st
 
-from konvergensi import convergence as cv
-from konvergensi import fmt, indicators
-from konvergensi.ui import convergence_charts as charts
-from konvergensi.ui import data, filters, layout, tables
+from konvergensi.domain import convergence as cv
+from konvergensi.core import fmt
+from konvergensi.domain import indicators
+from konvergensi.figures import convergence_charts as charts
+from konvergensi.ui import data, filters, layout
+from konvergensi.figures import tables
 from konvergensi.ui import convergence as ucv
-from konvergensi.ui.maps import SCALE_BAD_HIGH
+from konvergensi.figures.maps import SCALE_BAD_HIGH
 
 layout.page_header("Kampung KB", "Kelurahan Kampung Keluarga Berkualitas (Kampung KB), tempat banyak OPD "
                    "bekerja bersama, dibandingkan dengan kelurahan lain.", "🏘️")

@@ -4,7 +4,10 @@ import datetime
 
 import streamlit as st
 
-from konvergensi import db, export, fmt, upload
+from konvergensi.store import db
+from konvergensi.core import export
+from konvergensi.core import fmt
+from konvergensi.sources import upload
 from konvergensi.ui import data, layout
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -174,7 +177,7 @@ with tab_upload:
     upload_tab()
 
 with tab_status:
-    from konvergensi import data_status
+    from konvergensi.store import data_status
 
     status = data.data_status()
     missing = [k for k in ("posyandu", "eppgbm", "skdn") if not status.has(k)]

@@ -1,14 +1,15 @@
 """Keluarga berisiko stunting (BKKBN family data) by the definition of Perpres 72/2021
-(konvergensi.convergence.family_at_risk): families at risk and not assessable, each risk factor's share of the
+(konvergensi.domain.convergence.family_at_risk): families at risk and not assessable, each risk factor's share of the
 families whose data record it, per area and kelurahan, and the overlap with children actually measured stunted
 (families_at_risk.child_ids against the month's measurements)."""
 
 import streamlit as st
 
-from konvergensi import convergence as cv
-from konvergensi.ui import charts, data, filters, layout
+from konvergensi.domain import convergence as cv
+from konvergensi.figures import charts
+from konvergensi.ui import data, filters, layout
 from konvergensi.ui import convergence as ucv
-from konvergensi.ui import convergence_charts as cvcharts
+from konvergensi.figures import convergence_charts as cvcharts
 
 layout.page_header("Keluarga berisiko stunting",
                    "Keluarga sasaran dengan faktor risiko (data keluarga BKKBN), dibandingkan dengan balita "

@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from konvergensi import export, fmt, quality, settings
-from konvergensi.ui import data, filters, layout, quality_charts, tables
+from konvergensi.core import export
+from konvergensi.core import fmt, settings
+from konvergensi.domain import quality
+from konvergensi.ui import data, filters, layout
+from konvergensi.figures import quality_charts, tables
 
 
 def yardsticks() -> settings.Thresholds:

@@ -1,8 +1,9 @@
-"""Masuk / keluar: log in with a user name and password (konvergensi.auth), or log out."""
+"""Masuk / keluar: log in with a user name and password (konvergensi.core.auth), or log out."""
 
 import streamlit as st
 
-from konvergensi import audit, auth
+from konvergensi.store import audit
+from konvergensi.core import auth
 from konvergensi.ui import access, layout
 
 layout.page_header("Masuk / keluar", icon="🔑")

@@ -3,7 +3,8 @@
 import pandas as pd
 import streamlit as st
 
-from konvergensi import audit, auth
+from konvergensi.store import audit
+from konvergensi.core import auth
 from konvergensi.ui import access, data, layout
 
 # page_header first: on a fresh server's first request it hands the URL back to app.py's navigation.

@@ -4,8 +4,9 @@ import dataclasses
 
 import streamlit as st
 
-from konvergensi import fmt
-from konvergensi.ui import data, filters, layout, maps, peta_view, tables
+from konvergensi.core import fmt
+from konvergensi.ui import data, filters, layout, peta_view
+from konvergensi.figures import maps, tables
 
 layout.page_header("Peta", "Sebaran per kelurahan. Klik sebuah kelurahan untuk melihat rinciannya.", "🗺️")
 f = filters.filter_bar()

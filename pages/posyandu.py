@@ -2,8 +2,11 @@
 
 import streamlit as st
 
-from konvergensi import export, fmt, posyandu
-from konvergensi.ui import data, filters, layout, posyandu_view, tables
+from konvergensi.core import export
+from konvergensi.core import fmt
+from konvergensi.domain import posyandu
+from konvergensi.ui import data, filters, layout, posyandu_view
+from konvergensi.figures import tables
 
 layout.page_header("Posyandu", "Kinerja setiap posyandu: SKDN, kader, buka, strata, dan stunting di antara balitanya.", "🏥")
 f = filters.filter_bar(show_subgroups=False, data_kind="skdn")

@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from konvergensi import fmt, rakor, system
+from konvergensi.core import fmt
+from konvergensi.report import rakor
+from konvergensi.core import system
 from konvergensi.ui import data, filters, layout
 
 layout.page_header("Bahan rakor",

@@ -3,14 +3,16 @@
 import pandas as pd
 import streamlit as st
 
-from konvergensi import fmt, indicators
-from konvergensi.ui import charts, data, filters, layout
+from konvergensi.core import fmt
+from konvergensi.domain import indicators
+from konvergensi.figures import charts
+from konvergensi.ui import data, filters, layout
 
 layout.page_header("Ringkasan", "Posisi stunting saat ini dibanding bulan lalu, baseline, dan target.", "📊")
 f = filters.filter_bar()
 layout.require("eppgbm", f)
 
-ov = data.overview(f)   # konvergensi.overview: small counts are None for the public
+ov = data.overview(f)   # konvergensi.domain.overview: small counts are None for the public
 if not ov.measured:
     latest = data.latest_period_measured(f)
     layout.offer_period(f"Tidak ada data pengukuran balita di {f.area_name} untuk {f.period_label}"

@@ -9,7 +9,8 @@ import datetime
 
 import streamlit as st
 
-from konvergensi import fmt, followup
+from konvergensi.core import fmt
+from konvergensi.domain import followup
 from konvergensi.ui import access, data, filters, layout
 
 # page_header first: on a fresh server's first request it hands the URL back to app.py's navigation.
@@ -23,7 +24,7 @@ con = data.connection()
 scope = access.scope()
 kelurahan_ids = None
 if role == "petugas":
-    from konvergensi import auth
+    from konvergensi.core import auth
 
     kelurahan_ids = auth.scope_kelurahan(con, scope)
     if not kelurahan_ids:

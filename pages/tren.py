@@ -3,8 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from konvergensi import fmt, indicators, projection
-from konvergensi.ui import charts, data, filters, layout
+from konvergensi.core import fmt
+from konvergensi.domain import indicators, projection
+from konvergensi.figures import charts
+from konvergensi.ui import data, filters, layout
 
 layout.page_header("Tren", "Perkembangan bulanan dibanding lintasan target, dan ke mana tren saat ini mengarah.", "📈")
 f = filters.filter_bar(show_period=False)

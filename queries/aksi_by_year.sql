@@ -1,6 +1,6 @@
 -- The 8 convergence actions of one year as recorded: status, completion date, output/evidence,
 -- responsible OPD and who last changed the row. Actions not yet recorded are added by
--- konvergensi.convergence.complete_actions (so the page always lists all 8).
+-- konvergensi.domain.convergence.complete_actions (so the page always lists all 8).
 -- Parameters: $year (INTEGER).
 SELECT
     year,

@@ -1,5 +1,5 @@
 -- The rows of the derived base table child_month (see konvergensi/schema.sql), computed from the
--- measurements by konvergensi.derived.refresh. One row per child and month. The child is placed where
+-- measurements by konvergensi.store.derived.refresh. One row per child and month. The child is placed where
 -- its latest valid measurement of the month puts it (kelurahan, posyandu, age); each indicator takes
 -- its own latest valid value (latest measure_date, then measurement_id). Valid: the z is present and
 -- not flagged; for WHZ and WAZ a record of bilateral oedema also counts (WHO: below -3, no weight z).

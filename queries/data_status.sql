@@ -1,5 +1,5 @@
 -- What the database holds of each kind of source data: one row per kind and month (period NULL for a
--- kind without months; yearly kinds give 1 January of the year). Read by konvergensi.data_status, which
+-- kind without months; yearly kinds give 1 January of the year). Read by konvergensi.store.data_status, which
 -- tells the pages what is missing and what to import next, and which months have data.
 WITH kinds AS (
     SELECT 'eppgbm' AS kind, period, count(*) AS n FROM measurements GROUP BY period

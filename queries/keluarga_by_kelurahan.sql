@@ -1,6 +1,6 @@
 -- Families in the BKKBN data per kelurahan of an area for one year: all families recorded, families at
 -- risk of stunting (at_risk TRUE) and families that cannot be assessed (at_risk NULL: a target member, no
--- factor Ya, a factor not recorded; the rule is konvergensi.convergence.family_at_risk, applied on import).
+-- factor Ya, a factor not recorded; the rule is konvergensi.domain.convergence.family_at_risk, applied on import).
 -- For each risk factor: <factor> = families with it (a family can have several), <factor>_assessed =
 -- families whose data record it (Ya or Tidak; NULL = not recorded), the denominator of its share.
 -- Also, for the overlap view: families at risk with at least one child measured in $period, and with at

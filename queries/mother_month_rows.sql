@@ -1,5 +1,5 @@
 -- The rows of the derived base table mother_month (see konvergensi/schema.sql), computed from
--- pregnant_women by konvergensi.derived.refresh. One row per mother and month, placed by her latest
+-- pregnant_women by konvergensi.store.derived.refresh. One row per mother and month, placed by her latest
 -- record of the month (visit_date, records without a date first, then record_id); each value is her
 -- latest record of the month that has it.
 WITH r AS (

@@ -1,5 +1,5 @@
 -- The rows of the derived table moved_measurements (see konvergensi/schema.sql), computed from
--- measurements by konvergensi.derived.refresh: every measurement of each child measured in more than one
+-- measurements by konvergensi.store.derived.refresh: every measurement of each child measured in more than one
 -- kelurahan, where a measurement with no kelurahan counts as one more place.
 SELECT m.measurement_id, m.child_id, m.measure_date, m.period, m.kelurahan_id, m.posyandu_id,
        m.weight_kg, m.lenhei_cm, m.oedema, m.weight_up, m.zlen, m.flen, m.zwfl, m.fwfl,

@@ -1,6 +1,6 @@
 -- One row per posyandu of an area: its SKDN report for the period, what the strata criteria need over
 -- the 12 months up to the period, D/S of the last 6 months (sparkline) and stunting among the children
--- it measured in the period. Ratios are left to the caller (konvergensi.posyandu); counts come as they are.
+-- it measured in the period. Ratios are left to the caller (konvergensi.domain.posyandu); counts come as they are.
 -- Parameters: $period (first day of the month), $area_id (kota, kecamatan or kelurahan id).
 WITH area_posyandu AS (
     SELECT p.*, a.name AS kelurahan, a.kecamatan

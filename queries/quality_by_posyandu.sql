@@ -1,7 +1,7 @@
 -- Data quality per posyandu for one period and area: one row per posyandu of the area (and one per
 -- kelurahan for children measured with no posyandu), with counts of missing and implausible fields,
 -- measuring position against age, flagged z-scores and the power sums of unflagged z-scores
--- (n, sum z, sum z^2, z^3, z^4 add up over posyandu: konvergensi.quality turns them into SD, skewness
+-- (n, sum z, sum z^2, z^3, z^4 add up over posyandu: konvergensi.domain.quality turns them into SD, skewness
 -- and kurtosis), and the posyandu's SKDN S and D for the month.
 -- One row per child: the measurement that places the child in the month (base layer child_month: its latest
 -- valid measurement, as for prevalence).

@@ -1,6 +1,6 @@
 -- Convergence scorecard of one reporting month: eligible 1,000-day households and those meeting each of
 -- the 18 indicators, one row per kelurahan of the area x indicator with data. Coverage is left to the
--- caller (konvergensi.convergence) so it is always recomputed from summed counts.
+-- caller (konvergensi.domain.convergence) so it is always recomputed from summed counts.
 -- Parameters: $period (first day of the reporting month), $area_id (kota, kecamatan or kelurahan id).
 SELECT
     a.kelurahan_id AS region_id,

@@ -2,7 +2,7 @@
 
 Plotly's MapLibre maps (`choroplethmap`, `scattermap`) draw text with signed-distance-field glyph
 files (`{fontstack}/{range}.pbf`) fetched from fonts.openmaptiles.org by default: offline, labels
-would be missing (and the browser would try an outside request). konvergensi.ui.maps points the map
+would be missing (and the browser would try an outside request). konvergensi.figures.maps points the map
 style's `glyphs` at /app/static/glyphs/ instead, and this script writes the files there:
 
     .venv/bin/python scripts/make_glyphs.py          # writes static/glyphs/<stack>/0-255.pbf

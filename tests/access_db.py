@@ -43,7 +43,8 @@ from pathlib import Path
 
 import duckdb
 
-from konvergensi import derived, paths
+from konvergensi.store import derived
+from konvergensi.core import paths
 
 KOTA = "53.97"
 KEC_A, KEC_B = "53.97.01", "53.97.02"

@@ -20,10 +20,10 @@ sys.path.insert(0, str(Path(__file__).parent))  # tests/ helpers (tiny_dataset, 
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
-    """Path of a demo database built once per test session through `konvergensi.build.build`."""
-    if importlib.util.find_spec("konvergensi.demo") is None:
-        pytest.skip("konvergensi.demo (helper DEMO) is not in the package yet: no demo database to test")
-    from konvergensi import build
+    """Path of a demo database built once per test session through `konvergensi.store.build.build`."""
+    if importlib.util.find_spec("konvergensi.demo.demo") is None:
+        pytest.skip("konvergensi.demo.demo (helper DEMO) is not in the package yet: no demo database to test")
+    from konvergensi.store import build
 
     path = tmp_path_factory.mktemp("demo") / "konvergensi.duckdb"
     build.build(path, source="demo")
@@ -34,7 +34,7 @@ def demo_db(tmp_path_factory) -> Path:
 def empty_db(tmp_path_factory) -> Path:
     """`build --empty` of the configured region (Kota Kupang), built once per session: copy it, never
     write to it (fixture `db_path`)."""
-    from konvergensi import build
+    from konvergensi.store import build
 
     path = tmp_path_factory.mktemp("empty") / "kosong.duckdb"
     build.build(path, source="empty")
@@ -63,7 +63,8 @@ def tiny_config(tmp_path_factory) -> Path:
 def tiny_db(tmp_path_factory, tiny_config) -> Path:
     """The tiny hand-made dataset (tests/tiny_dataset.py, answers in EXPECTED) built through build.build."""
     import tiny_dataset
-    from konvergensi import build, config
+    from konvergensi.store import build
+    from konvergensi.core import config
 
     path = tmp_path_factory.mktemp("tiny") / "tiny.duckdb"
     build.build(path, source="empty", config=config.load(tiny_config), extra_tables=tiny_dataset.tables())
@@ -72,7 +73,7 @@ def tiny_db(tmp_path_factory, tiny_config) -> Path:
 
 def run_cli(*args: str, capsys=None) -> tuple[int, str, str]:
     """Run `python -m konvergensi ARGS` in this process: (exit code, stdout, stderr). Pass pytest's capsys."""
-    from konvergensi import cli
+    from konvergensi.commands import cli
 
     code = cli.main([str(a) for a in args])
     if capsys is None:

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import duckdb
 
-from konvergensi import derived, paths
+from konvergensi.store import derived
+from konvergensi.core import paths
 
 KOTA = "53.98"
 BARAT, TIMUR = "53.98.01", "53.98.02"

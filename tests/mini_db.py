@@ -15,7 +15,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from konvergensi import derived, paths
+from konvergensi.store import derived
+from konvergensi.core import paths
 
 KOTA = "53.99"
 KECAMATAN = {"53.99.01": "Pantai", "53.99.02": "Bukit"}

@@ -1,6 +1,6 @@
 """Six small databases as a data manager has them in the first weeks of using the dashboard, each built
 ONLY through the public entry points (`build --empty`, then `python -m konvergensi import ...`,
-`import-eppgbm`, `import-boundaries`, run in this process through `konvergensi.cli.main`) from real
+`import-eppgbm`, `import-boundaries`, run in this process through `konvergensi.commands.cli.main`) from real
 .xlsx / GeoJSON files written here.
 
 Name             What it holds
@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 
-from konvergensi import growth
+from konvergensi.domain import growth
 
 ROOT = Path(__file__).resolve().parents[1]
 BOUNDARY_FILE = ROOT / "config" / "batas" / "kota_kupang_kelurahan.geojson"
@@ -111,7 +111,7 @@ class PartialDb:
 
 def cli(*args) -> dict:
     """`python -m konvergensi ARGS --json` in this process; exit code 0 asserted; the printed JSON object."""
-    from konvergensi import cli as kcli
+    from konvergensi.commands import cli as kcli
 
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
@@ -259,7 +259,7 @@ def boundaries_geojson(path: Path) -> Path:
         features = [f for f in source["features"] if f["properties"].get("kode_kecamatan") in BOUNDARY_KECAMATAN]
         assert features, "no feature of kecamatan Oebobo / Kelapa Lima in " + str(BOUNDARY_FILE)
     else:
-        from konvergensi import config
+        from konvergensi.core import config
 
         regions = config.load().regions()
         names = dict(zip(regions.region_id, regions.name))
@@ -324,7 +324,8 @@ def boundaries_only(folder: Path, empty_kupang: Path) -> PartialDb:
 
 
 def no_kampung_kb(folder: Path, empty_kupang: Path | None = None) -> PartialDb:
-    from konvergensi import build, config
+    from konvergensi.store import build
+    from konvergensi.core import config
 
     folder.mkdir(parents=True, exist_ok=True)
     cfg = tiny_config_without_kampung_kb(folder / "config")

@@ -30,7 +30,8 @@ from pathlib import Path
 
 import duckdb
 
-from konvergensi import derived, paths
+from konvergensi.store import derived
+from konvergensi.core import paths
 
 KOTA, SATU, DUA = "53.97", "53.97.01", "53.97.02"
 KEL_A, KEL_B, KEL_X = "53.97.01.1001", "53.97.01.1002", "53.97.02.1001"

@@ -1,4 +1,4 @@
-"""Passwords, the users file and the `users` command (konvergensi.auth, konvergensi/commands/users.py)."""
+"""Passwords, the users file and the `users` command (konvergensi.core.auth, konvergensi/commands/users.py)."""
 
 import base64
 import hashlib
@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from konvergensi import audit, auth, cli
+from konvergensi.store import audit
+from konvergensi.core import auth
+from konvergensi.commands import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 

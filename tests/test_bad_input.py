@@ -1,6 +1,6 @@
 """Bad input never crashes the app and never loses data (issue 6). Each case uploads real bytes to the
 Kelola data page (Streamlit AppTest supports st.file_uploader) and checks the message shown and that
-the database file is unchanged; the function behind the page (konvergensi.upload) is checked too.
+the database file is unchanged; the function behind the page (konvergensi.sources.upload) is checked too.
 
 Cases: a corrupt .xlsx, CSVs in Windows-1252 and UTF-16, a file over the size limit, a file with only
 headers, formula-injection text (=cmd|...) in name fields, the same file twice, and a commit that fails
@@ -17,7 +17,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import upload_files
-from konvergensi import db, export, upload
+from konvergensi.store import db
+from konvergensi.core import export
+from konvergensi.sources import upload
 from upload_files import FORMULA, XLSX_MIME, count
 
 ROOT = Path(__file__).resolve().parent.parent

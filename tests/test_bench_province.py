@@ -1,4 +1,4 @@
-"""The province generator of bench/province.py, at a tiny size, builds through konvergensi.build and gives
+"""The province generator of bench/province.py, at a tiny size, builds through konvergensi.store.build and gives
 a database the page queries can read (guards the bench against schema drift; no timing asserts)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from konvergensi import build, db
+from konvergensi.store import build, db
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,7 +80,7 @@ def test_the_province_config_gives_the_generated_regions(province, built, tmp_pa
     """The bench's config file is a province file (kode_kabkota,kabkota columns): loading it gives the
     same kabupaten/kota, kecamatan and kelurahan as the generated table, so imports into the province
     database match against the same regions."""
-    from konvergensi import config
+    from konvergensi.core import config
 
     path, _summary, _rows = built
     con = duckdb.connect(str(path), read_only=True)

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from konvergensi import paths
+from konvergensi.core import paths
 from konvergensi.sources import boundaries as b
 
 GEOJSON = paths.CONFIG / "batas" / "kota_kupang_kelurahan.geojson"   # bundled (cahyadsn/wilayah_boundaries, MIT)
@@ -176,10 +176,10 @@ def test_import_boundaries_command_replaces_schematic_tiles(tmp_path, capsys, mo
     replaces."""
     import duckdb
 
-    from konvergensi import config as kconfig
-    from konvergensi.build import atomic_update, build
-    from konvergensi.cli import main
-    from konvergensi.demo_geometry import schematic_boundaries
+    from konvergensi.core import config as kconfig
+    from konvergensi.store.build import atomic_update, build
+    from konvergensi.commands.cli import main
+    from konvergensi.demo.demo_geometry import schematic_boundaries
 
     monkeypatch.setenv("KONVERGENSI_SECRET_KEY", "kunci-uji-batas")
     db = tmp_path / "k.duckdb"

@@ -11,7 +11,9 @@ import pytest
 
 import tiny_dataset as T
 from conftest import run_cli
-from konvergensi import build, config, db, summary
+from konvergensi.store import build, db
+from konvergensi.core import config
+from konvergensi.domain import summary
 
 
 def _files(folder):
@@ -272,7 +274,8 @@ def test_leftovers_of_a_killed_build_are_cleaned_up(tmp_path):
 def test_measurements_scored_in_chunks_equal_one_pass(tmp_path):
     """A province is scored and written a chunk at a time (memory); the table must be the one a single
     pass gives: same ids, z-scores and row keys, exact duplicates dropped even across chunks."""
-    from konvergensi import measurements, paths
+    from konvergensi.store import measurements
+    from konvergensi.core import paths
 
     raw = pd.DataFrame({
         "child_id": ["a", "b", "c", "a", "d", "b", "e"],
@@ -304,7 +307,8 @@ def test_measurements_scored_in_chunks_equal_one_pass(tmp_path):
 def test_measurements_are_written_month_by_month_then_kelurahan_by_kelurahan(tmp_path):
     """Whatever order a source file has, measurements are stored by month, then kelurahan (an area's
     queries then read about its own blocks only: docs/scale.md); ids still follow the source rows."""
-    from konvergensi import importing, measurements, paths
+    from konvergensi.store import importing, measurements
+    from konvergensi.core import paths
 
     raw = pd.DataFrame({
         "child_id": ["a", "b", "c", "d", "e", "f"],

@@ -1,5 +1,5 @@
 """One language on the command line (issue 13, item 6): every command's usage, help and errors are
-Indonesian (konvergensi/argparse_id.py), the output of real runs holds no English words, and messages
+Indonesian (konvergensi/commands/argparse_id.py), the output of real runs holds no English words, and messages
 after a commit speak in the past tense."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pytest
 
 import upload_files
 from conftest import run_cli
-from konvergensi import cli
+from konvergensi.commands import cli
 
 # what Python's argparse says in English (3.11 and other versions)
 ARGPARSE_ENGLISH = ("usage:", "error:", "optional arguments", "options:", "show this help message",
@@ -135,7 +135,7 @@ def test_real_runs_print_no_english(tmp_path, capsys):
 def test_after_a_commit_messages_are_in_the_past_tense(tmp_path, db_path, capsys):
     """The preview says what a commit will do ('akan ditambahkan'); the summary, --json and the import log
     after the commit say what it did ('1 posyandu baru ditambahkan', '1 pengukuran diimpor')."""
-    from konvergensi import db as kdb
+    from konvergensi.store import db as kdb
     from konvergensi.sources import eppgbm
 
     xlsx = tmp_path / "ukur.xlsx"
@@ -171,7 +171,7 @@ def test_after_a_commit_messages_are_in_the_past_tense(tmp_path, db_path, capsys
 
 
 def test_past_tense_drops_only_the_future_marker():
-    from konvergensi.importing import past_tense
+    from konvergensi.store.importing import past_tense
 
     assert past_tense("2 posyandu baru akan ditambahkan: A, B") == "2 posyandu baru ditambahkan: A, B"
     assert past_tense("3 baris kembar di dalam berkas diabaikan.") == "3 baris kembar di dalam berkas diabaikan."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import tiny_dataset as T
-from konvergensi import config
+from konvergensi.core import config
 
 
 def test_kota_kupang():
@@ -141,7 +141,7 @@ def test_a_province_database_builds_and_imports_by_code_where_names_repeat(tmp_p
 
     import duckdb
 
-    from konvergensi import build
+    from konvergensi.store import build
     from konvergensi.sources import eppgbm
 
     cfg = _province(tmp_path)
@@ -174,7 +174,7 @@ def test_a_copied_config_names_every_kelurahan_the_region_does_not_have_as_writt
     """Kota Kupang's file copied for another region whose CSV was replaced but whose [aliases] and
     [kampung_kb] were not: one error listing each name as written in the file, and nothing built."""
     from conftest import run_cli
-    from konvergensi import paths
+    from konvergensi.core import paths
 
     T.write_config(tmp_path)                                     # contoh_wilayah.csv: Ujung, Tengah, Puncak
     copied = tmp_path / "kabupaten_lain.toml"

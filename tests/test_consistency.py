@@ -36,7 +36,9 @@ import pandas as pd
 import pytest
 
 import partial_dbs as P
-from konvergensi import build, db, rakor, summary
+from konvergensi.store import build, db
+from konvergensi.report import rakor
+from konvergensi.domain import summary
 
 MONTH, EARLIER = P.MONTH, P.EARLIER
 KOTA = "53.71"
@@ -103,7 +105,7 @@ def real_shaped(empty_db, tmp_path_factory) -> dict:
     P.import_file("eppgbm", P.eppgbm_xlsx(rows, folder / "eppgbm.xlsx", "Laporan e-PPGBM"), path)
     P.import_file("bumil", P.template_xlsx("bumil", _bumil_rows(), folder / "bumil.xlsx"), path)
     # H5's register row is lost (an older register, a failed partial clean-up): its measurements stay
-    from konvergensi import privacy
+    from konvergensi.core import privacy
 
     h5 = privacy.child_id(nik="5371010101230005") if hasattr(privacy, "child_id") else None
     con = db.connect(path)

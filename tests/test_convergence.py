@@ -12,8 +12,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from konvergensi import convergence as cv
-from konvergensi import db
+from konvergensi.domain import convergence as cv
+from konvergensi.store import db
 from tests import convergence_db as fx
 
 AUG = datetime.date(2025, 8, 1)

@@ -1,5 +1,5 @@
 """The convergence pages and queries on the demo database (Kota Kupang, synthetic): they run, and their
-figures agree with `konvergensi.summary.headline` (the numbers of `python -m konvergensi summary` and of
+figures agree with `konvergensi.domain.summary.headline` (the numbers of `python -m konvergensi summary` and of
 the Ringkasan page) for the same month and area — the same children and mothers, counted the same way.
 """
 
@@ -11,9 +11,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from konvergensi import config as kconfig
-from konvergensi import convergence as cv
-from konvergensi import db, fmt, summary
+from konvergensi.core import config as kconfig
+from konvergensi.domain import convergence as cv
+from konvergensi.store import db
+from konvergensi.core import fmt
+from konvergensi.domain import summary
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

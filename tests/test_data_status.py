@@ -1,4 +1,4 @@
-"""konvergensi.data_status: what the database holds, the months offered, and the next step to import,
+"""konvergensi.store.data_status: what the database holds, the months offered, and the next step to import,
 on the tiny hand-made database (answers known by construction) and on a database fresh from `build
 --empty` into which only a posyandu registry was imported through the public importer."""
 
@@ -9,8 +9,8 @@ import datetime
 import duckdb
 import pytest
 
-from konvergensi import data_status
-from konvergensi.cli import main
+from konvergensi.store import data_status
+from konvergensi.commands.cli import main
 
 from test_templates import fill
 
@@ -81,7 +81,8 @@ def test_kampung_kb_marked_after_the_first_build_with_build_refresh(tmp_path, ca
     import shutil
 
     import tiny_dataset
-    from konvergensi import build, config
+    from konvergensi.store import build
+    from konvergensi.core import config
 
     cfg_path = tiny_dataset.write_config(tmp_path / "cfg")
     db_file = tmp_path / "contoh.duckdb"

@@ -17,10 +17,10 @@ import shapely
 
 import conftest
 import tiny_dataset
-from konvergensi import config as kconfig
-from konvergensi import paths
+from konvergensi.core import config as kconfig
+from konvergensi.core import paths
 from konvergensi.sources import boundaries
-from konvergensi.ui import maps
+from konvergensi.figures import maps
 
 GEOJSON = paths.CONFIG / "batas" / "kota_kupang_kelurahan.geojson"
 LICENCE = paths.CONFIG / "batas" / "LICENSE-cahyadsn-wilayah_boundaries.txt"
@@ -192,7 +192,8 @@ def test_peta_caption_says_schematic_without_boundaries(tiny_db, tiny_config, se
 
 
 def test_meeting_pack_map_carries_the_attribution(demo_db):
-    from konvergensi import db, rakor
+    from konvergensi.store import db
+    from konvergensi.report import rakor
 
     con = db.connect(demo_db, read_only=True)
     try:

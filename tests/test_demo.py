@@ -1,4 +1,4 @@
-"""The synthetic demo (konvergensi.demo): deterministic, complete, and realistic in the ways the
+"""The synthetic demo (konvergensi.demo.demo): deterministic, complete, and realistic in the ways the
 dashboard shows. Two sources are checked: the frames `demo.generate` returns (scored here with
 `growth.zscores`, never with the demo's own numbers) and the demo database the session builds through
 `build.build` (`demo_db`, shared with the other test files), read with the summary's definitions.
@@ -18,7 +18,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from konvergensi import config, demo, growth, measurements, posyandu, quality, summary
+from konvergensi.core import config
+from konvergensi.demo import demo
+from konvergensi.domain import growth, posyandu, quality, summary
+from konvergensi.store import measurements
 
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")
 
@@ -104,8 +107,8 @@ def test_demo_boundaries_are_the_configured_real_ones(tables, cfg):
 
 
 def test_schematic_boundaries_tile_without_overlap_and_kecamatan_are_contiguous(tables):
-    """The tiles a region without a boundary file gets (konvergensi.demo_geometry), on Kupang's points."""
-    from konvergensi.demo_geometry import schematic_boundaries
+    """The tiles a region without a boundary file gets (konvergensi.demo.demo_geometry), on Kupang's points."""
+    from konvergensi.demo.demo_geometry import schematic_boundaries
 
     regions = tables["regions"].set_index("region_id")
     kel = regions[regions["level"] == "kelurahan"]
@@ -135,7 +138,7 @@ def test_posyandu_of_all_four_strata_in_every_kelurahan(tables):
     assert set(p["kelurahan_id"]) == set(kel)
     assert (p["kader_count"] >= 3).all() and p["dana_sehat_share"].between(0, 1).all()
     assert set(p["puskesmas_id"]) <= set(tables["puskesmas"]["puskesmas_id"])
-    # the strata computed from 12 months of reports (konvergensi.posyandu) also cover all four
+    # the strata computed from 12 months of reports (konvergensi.domain.posyandu) also cover all four
     r = tables["posyandu_reports"]
     year = r[(r["period"] > _month("2024-12")) & (r["period"] <= _month("2025-12"))]
     g = year.groupby("posyandu_id").agg(openings=("opened", "sum"), d=("d", "sum"), s=("s", "sum"),
@@ -444,7 +447,7 @@ def test_same_call_gives_the_same_data_as_the_session_build(tables, demo_con):
     for name, key in (("pregnant_women", "row_key"), ("families_at_risk", "family_id")):
         keys = set(demo_con.execute(f"SELECT {key} FROM {name}").df()[key])
         assert keys == set(tables[name][key])
-    # measurements: the same content keys (konvergensi.measurements.row_keys on the raw rows)
+    # measurements: the same content keys (konvergensi.store.measurements.row_keys on the raw rows)
     raw = tables["measurements"].copy()
     raw["measure_date"] = raw["measure_date"].dt.date
     mine = set(measurements.row_keys(raw))
@@ -453,7 +456,7 @@ def test_same_call_gives_the_same_data_as_the_session_build(tables, demo_con):
 
 
 def test_no_schematic_map_without_points():
-    from konvergensi.demo_geometry import schematic_boundaries
+    from konvergensi.demo.demo_geometry import schematic_boundaries
 
     kel = pd.DataFrame({"region_id": ["a", "b", "c"], "point_lat": [-10.1, None, -10.2],
                         "point_lon": [123.5, 123.6, 123.7]})

@@ -1,4 +1,4 @@
-"""The derived monthly stunting table (konvergensi/derived.py): written by the build, kept in step by
+"""The derived monthly stunting table (konvergensi/store/derived.py): written by the build, kept in step by
 every import through build.atomic_update, added to a database from an older version by
 `build --refresh`, and read by the trend queries. Answers from the hand-made tiny dataset
 (tests/tiny_dataset.py): February 2025, whole region, 7 measured and 4 stunted (1 severely);
@@ -14,7 +14,7 @@ import pytest
 
 import tiny_dataset as T
 from conftest import run_cli
-from konvergensi import build, db, importing
+from konvergensi.store import build, db, importing
 from konvergensi.sources import eppgbm
 
 MAR = datetime.date(2025, 3, 1)
@@ -58,7 +58,7 @@ def test_an_import_updates_the_counts_in_the_same_swap(tiny_copy, tiny_config, t
                    "9901010101210001;A;L;10/02/2024;Ujung;Posyandu Ujung;15/03/2025;8,0;68,0;Terlentang\n"
                    "9901010101210002;B;L;10/02/2024;Ujung;Posyandu Ujung;15/03/2025;9,5;77,0;Terlentang\n",
                    encoding="utf-8")
-    from konvergensi import config
+    from konvergensi.core import config
 
     con = db.connect(tiny_copy)
     try:

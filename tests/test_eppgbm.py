@@ -10,8 +10,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from konvergensi import config, export, growth, importing, privacy
-from konvergensi.cli import main
+from konvergensi.core import config, privacy
+from konvergensi.core import export
+from konvergensi.domain import growth
+from konvergensi.store import importing
+from konvergensi.commands.cli import main
 from konvergensi.sources import common, eppgbm
 
 KEY = "kunci-uji-eppgbm"

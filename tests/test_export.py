@@ -5,7 +5,7 @@ import io
 import openpyxl
 import pandas as pd
 
-from konvergensi import export
+from konvergensi.core import export
 
 FRAME = pd.DataFrame({
     "Posyandu": ["=HYPERLINK(\"http://x\")", "+1+1", "-2", "@SUM(A1)", "Mawar", "\tTab"],

@@ -1,11 +1,11 @@
-"""Indonesian number and date formats (konvergensi.fmt), checked against hand-written strings."""
+"""Indonesian number and date formats (konvergensi.core.fmt), checked against hand-written strings."""
 
 import datetime
 
 import pandas as pd
 import pytest
 
-from konvergensi import fmt
+from konvergensi.core import fmt
 
 
 @pytest.mark.parametrize("value, decimals, expected", [

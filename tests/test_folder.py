@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from konvergensi import config as kconfig
-from konvergensi import paths
-from konvergensi.build import BuildError, build
+from konvergensi.core import config as kconfig
+from konvergensi.core import paths
+from konvergensi.store.build import BuildError, build
 from konvergensi.sources import folder
 
 from test_templates import FILLED, fill

@@ -8,7 +8,9 @@ import duckdb
 import openpyxl
 import pytest
 
-from konvergensi import audit, auth, followup
+from konvergensi.store import audit
+from konvergensi.core import auth
+from konvergensi.domain import followup
 import access_db
 from access_db import A1, A2, B1, cid, mid
 
@@ -182,7 +184,7 @@ def test_a_child_who_moved_is_listed_where_last_measured_with_the_history_from_b
     (B Satu) does not, since c14 was last measured elsewhere. c15 (registered in A Dua) was measured in
     A Dua in August (HAZ -2.70) and in October at a record with no kelurahan: it is listed under its
     registered A Dua, measured in October (the kelurahan-less record counts), stunted by August."""
-    from konvergensi import build
+    from konvergensi.store import build
 
     path = access_db.build(tmp_path / "pindah.duckdb")
     with build.atomic_update(path) as w:

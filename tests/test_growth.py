@@ -1,4 +1,4 @@
-"""konvergensi.growth against WHO's own output and against cases computed by hand.
+"""konvergensi.domain.growth against WHO's own output and against cases computed by hand.
 
 Hand cases take L, M, S from WHO's tables (the rows are quoted next to each case) and the WHO
 formulas written out below, independently of the engine.
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from konvergensi.growth import GrowthInputError, round_r, value_at_z, zscores
+from konvergensi.domain.growth import GrowthInputError, round_r, value_at_z, zscores
 
 ROOT = Path(__file__).resolve().parent.parent
 WHO_CASES = ROOT / "tests" / "data" / "who_anthro_cases.csv"   # provenance: tests/data/README.md

@@ -7,7 +7,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from konvergensi import db, importing
+from konvergensi.store import db, importing
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from konvergensi import indicators
+from konvergensi.domain import indicators
 
 
 def test_every_promised_key_has_a_full_indonesian_definition():

@@ -1,4 +1,4 @@
-"""Families at risk of stunting by the definition of Perpres 72/2021 (konvergensi.convergence.family_at_risk):
+"""Families at risk of stunting by the definition of Perpres 72/2021 (konvergensi.domain.convergence.family_at_risk):
 a target member (calon pengantin, PUS, ibu hamil, anak 0-23 or 24-59 bulan) AND at least one risk factor
 recorded Ya: poverty, low parental education, no proper latrine, unsafe drinking water, or one of BKKBN's
 "4 terlalu". A factor the sheet does not record is unknown, never "no risk".
@@ -38,8 +38,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from conftest import run_cli
-from konvergensi import convergence as cv
-from konvergensi import db, indicators
+from konvergensi.domain import convergence as cv
+from konvergensi.store import db
+from konvergensi.domain import indicators
 
 ROOT = Path(__file__).resolve().parent.parent
 KOTA, OEBOBO, NAIONI = "53.71", "53.71.04.1001", "53.71.01.1011"

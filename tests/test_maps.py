@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from konvergensi.ui import maps
+from konvergensi.figures import maps
 
 ROOT = __import__("pathlib").Path(maps.__file__).resolve().parents[2]
 

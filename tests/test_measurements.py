@@ -9,7 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from konvergensi import growth, measurements, paths
+from konvergensi.domain import growth
+from konvergensi.store import measurements
+from konvergensi.core import paths
 
 
 def raw(n=3):

@@ -21,7 +21,9 @@ from streamlit.testing.v1 import AppTest
 
 import conftest
 import tiny_dataset
-from konvergensi import auth, build, config, db, fmt, growth, summary
+from konvergensi.core import auth, config, fmt
+from konvergensi.store import build, db
+from konvergensi.domain import growth, summary
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -157,7 +159,7 @@ def test_admin_follow_up_list_is_one_kabkota_at_a_time():
 
 
 def test_meeting_pack_names_the_chosen_kabkota(two_kabkota_db, tiny_config):
-    from konvergensi import rakor
+    from konvergensi.report import rakor
 
     con = db.connect(two_kabkota_db)
     try:

@@ -2,7 +2,7 @@
 
 import datetime
 
-from konvergensi.narrative import Situation, overview
+from konvergensi.domain.narrative import Situation, overview
 
 AUG25, JUL25, AUG24, FEB25 = (datetime.date(2025, 8, 1), datetime.date(2025, 7, 1),
                               datetime.date(2024, 8, 1), datetime.date(2025, 2, 1))

@@ -1,4 +1,4 @@
-"""konvergensi.overview: one overview of an area for a month (now, last month, baseline, target, KPI rows),
+"""konvergensi.domain.overview: one overview of an area for a month (now, last month, baseline, target, KPI rows),
 used by Ringkasan and the meeting pack.
 
 Hand-counted on tests/tiny_dataset.py (Kabupaten Contoh; its target: 2 stunted children by July 2025 from
@@ -20,7 +20,10 @@ import pytest
 import mini_db
 import tiny_dataset
 from conftest import open_page
-from konvergensi import build, config, db, fmt, overview, rakor
+from konvergensi.store import build, db
+from konvergensi.core import config, fmt
+from konvergensi.domain import overview
+from konvergensi.report import rakor
 
 FEB, JAN = tiny_dataset.FEB, tiny_dataset.JAN
 REGION, PANTAI, PUNCAK = tiny_dataset.REGION, tiny_dataset.KEC["Pantai"], tiny_dataset.KEL["Puncak"]

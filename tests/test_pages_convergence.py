@@ -18,7 +18,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from konvergensi import db
+from konvergensi.store import db
 from tests import convergence_db as fx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -328,7 +328,7 @@ def test_kampung_kb_kecamatan_and_public(db_file):
 
 def test_pages_on_an_empty_database(tmp_path, monkeypatch):
     """A database with regions and no data (`build --empty`): every page says what is missing, no traceback."""
-    from konvergensi import build
+    from konvergensi.store import build
 
     path = tmp_path / "kosong.duckdb"
     build.build(path, source="empty")

@@ -21,7 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import mini_db
-from konvergensi import fmt
+from konvergensi.core import fmt
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -108,7 +108,9 @@ def _metrics(at: AppTest) -> dict[str, str]:
 
 
 def test_overview_numbers_equal_the_core_summary_for_the_same_filters(use_db, mini_path):
-    from konvergensi import config, db, summary
+    from konvergensi.core import config
+    from konvergensi.store import db
+    from konvergensi.domain import summary
 
     for params, area, age, sex in [({}, "53.99", None, None),
                                    ({"wilayah": KEC_PANTAI, "umur": "0-23", "jk": "P", "periode": "2024-08"},
@@ -203,7 +205,7 @@ def test_map_draws_every_kelurahan_once_offline(use_db):
 
 
 def test_map_hover_interval_matches_wilson(use_db, mini_path):
-    from konvergensi.indicators import wilson_interval
+    from konvergensi.domain.indicators import wilson_interval
 
     (measured, stunted), = sql(mini_path, """
         SELECT count(*), count(*) FILTER (WHERE zlen < -2) FROM (
@@ -432,7 +434,7 @@ def test_change_layer_hover_names_baseline_and_period(use_db):
 @pytest.fixture(scope="module")
 def empty_path(tmp_path_factory) -> Path:
     """A database with regions and targets only (`build --empty`): every page must say there is no data."""
-    from konvergensi import build
+    from konvergensi.store import build
 
     path = tmp_path_factory.mktemp("empty") / "empty.duckdb"
     build.build(path, source="empty")

@@ -16,7 +16,7 @@ from streamlit.testing.v1 import AppTest
 import conftest
 import quality_db
 import upload_files
-from konvergensi import paths
+from konvergensi.core import paths
 from upload_files import XLSX_MIME, count
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,7 +122,7 @@ def test_kelola_is_for_admin_only(empty_db):
 
 
 def test_preview_confirm_commit_history(empty_db, monkeypatch, tmp_path, media_stores):
-    from konvergensi import auth
+    from konvergensi.core import auth
     users = tmp_path / "users.toml"                  # app.py re-checks a logged-in user against this file
     auth.add_user("dinkes.admin", "kata-sandi-uji-panjang", "admin", path=users)
     monkeypatch.setenv("KONVERGENSI_USERS", str(users))
@@ -158,7 +158,7 @@ def test_preview_confirm_commit_history(empty_db, monkeypatch, tmp_path, media_s
     assert count(empty_db, "SELECT count(*) FROM measurements WHERE kelurahan_id = "
                            "(SELECT region_id FROM regions WHERE name = 'Oebobo' AND level = 'kelurahan')") == 2
     assert count(empty_db, "SELECT imported_by FROM import_log") == "dinkes.admin"
-    from konvergensi import audit
+    from konvergensi.store import audit
     events = [json.loads(line) for line in audit.log_path().read_text(encoding="utf-8").splitlines()]
     imports = [e for e in events if e["event"] == audit.DATA_IMPORT]
     assert [(e["user"], e["role"], e["details"]["file"], e["details"]["accepted"]) for e in imports] == [
@@ -193,7 +193,8 @@ def test_boundaries_upload_replaces_the_default_boundaries(empty_db):
 
 def test_blank_template_filled_in_and_uploaded(empty_db):
     """The posyandu template the page hands out, filled in by a user, is accepted (its CONTOH row skipped)."""
-    from konvergensi import db, upload
+    from konvergensi.store import db
+    from konvergensi.sources import upload
     from konvergensi.sources import templates
 
     con = db.connect(empty_db)

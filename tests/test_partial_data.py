@@ -27,7 +27,7 @@ import pytest
 
 import partial_dbs
 from conftest import open_page
-from konvergensi import auth, fmt
+from konvergensi.core import auth, fmt
 from konvergensi.ui import registry
 
 PASSWORD = "sandi-uji-partial-2026"

@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from konvergensi.posyandu import attention_reasons, compute_strata, main_service_coverage
-from konvergensi.settings import Thresholds
+from konvergensi.domain.posyandu import attention_reasons, compute_strata, main_service_coverage
+from konvergensi.core.settings import Thresholds
 
 COLUMNS = ["openings_year", "kader_on_duty", "coverage", "has_extra_programmes", "dana_sehat_share"]
 CASES = [  # inputs ... expected strata
@@ -57,7 +57,7 @@ def test_attention_reasons():
 
 
 def test_performance_ratios_strata_and_prevalence_by_hand():
-    from konvergensi.posyandu import performance
+    from konvergensi.domain.posyandu import performance
 
     rows = pd.DataFrame({
         "posyandu_id": ["A", "B"], "name": ["Mawar", "Melati"],
@@ -81,7 +81,7 @@ def test_performance_ratios_strata_and_prevalence_by_hand():
 
 
 def test_attention_summary_counts_each_reason():
-    from konvergensi.posyandu import attention_summary
+    from konvergensi.domain.posyandu import attention_summary
 
     got = attention_summary(pd.Series(["D/S < 80%; N/D < 70%", "", None, "N/D < 70%"]))
     assert got == {"N/D < 70%": 2, "D/S < 80%": 1}
@@ -89,7 +89,7 @@ def test_attention_summary_counts_each_reason():
 
 
 def test_performance_of_no_posyandu_is_an_empty_frame():
-    from konvergensi.posyandu import performance
+    from konvergensi.domain.posyandu import performance
 
     columns = ["posyandu_id", "name", "opened", "s", "k", "d", "n", "bgm", "t2", "months_reported", "openings",
                "kader_on_duty_avg", "ds_12m", "main_service_12m", "has_extra_programmes", "dana_sehat_share",

@@ -10,7 +10,7 @@ import tomllib
 import pandas as pd
 import pytest
 
-from konvergensi import privacy
+from konvergensi.core import privacy
 
 
 @pytest.fixture

@@ -1,10 +1,10 @@
-"""Target trajectory and linear projection (konvergensi.projection), against numbers worked by hand."""
+"""Target trajectory and linear projection (konvergensi.domain.projection), against numbers worked by hand."""
 
 import datetime as dt
 
 import pytest
 
-from konvergensi import projection
+from konvergensi.domain import projection
 
 
 def test_trajectory_is_a_straight_monthly_path():
@@ -71,7 +71,7 @@ def test_t_quantiles():
 def test_add_months_crosses_years():
     import datetime
 
-    from konvergensi.projection import add_months
+    from konvergensi.domain.projection import add_months
 
     assert add_months(datetime.date(2024, 11, 17), 2) == datetime.date(2025, 1, 1)
     assert add_months("2025-03-01", -3) == datetime.date(2024, 12, 1)

@@ -6,8 +6,9 @@ import math
 import pandas as pd
 import pytest
 
-from konvergensi import db, quality
-from konvergensi.settings import DEFAULTS, Thresholds
+from konvergensi.store import db
+from konvergensi.domain import quality
+from konvergensi.core.settings import DEFAULTS, Thresholds
 import quality_db
 
 # --- moments: sample [-1, 0, 0, 1, 5] -------------------------------------------------------------

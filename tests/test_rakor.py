@@ -1,4 +1,4 @@
-"""Bahan rakor (konvergensi.rakor): the PDF and PPTX for the kota and one kecamatan on tests/mini_db.py,
+"""Bahan rakor (konvergensi.report.rakor): the PDF and PPTX for the kota and one kecamatan on tests/mini_db.py,
 checked with poppler (pdfinfo, pdftotext, pdftoppm) and python-pptx; publik suppression; the CLI.
 
 mini_db: Kota Contoh, kecamatan Pantai (Oesina, Batu Merah, Tanjung) and Bukit (Fatu Lima, Nai Bonat,
@@ -6,7 +6,7 @@ Kecil Sekali: too few children for the map), 2024-01..2024-10, synthetic. In 202
 3 stunted of 34 measured and Fatu Lima 2 of 30 (hidden from publik), the kota has 1 severely stunted
 child and 3 of 18 pregnant women with KEK (hidden from publik). The fixtures assert these facts first.
 
-Kaleido's browser is started once for the module (konvergensi.rakor_figures.start_server).
+Kaleido's browser is started once for the module (konvergensi.figures.rakor_figures.start_server).
 """
 
 from __future__ import annotations
@@ -22,8 +22,12 @@ from PIL import Image
 
 import mini_db
 from conftest import run_cli
-from konvergensi import db, fmt, rakor, rakor_figures, summary
-from konvergensi.ui import maps
+from konvergensi.store import db
+from konvergensi.core import fmt
+from konvergensi.report import rakor
+from konvergensi.figures import rakor_figures
+from konvergensi.domain import summary
+from konvergensi.figures import maps
 
 PERIOD = datetime.date(2024, 10, 1)
 BATU_MERAH, FATU_LIMA, KECIL = "53.99.01.1002", "53.99.02.1001", "53.99.02.1003"

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from konvergensi import rates
+from konvergensi.domain import rates
 
 COUNTS = pd.DataFrame({
     "name": ["A", "B", "C", "D"],

@@ -3,7 +3,7 @@
 Each region's default database is data/<name>.duckdb (Kota Kupang keeps data/konvergensi.duckdb); a build
 refuses to replace another region's database without --ganti-wilayah, imports refuse to write into one,
 and the app opens the database of the configured region. Real files, real DuckDB, the real command line
-and the app through AppTest; data/ is a temporary folder (konvergensi.paths is pointed at it).
+and the app through AppTest; data/ is a temporary folder (konvergensi.core.paths is pointed at it).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import pytest
 import tiny_dataset as T
 import upload_files as U
 from conftest import open_page, run_cli
-from konvergensi import build, config, db, paths
+from konvergensi.store import build, db
+from konvergensi.core import config, paths
 
 KUPANG_ROW = ["5371010101200002", "Ana", "P", "2024-03-05", "Oebobo", "Melati 1", "15/08/2025", "8,1", "70,0",
               "Terlentang"]

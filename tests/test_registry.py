@@ -1,4 +1,4 @@
-"""The indicator registry (konvergensi.indicators): every rate a page or the meeting pack shows has an entry,
+"""The indicator registry (konvergensi.domain.indicators): every rate a page or the meeting pack shows has an entry,
 rates computed through the registry equal the values worked out by hand, and every definition says its
 numerator, denominator and period."""
 
@@ -11,10 +11,13 @@ import pandas as pd
 import pytest
 
 import mini_db
-from konvergensi import convergence, db, indicators, posyandu, rakor, rates, summary
-from konvergensi import overview as area_overview
-from konvergensi.indicators import INDICATORS
-from konvergensi.ui import layout, maps, peta_view, posyandu_view
+from konvergensi.domain import convergence, indicators, posyandu, rates, summary
+from konvergensi.store import db
+from konvergensi.report import rakor
+from konvergensi.domain import overview as area_overview
+from konvergensi.domain.indicators import INDICATORS
+from konvergensi.ui import layout, peta_view, posyandu_view
+from konvergensi.figures import maps
 
 RATE_KINDS = ("percent", "share", "points")
 

@@ -18,7 +18,9 @@ from streamlit.testing.v1 import AppTest
 
 import access_db
 from conftest import open_page
-from konvergensi import audit, auth, derived, paths
+from konvergensi.store import audit
+from konvergensi.core import auth, paths
+from konvergensi.store import derived
 from konvergensi.ui import registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -329,7 +331,7 @@ def test_small_counts_suppressed_for_publik_only(db_path):
 def test_small_count_not_revealed_on_the_map_for_publik(db_path):
     """Oesina (hand-set above): 3 stunted of n measured in October 2024. Its prevalence 3/n appears on
     the Peta page for pimpinan and nowhere on the page for publik (map, hover, table)."""
-    from konvergensi import fmt
+    from konvergensi.core import fmt
 
     con = duckdb.connect(str(db_path), read_only=True)
     (n,), = con.execute("SELECT count(DISTINCT child_id) FROM measurements WHERE kelurahan_id = ? "

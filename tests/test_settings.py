@@ -1,4 +1,4 @@
-"""The typed `[thresholds]` section (konvergensi.settings.Thresholds): defaults, types, refusals with the file
+"""The typed `[thresholds]` section (konvergensi.core.settings.Thresholds): defaults, types, refusals with the file
 and the key named, values read from a TOML file, the recorded settings and the generated docs table."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import pydantic
 import pytest
 
 import tiny_dataset as T
-from konvergensi import config, settings
-from konvergensi.settings import DEFAULTS, Thresholds
+from konvergensi.core import config, settings
+from konvergensi.core.settings import DEFAULTS, Thresholds
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -117,7 +117,7 @@ def test_settings_json_records_every_threshold(tiny_config):
 
 def test_the_docs_table_is_generated_from_the_model():
     doc = (ROOT / "docs" / "data.md").read_text(encoding="utf-8")
-    assert settings.doc_block() in doc, "docs/data.md is out of date: .venv/bin/python -m konvergensi.settings docs/data.md"
+    assert settings.doc_block() in doc, "docs/data.md is out of date: .venv/bin/python -m konvergensi.core.settings docs/data.md"
     for name, info in Thresholds.model_fields.items():
         assert f"| `{name}` | {info.default} |" in doc, name
     assert settings.with_doc_block(doc) == doc

@@ -14,8 +14,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from konvergensi import config as kconfig
-from konvergensi import privacy
+from konvergensi.core import config as kconfig
+from konvergensi.core import privacy
 from konvergensi.sources import common, sheets
 
 from test_templates import empty_db, fill
@@ -227,7 +227,7 @@ def test_unreadable_files_raise_a_clear_error():
 
 def _run(capsys, *args, db):
     """The command line, in-process (the same parser and code as `python -m konvergensi`)."""
-    from konvergensi.cli import main
+    from konvergensi.commands.cli import main
 
     code = main([*args, "--db", str(db)])
     out, err = capsys.readouterr()

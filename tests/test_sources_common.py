@@ -9,8 +9,8 @@ import pandas as pd
 import pandera.pandas as pa
 import pytest
 
-from konvergensi import config
-from konvergensi.settings import Thresholds
+from konvergensi.core import config
+from konvergensi.core.settings import Thresholds
 from konvergensi.sources import common
 
 ALIASES = {

@@ -1,4 +1,4 @@
-"""'maksud Anda ...?' only for a really similar name (konvergensi/suggest.py), the same rule on every path:
+"""'maksud Anda ...?' only for a really similar name (konvergensi/core/suggest.py), the same rule on every path:
 the CLI's --area (summary, rakor), e-PPGBM and spreadsheet imports, target areas and boundary files."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from conftest import run_cli
-from konvergensi import suggest
+from konvergensi.core import suggest
 
 KUPANG = ["Oesapa", "Oesapa Barat", "Oesapa Selatan", "Oebobo", "Oebufu", "Alak", "Maulafa", "Naikoten I",
           "Naikoten II", "Fatululi", "Lai Lai Bisi Kopan", "Kelapa Lima", "Kota Raja"]
@@ -59,7 +59,9 @@ def test_aliases_are_compared_but_the_name_is_offered():
 def test_the_same_rule_on_every_path(db_path, tmp_path, capsys):
     """e-PPGBM/sheets (RegionMatcher), target areas (config.suggest_area), boundaries (RegionIndex) and the
     CLI's --area of summary and rakor: a typo gets its suggestion, 'Jakarta' none."""
-    from konvergensi import config, db, summary
+    from konvergensi.core import config
+    from konvergensi.store import db
+    from konvergensi.domain import summary
     from konvergensi.sources import boundaries, common
 
     con = db.connect(db_path, read_only=True)
@@ -104,7 +106,7 @@ def test_an_import_suggests_only_for_the_typo(db_path, tmp_path, capsys):
 
 
 def test_a_target_sheet_area():
-    from konvergensi import config
+    from konvergensi.core import config
 
     frame = pd.DataFrame({"name": ["Kota Kupang", "Maulafa", "Alak"], "aliases": [[], ["Maulafa Lama"], []]})
     assert config.suggest_area(frame, "Maulafa Lma") == ["Maulafa"]     # found by its alias, offered by name

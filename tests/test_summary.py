@@ -10,7 +10,8 @@ import pytest
 
 import tiny_dataset as T
 from conftest import run_cli
-from konvergensi import config, summary
+from konvergensi.core import config
+from konvergensi.domain import summary
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +132,7 @@ def test_cli_missing_database(tmp_path, capsys):
 
 def test_dashboard_kelurahan_query_adds_up_to_the_headline(con, cfg):
     """The map/table query (queries/indicators_by_kelurahan.sql) and the headline count the same children."""
-    from konvergensi import db
+    from konvergensi.store import db
 
     feb = datetime.date(2025, 2, 1)
     kel = db.run_query(con, "indicators_by_kelurahan", period=feb, baseline_period=feb, area_id=T.REGION,

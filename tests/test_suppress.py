@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from konvergensi import suppress
-from konvergensi.settings import Thresholds
-from konvergensi.suppress import PRIMARY, SECONDARY, is_suppressed, suppress_frame, suppress_record
+from konvergensi.domain import suppress
+from konvergensi.core.settings import Thresholds
+from konvergensi.domain.suppress import PRIMARY, SECONDARY, is_suppressed, suppress_frame, suppress_record
 
 
 def test_is_suppressed_scalar_boundaries():

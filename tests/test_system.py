@@ -1,4 +1,4 @@
-"""The system packages the meeting pack needs (issue 13, item 7; konvergensi/system.py): found for real on
+"""The system packages the meeting pack needs (issue 13, item 7; konvergensi/core/system.py): found for real on
 this machine; when one is missing (the finder monkeypatched), `build` stops before any work with one line
 naming the Debian packages, and `rakor` and the Bahan rakor page show that same line, no traceback."""
 
@@ -11,7 +11,7 @@ import pytest
 
 import mini_db
 from conftest import run_cli
-from konvergensi import system
+from konvergensi.core import system
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -2,8 +2,8 @@
 
 import pandas as pd
 
-from konvergensi import suppress
-from konvergensi.ui import tables
+from konvergensi.domain import suppress
+from konvergensi.figures import tables
 
 
 def test_formats_and_colours():

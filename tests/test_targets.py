@@ -4,7 +4,7 @@ import datetime
 
 import pandas as pd
 
-from konvergensi.targets import pick
+from konvergensi.domain.targets import pick
 
 ROWS = pd.DataFrame({
     "target_id": ["a", "b", "c"],

@@ -15,8 +15,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from konvergensi import config as kconfig
-from konvergensi import importing
+from konvergensi.core import config as kconfig
+from konvergensi.store import importing
 from konvergensi.sources import sheets, templates
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,7 +44,7 @@ def fill(kind: str, rows: list[dict], *, keep_example: bool = True, regions=None
 
 
 def empty_db(tmp_path: Path) -> Path:
-    from konvergensi.build import build
+    from konvergensi.store.build import build
 
     path = tmp_path / "k.duckdb"
     build(path, source="empty", config=kconfig.load())
@@ -168,7 +168,7 @@ def test_filled_templates_round_trip_through_the_database(tmp_path):
 
     fam = rows_of(path, "SELECT * FROM families_at_risk ORDER BY has_balita DESC")
     assert list(fam.at_risk) == [True, False]  # target member + unsafe water; PUS without any risk factor
-    from konvergensi import privacy
+    from konvergensi.core import privacy
     assert list(fam.child_ids.iloc[0]) == list(privacy.pseudonym(pd.Series(["5371040101220001", "5371040101230002"]), "child"))
 
     aksi = rows_of(path, "SELECT * FROM convergence_actions ORDER BY aksi_no")

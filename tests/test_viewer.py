@@ -1,17 +1,17 @@
-"""The one suppression module's viewer (konvergensi.suppress.Viewer) and the totals-and-parts rule for one
+"""The one suppression module's viewer (konvergensi.domain.suppress.Viewer) and the totals-and-parts rule for one
 record of KPI cards (suppress_record). Every expected value is worked out by hand."""
 
 import pandas as pd
 import pytest
 
-from konvergensi import indicators, suppress
-from konvergensi.suppress import PRIMARY, SECONDARY, Viewer, suppress_frame, suppress_record
+from konvergensi.domain import indicators, suppress
+from konvergensi.domain.suppress import PRIMARY, SECONDARY, Viewer, suppress_frame, suppress_record
 
 PUBLIK, ADMIN = Viewer(5), Viewer(None)
 
 
 class _Config:
-    class thresholds:   # noqa: N801 (stands in for konvergensi.settings.Thresholds)
+    class thresholds:   # noqa: N801 (stands in for konvergensi.core.settings.Thresholds)
         suppress_below = 10
 
 

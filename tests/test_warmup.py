@@ -12,7 +12,7 @@ import pytest
 
 import mini_db
 import streamlit_server
-from konvergensi import warmup
+from konvergensi.ui import warmup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,7 +63,7 @@ def test_the_app_warms_itself_once_per_database_file(tmp_path):
     import os
     import shutil
 
-    from konvergensi import build
+    from konvergensi.store import build
 
     path = tmp_path / "mini.duckdb"
     shutil.copyfile(mini_db.build(tmp_path / "src.duckdb"), path)

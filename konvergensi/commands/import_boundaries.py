@@ -5,12 +5,14 @@ projection with a definition (reprojected to WGS84). Features are matched to the
 by official code (KDEPUM, kode, ...) first, else by name within the kecamatan (WADMKD/WADMKC, ...).
 The matched kelurahan get the new polygons (schematic = FALSE); the others keep theirs. Unmatched
 features are rejected with a suggestion and logged; kelurahan left without a boundary are listed.
-Written atomically through konvergensi.importing.commit.
+Written atomically through konvergensi.store.importing.commit.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from konvergensi.commands.import_sheet import run_import
+from konvergensi.sources import boundaries
 
 
 def register(subparsers) -> None:
@@ -33,8 +35,6 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from konvergensi.commands.import_sheet import run_import
-    from konvergensi.sources import boundaries
 
     return run_import(args, lambda con: boundaries.preview(args.file, con=con), "Impor batas wilayah",
                       (boundaries.BoundaryError,))

@@ -1,7 +1,7 @@
 """`python -m konvergensi import-eppgbm FILE [--db PATH] [--json]`: append an e-PPGBM export.
 
 Reads and validates the file (konvergensi.sources.eppgbm.preview), then writes it through
-konvergensi.importing.commit (atomic: a failure leaves the database as it was). Importing the same
+konvergensi.store.importing.commit (atomic: a failure leaves the database as it was). Importing the same
 file again adds nothing. With --json exactly one JSON object is printed on stdout: accepted,
 rejected, duplicates, rows_read, import_id, unknown_kelurahan, file, messages and the first rejects.
 A file that cannot be read, a file without data rows, or a missing database: a clear Indonesian
@@ -14,6 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from konvergensi.commands import load_config
+from konvergensi.commands.import_sheet import run_import
+from konvergensi.sources import common, eppgbm
 
 
 def register(subparsers) -> None:
@@ -36,8 +38,6 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from konvergensi.commands.import_sheet import run_import
-    from konvergensi.sources import common, eppgbm
 
     cfg = load_config(args.config)
     return run_import(args, lambda con: eppgbm.preview(args.file, con=con, config=cfg, max_mb=args.max_mb or 0),

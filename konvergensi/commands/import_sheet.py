@@ -3,7 +3,7 @@
 KIND is one of posyandu, skdn, bumil, scorecard, keluarga, aksi, targets (see docs/templates.md and
 `python -m konvergensi templates`). The file is read and checked (konvergensi.sources.sheets.preview)
 against the regions, posyandu and puskesmas already in the database, then written through
-konvergensi.importing.commit: atomically, with an import_log row and every rejected row and its
+konvergensi.store.importing.commit: atomically, with an import_log row and every rejected row and its
 reason. A corrected sheet replaces the rows with the same key (the same posyandu and month, the same
 kelurahan, period and indicator, ...); pregnant-women visits already present are not added twice.
 A file that cannot be read or a missing database: a clear Indonesian message, exit code 2, nothing
@@ -16,14 +16,17 @@ import json
 import time
 from pathlib import Path
 
-from konvergensi.cli import CliError
+from konvergensi.commands.cli import CliError
 from konvergensi.commands import load_config
+from konvergensi.sources.sheets import SHEETS
+from konvergensi.sources import common, sheets
+from konvergensi.store import db, importing
+from konvergensi.core import fmt
 
 SHOW_REJECTS = 10
 
 
 def register(subparsers) -> None:
-    from konvergensi.sources.sheets import SHEETS
 
     p = subparsers.add_parser(
         "import",
@@ -44,7 +47,6 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from konvergensi.sources import common, sheets
 
     cfg = load_config(args.config)
     return run_import(args, lambda con: sheets.preview(args.kind, args.file, con=con, config=cfg, max_mb=0),
@@ -56,7 +58,6 @@ def run_import(args, make_preview, title: str, read_errors: tuple, cfg=None) -> 
     region `cfg`, default: --config), read the file into a preview on a read-only connection
     (`make_preview(con)`), refuse a file without data rows, commit atomically, print the summary or one
     JSON object. Anything wrong: CliError (exit 2), the database unchanged."""
-    from konvergensi import db, importing
 
     started = time.perf_counter()
     cfg = cfg if cfg is not None else load_config(getattr(args, "config", None))
@@ -124,7 +125,6 @@ RELATED_DONE = {"posyandu": "posyandu baru ditambahkan", "children": "anak baru 
 
 
 def print_summary(result: dict, title: str) -> None:
-    from konvergensi import fmt
 
     noun = ACCEPTED_NOUNS.get(result.get("kind"), "baris")
     print(f"{title} selesai: {result['file']} (impor #{result['import_id']}, {fmt.number(result['seconds'], 1)} detik)")

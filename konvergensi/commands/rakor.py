@@ -1,14 +1,15 @@
 """`python -m konvergensi rakor [--db PATH] [--period YYYY-MM] [--area NAME] [--format pdf|pptx|both]
-[--out DIR] [--role publik|pimpinan]`: the review-meeting pack (konvergensi.rakor), the same files as
+[--out DIR] [--role publik|pimpinan]`: the review-meeting pack (konvergensi.report.rakor), the same files as
 the dashboard's "Bahan rakor" page."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from konvergensi import fmt
+from konvergensi.core import fmt
 from konvergensi.commands import load_config, open_readonly
-from konvergensi.cli import CliError
+from konvergensi.commands.cli import CliError
+from konvergensi.report import rakor
 
 FORMAT_CHOICES = {"pdf": ("pdf",), "pptx": ("pptx",), "both": ("pdf", "pptx")}
 
@@ -37,7 +38,6 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from konvergensi import rakor
 
     cfg = load_config(args.config)
     con = open_readonly(args.db, cfg)

@@ -1,7 +1,7 @@
 """`python -m konvergensi serve [--port 8501] [--address ADDR] [--no-warmup] [-- STREAMLIT OPTIONS]`.
 
 `streamlit run app.py` plus a warm-up as soon as the server answers: every public page is opened once
-(konvergensi.warmup), so the first people to arrive, e.g. twenty at the start of a review meeting, find
+(konvergensi.ui.warmup), so the first people to arrive, e.g. twenty at the start of a review meeting, find
 the queries answered (docs/scale.md "Many users on one server"). After a build or an import the app
 warms itself again (konvergensi/ui/selfwarm.py). Stops the server on Ctrl-C / SIGTERM.
 """
@@ -14,7 +14,8 @@ import sys
 import time
 import urllib.request
 
-from konvergensi import paths
+from konvergensi.core import paths
+from konvergensi.ui import warmup
 
 
 def register(subparsers) -> None:
@@ -59,7 +60,6 @@ def run(args) -> int:
     url = f"http://{host}:{args.port}"
     try:
         if not args.no_warmup and _wait_healthy(url, proc):
-            from konvergensi import warmup
 
             started = time.perf_counter()
             try:

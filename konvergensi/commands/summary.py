@@ -1,5 +1,5 @@
 """`python -m konvergensi summary [--db PATH] [--period YYYY-MM] [--area NAME] [--age-group 0-23|24-59]
-[--sex L|P] [--json]`: the headline indicators (konvergensi.summary.headline), the same numbers as the
+[--sex L|P] [--json]`: the headline indicators (konvergensi.domain.summary.headline), the same numbers as the
 dashboard's Ringkasan page for the same filters."""
 
 from __future__ import annotations
@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from konvergensi import fmt
+from konvergensi.core import fmt
 from konvergensi.commands import load_config, open_readonly
-from konvergensi.cli import CliError
+from konvergensi.commands.cli import CliError
+from konvergensi.store import db
+from konvergensi.domain import summary
 
 
 def register(subparsers) -> None:
@@ -44,7 +46,6 @@ def _pct(value, low=None, high=None) -> str:
 
 
 def run(args) -> int:
-    from konvergensi import db, summary
 
     cfg = load_config(args.config)
     con = open_readonly(args.db, cfg)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from konvergensi.commands import load_config
+from konvergensi.sources import templates
 
 
 def register(subparsers) -> None:
@@ -22,7 +23,6 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from konvergensi.sources import templates
 
     regions = load_config(args.config).regions()
     args.out.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,4 @@
-"""`python -m konvergensi users add|list|remove|passwd`: dashboard accounts (konvergensi.auth).
+"""`python -m konvergensi users add|list|remove|passwd`: dashboard accounts (konvergensi.core.auth).
 
     python -m konvergensi users add ani --role petugas --puskesmas pkm-sikumana --name "Ani (PKM Sikumana)"
     python -m konvergensi users list
@@ -16,8 +16,10 @@ from __future__ import annotations
 import getpass
 import sys
 
-from konvergensi import audit, auth
-from konvergensi.cli import CliError
+from konvergensi.store import audit
+from konvergensi.core import auth
+from konvergensi.commands.cli import CliError
+from konvergensi.store import db
 
 
 def register(subparsers) -> None:
@@ -106,7 +108,6 @@ def run(args) -> int:
 
 def _check_scope(user: auth.User) -> None:
     """Warn (the account is saved anyway) about scope entries the current database does not know."""
-    from konvergensi import db
 
     try:
         con = db.connect(read_only=True)

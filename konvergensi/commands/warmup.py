@@ -1,9 +1,10 @@
 """`python -m konvergensi warmup [--url http://localhost:8501] [--pages ringkasan,peta]`: open every
-public page of a running dashboard once so that its caches are warm (konvergensi.warmup)."""
+public page of a running dashboard once so that its caches are warm (konvergensi.ui.warmup)."""
 
 from __future__ import annotations
 
-from konvergensi.cli import CliError
+from konvergensi.commands.cli import CliError
+from konvergensi.ui import warmup
 
 
 def register(subparsers) -> None:
@@ -23,7 +24,6 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from konvergensi import warmup
 
     pages = [p.strip() for p in args.pages.split(",")] if args.pages else None
     try:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-from konvergensi.cli import CliError
-from konvergensi.growth import GrowthInputError, zscores
+from konvergensi.commands.cli import CliError
+from konvergensi.domain.growth import GrowthInputError, zscores
 
 SEPARATORS = (",", ";", "\t")
 

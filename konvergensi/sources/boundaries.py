@@ -38,7 +38,10 @@ import pyogrio
 import shapely
 
 from konvergensi.sources import common
-from konvergensi.suggest import did_you_mean, similar_name
+from konvergensi.core.suggest import did_you_mean, similar_name
+from konvergensi.store.importing import Preview
+from konvergensi.core.config import ConfigError
+from konvergensi.demo.demo_geometry import schematic_boundaries
 
 
 KIND = "boundaries"
@@ -263,7 +266,7 @@ class RegionIndex:
 
     def suggest_kelurahan(self, name: str, kecamatan: str = "") -> str | None:
         """A kelurahan (of the feature's kecamatan, when known) really similar to `name`, or None
-        (the rule of konvergensi.suggest)."""
+        (the rule of konvergensi.core.suggest)."""
         kec_id = self.kecamatan_id(kecamatan)
         pool = [r for r in self._kel_ids if kec_id is None or self._parent.get(r) == kec_id] or self._kel_ids
         spellings = {}
@@ -433,9 +436,8 @@ def file_sha256(source) -> str:
 
 def preview(source, *, con=None, regions: pd.DataFrame | None = None, file_name: str | None = None,
             max_mb: float | None = None):
-    """A `konvergensi.importing.Preview` of kind 'boundaries' (accepted rows for region_boundaries).
+    """A `konvergensi.store.importing.Preview` of kind 'boundaries' (accepted rows for region_boundaries).
     `source`: a path, bytes or an uploaded file object; `max_mb`: size limit (None: none)."""
-    from konvergensi.importing import Preview
 
     if isinstance(source, io.IOBase) or hasattr(source, "getvalue"):
         file_name = file_name or Path(getattr(source, "name", "") or "unggahan").name
@@ -468,8 +470,7 @@ def configured(config, regions: pd.DataFrame | None = None) -> BoundaryMatch | N
     """The region's own boundary file (config key `boundaries`) matched to its kelurahan by `load`, the
     importer every other boundary file goes through; each accepted row's `source` is the config's
     attribution (`boundaries_source`, else the file name). None when the config names no file; a file
-    that cannot be used raises konvergensi.config.ConfigError naming the config and the file."""
-    from konvergensi.config import ConfigError
+    that cannot be used raises konvergensi.core.config.ConfigError naming the config and the file."""
 
     path = config.boundaries_file()   # ConfigError when the file named is not there
     if path is None:
@@ -487,9 +488,8 @@ def for_new_database(config, regions: pd.DataFrame | None = None, official: pd.D
                      say=None) -> pd.DataFrame:
     """`region_boundaries` rows for a new database, one per kelurahan that can have one: the rows of
     `official` first (a `build --sources` folder's own boundary file), then the region's configured file
-    (`configured`) for kelurahan those lack, then a schematic tile (konvergensi.demo_geometry: Voronoi
+    (`configured`) for kelurahan those lack, then a schematic tile (konvergensi.demo.demo_geometry: Voronoi
     cells around the kelurahan points, `schematic` TRUE) for every kelurahan still without a boundary."""
-    from konvergensi.demo_geometry import schematic_boundaries
 
     say = say or (lambda message: None)
     regions = config.regions() if regions is None else regions

@@ -14,12 +14,12 @@ What it does (all vectorised: a value is parsed once per distinct value, never o
   values that could not be read, so the caller rejects those rows instead of failing the file.
 - `RegionMatcher`: kelurahan/kecamatan by official code or by a normalised name with aliases
   (Batuplat = Batu Plat, Naikoten I = Naikoten Satu, Air Mata = Airmata, LLBK = Lai Lai Bisi Kopan),
-  with a suggestion for an unknown name only when one is really similar (konvergensi.suggest).
+  with a suggestion for an unknown name only when one is really similar (konvergensi.core.suggest).
 - `Rejects`: collects (row_number, column_name, value, reason, raw_json) with personal fields removed
   from raw_json; `pandera_rejects` turns a pandera lazy validation into such rows.
 
 Text is never evaluated: a cell such as `=cmd|' /C calc'!A0` is kept as plain text; exports
-neutralise it (konvergensi/export.py).
+neutralise it (konvergensi/core/export.py).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ import io
 import json
 import os
 import re
-import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +38,10 @@ from typing import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from konvergensi.settings import DEFAULTS
+from konvergensi.core.names import _ascii_lower, name_words
+from konvergensi.core.settings import DEFAULTS
+from konvergensi.core.suggest import did_you_mean
+from konvergensi.core.suggest import similar_name
 
 HEADER_SCAN_ROWS = 30  # the header row is looked for in the first rows of a sheet
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
@@ -62,7 +64,7 @@ class ImportFileError(Exception):
 
 
 def max_upload_mb(config=None) -> float:
-    """The size limit in MB: config threshold `max_upload_mb` (None: its default, konvergensi.settings)."""
+    """The size limit in MB: config threshold `max_upload_mb` (None: its default, konvergensi.core.settings)."""
     return float((config.thresholds if config is not None else DEFAULTS).max_upload_mb)
 
 
@@ -119,11 +121,6 @@ def sha256(data: bytes) -> str:
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _PARENS = re.compile(r"\([^)]*\)")
-
-
-def _ascii_lower(text: str) -> str:
-    text = unicodedata.normalize("NFKD", str(text))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
 def normalise_header(text) -> str:
@@ -634,9 +631,6 @@ def parse_words(values: pd.Series, words: Mapping[str, object], *, missing=None)
 
 # --------------------------------------------------------------------------- regions
 
-ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "satu": "1", "dua": "2", "tiga": "3",
-         "empat": "4", "lima_": "5"}
-_PREFIX = re.compile(r"^(kelurahan|kel|desa|ds|kecamatan|kec|puskesmas|pkm|posyandu|psy)\b[\s.:]*")
 # spellings seen in source files, beyond spacing and numerals (which normalisation already handles)
 KNOWN_ALIASES = {
     "llbk": "Lai Lai Bisi Kopan",
@@ -648,17 +642,6 @@ KNOWN_ALIASES = {
 def normalise_name(text, *, strip_prefix: bool = True) -> str:
     """'Kel. Naikoten I' -> 'naikoten1'; 'Naikoten Satu' -> 'naikoten1'; 'Batu Plat' -> 'batuplat'."""
     return "".join(name_words(text, strip_prefix=strip_prefix))
-
-
-def name_words(text, *, strip_prefix: bool = True) -> list[str]:
-    """The words of a name as normalise_name sees them: 'Kel. Naikoten I' -> ['naikoten', '1']."""
-    if text is None or (isinstance(text, float) and np.isnan(text)):
-        return []
-    t = _ascii_lower(text).strip()
-    if strip_prefix:
-        t = _PREFIX.sub("", t)
-    tokens = re.split(r"[^0-9a-z]+", t)
-    return [ROMAN.get(tok, tok) for tok in tokens if tok]
 
 
 def _digits(text) -> str:
@@ -741,13 +724,11 @@ class RegionMatcher:
         if shared:
             return (f'{what} "{text}" ada lebih dari satu ({"; ".join(shared)}); '
                     f"isi kode {what.lower()} (kode Kemendagri) agar tidak tertukar")
-        from konvergensi.suggest import did_you_mean
 
         return f'{what} "{text}" tidak dikenal' + did_you_mean(suggestion)
 
     def suggest(self, text) -> str | None:
-        """The known name really similar to `text` (the rule of konvergensi.suggest), or None."""
-        from konvergensi.suggest import similar_name
+        """The known name really similar to `text` (the rule of konvergensi.core.suggest), or None."""
 
         key = normalise_name(text)
         if not key or key in self.ambiguous_names:

@@ -2,16 +2,16 @@
 new posyandu, and (only when the configuration allows it) names and addresses.
 
 `preview(file, *, con=None, regions=None, file_name=None, config=None) -> importing.Preview`
-reads and validates without writing; `konvergensi.importing.commit(preview, db_path)` writes.
+reads and validates without writing; `konvergensi.store.importing.commit(preview, db_path)` writes.
 
 Rules (see docs/import-eppgbm.md):
 - the header row may sit below title rows; headers are matched with the aliases below, ignoring
   case, spacing and punctuation; columns not recognised are listed in the messages;
 - required columns: JK, Tgl Lahir, Tanggal Pengukuran, Desa/Kel, and Berat or Tinggi, and NIK or Nama;
-- the child id is an HMAC pseudonym of the NIK (konvergensi.privacy); without a usable NIK (blank,
+- the child id is an HMAC pseudonym of the NIK (konvergensi.core.privacy); without a usable NIK (blank,
   not 16 digits, or mangled by Excel into 5.37101E+15) the pseudonym of name + birth date + parent
   name is used and the rows are counted in the messages; the NIK itself is never stored;
-- z-scores are recomputed (konvergensi.measurements.to_table); the file's ZS TB/U is only compared;
+- z-scores are recomputed (konvergensi.store.measurements.to_table); the file's ZS TB/U is only compared;
 - rows that cannot be used are rejected with row number, column and reason (pandera checks);
   implausible but possible values (weight outside 0.5-40 kg, length/height outside 35-140 cm) are
   kept and counted in the messages, as WHO's Survey Analyser warns about them;
@@ -28,8 +28,13 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from konvergensi.importing import Preview
+from konvergensi.store.importing import Preview
 from konvergensi.sources import common
+from konvergensi.core.config import slug
+from konvergensi.core import config as config_module
+from konvergensi.store import measurements as measurements_module
+from konvergensi.core import privacy
+from konvergensi.domain import growth
 
 KIND = "eppgbm"
 
@@ -232,7 +237,6 @@ def _posyandu(kel_ids: np.ndarray, names: pd.Series | None, pkm_names: pd.Series
               posyandu: pd.DataFrame, puskesmas: pd.DataFrame, pkk: pd.DataFrame):
     """(posyandu_id per row, DataFrame of new posyandu). Matched by normalised name within the
     row's kelurahan; an unknown one gets a stable id built from kelurahan and name."""
-    from konvergensi.config import slug
 
     n = len(kel_ids)
     if names is None:
@@ -283,7 +287,6 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
     dates after it are rejected (default: today).
     Raises common.ImportFileError when the file cannot be read at all."""
     if config is None:
-        from konvergensi import config as config_module
 
         config = config_module.load()
     limit = common.max_upload_mb(config) if max_mb is None else max_mb
@@ -415,8 +418,6 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
                         "nama + tanggal lahir + nama orang tua.")
 
     # ---- accepted rows -> child ids, posyandu, measurements
-    from konvergensi import measurements as measurements_module
-    from konvergensi import privacy
 
     idx = np.flatnonzero(ok)
     later = {c: frame[c].iloc[idx].reset_index(drop=True)
@@ -527,7 +528,6 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
 
 def _recomputed_zlen(raw_measurements: pd.DataFrame) -> np.ndarray:
     """The WHO length/height-for-age z of every accepted row (before duplicates are dropped)."""
-    from konvergensi import growth
 
     age = (pd.to_datetime(raw_measurements["measure_date"]) - pd.to_datetime(raw_measurements["birth_date"])).dt.days
     z = growth.zscores(pd.DataFrame({

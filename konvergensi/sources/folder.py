@@ -22,7 +22,7 @@ import_log row per file with its rejected rows); a file that cannot be read at a
 with its name and the reason (the old database stays as it was).
 
 `load_folder(folder, config, progress) -> (tables, previews)`: tables in the schema's columns;
-measurements already scored (konvergensi.measurements.to_table via the e-PPGBM importer).
+measurements already scored (konvergensi.store.measurements.to_table via the e-PPGBM importer).
 Kelurahan the folder's boundary file lacks (all of them when the folder has none) take the region's
 configured boundary file (config key `boundaries`), and those still without one a schematic tile
 (konvergensi.sources.boundaries.for_new_database), marked schematic on the map until a boundary file
@@ -39,9 +39,9 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from konvergensi import paths
+from konvergensi.core import paths
 from konvergensi.sources import eppgbm
-from konvergensi.write import BuildError, insert_frame
+from konvergensi.store.write import BuildError, insert_frame
 from konvergensi.sources import boundaries as boundaries_mod
 from konvergensi.sources import common, sheets
 

@@ -8,7 +8,7 @@ row found below titles, tolerant headers, dates, decimal commas), the checks and
 (konvergensi.sources.templates).
 
 `preview(kind, file, *, con=None, regions=None, posyandu=None, puskesmas=None, config=None,
-file_name=None) -> konvergensi.importing.Preview`: accepted rows in the columns of the kind's table,
+file_name=None) -> konvergensi.store.importing.Preview`: accepted rows in the columns of the kind's table,
 rejected rows with row number, column and an Indonesian reason. Rows whose text starts with
 "CONTOH" (the example row of a template) are skipped and counted in the messages.
 
@@ -16,7 +16,7 @@ Checks (pandera, lazily, so every problem of a row is listed): counts not negati
 D <= S, N <= D, BGM <= D, 2T <= D, O/T/B <= D, no weighing in a month the posyandu was closed;
 scorecard met <= eligible; LiLA 15-50 cm, Hb 3-20 g/dL, gestation 1-45 weeks; years 2000-2100;
 unknown kelurahan/posyandu/puskesmas rejected with a suggestion. NIK and names are never kept:
-mother, family and child ids are keyed hashes (konvergensi.privacy.pseudonym).
+mother, family and child ids are keyed hashes (konvergensi.core.privacy.pseudonym).
 """
 
 from __future__ import annotations
@@ -31,9 +31,13 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from konvergensi import convergence
+from konvergensi.domain import convergence
 from konvergensi.sources import common
-from konvergensi.suggest import did_you_mean, similar_name
+from konvergensi.core.suggest import did_you_mean, similar_name
+from konvergensi.core.config import slug
+from konvergensi.core import privacy
+from konvergensi.core import config as cfgmod
+from konvergensi.store.importing import Preview
 
 # ------------------------------------------------------------------------------------ descriptions
 
@@ -523,7 +527,6 @@ def posyandu_label(name: str) -> str:
 def posyandu_id(kelurahan_id: str, name: str) -> str:
     """The id of a new posyandu: the same scheme as the e-PPGBM importer, so that a posyandu named in
     the registry and in an e-PPGBM export of the same folder is one posyandu."""
-    from konvergensi.config import slug
 
     return f"psy-{slug(kelurahan_id)}-{slug(common.normalise_name(name)) or 'x'}"
 
@@ -651,7 +654,6 @@ def _finish_skdn(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
 
 
 def _finish_bumil(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
-    from konvergensi import privacy
 
     t = ctx.typed
     kel = _regions_match(ctx, regions)
@@ -712,7 +714,6 @@ def _finish_scorecard(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
 
 
 def _finish_keluarga(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
-    from konvergensi import privacy
 
     t = ctx.typed
     kel = _regions_match(ctx, regions)
@@ -765,7 +766,6 @@ def _finish_aksi(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
 
 
 def _finish_targets(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
-    from konvergensi import config as cfgmod
 
     t = ctx.typed
     area = []
@@ -888,7 +888,7 @@ def _wide_reject_columns(rejects: pd.DataFrame) -> pd.DataFrame:
     return rejects
 
 
-# key columns of each kind's table (as konvergensi.importing.TABLES)
+# key columns of each kind's table (as konvergensi.store.importing.TABLES)
 KEYS = {"posyandu": ("posyandu_id",), "skdn": ("posyandu_id", "period"), "bumil": ("row_key",),
         "scorecard": ("kelurahan_id", "period", "indicator_no"), "keluarga": ("family_id", "year"),
         "aksi": ("year", "aksi_no"), "targets": ("target_id",)}
@@ -949,7 +949,6 @@ def preview(kind: str, file, *, con=None, regions: pd.DataFrame | None = None, p
             max_mb: float | None = None):
     """Read and check one spreadsheet of `kind`; nothing is written. Regions, posyandu and puskesmas
     come from the arguments, else from the database connection `con`."""
-    from konvergensi.importing import Preview
 
     sheet = sheet_of(kind)
     regions = regions if regions is not None else _table(con, "regions")

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from konvergensi.sources.sheets import AKSI_NAMES, SHEETS, Col, Sheet, sheet_of
+from konvergensi.domain.indicators import scorecard_items
 
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 REQUIRED_FILL = PatternFill("solid", fgColor="C00000")
@@ -163,7 +164,6 @@ def _instructions(ws, sheet: Sheet) -> None:
 def _reference_sheet(book: Workbook, sheet: Sheet) -> None:
     if sheet.kind == "scorecard":
         try:
-            from konvergensi.indicators import scorecard_items
 
             items = scorecard_items()
         except Exception:  # indicators module absent: the template still works without this sheet

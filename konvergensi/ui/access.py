@@ -8,7 +8,7 @@ Session keys (set only by pages/masuk.py through `login`; nothing in the URL can
 
 Pages:
     access.require("petugas", "admin")         # stops the page with a message for anyone else
-Small-count suppression for publik is the viewer, konvergensi.ui.data.viewer() (konvergensi.suppress.Viewer).
+Small-count suppression for publik is the viewer, konvergensi.ui.data.viewer() (konvergensi.domain.suppress.Viewer).
 
 app.py should take the role from `current_role()` (not st.session_state directly) so that a removed
 or changed account takes effect on the next click.
@@ -20,7 +20,8 @@ import os
 
 import streamlit as st
 
-from konvergensi import audit, auth
+from konvergensi.store import audit
+from konvergensi.core import auth
 from konvergensi.ui import data
 
 SESSION_KEYS = ("role", "user", "user_name", "scope")

@@ -8,12 +8,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from konvergensi import fmt
+from konvergensi.core import fmt
 from konvergensi.ui import data
+from konvergensi.core import paths
 
 
 def bumil_thresholds() -> dict:
-    """Named parameters of queries/bumil_*.sql from the configured thresholds (konvergensi.settings)."""
+    """Named parameters of queries/bumil_*.sql from the configured thresholds (konvergensi.core.settings)."""
     t = data.thresholds()
     return {"kek_muac": t.kek_muac_cm, "anaemia_hb": t.anaemia_hb_g_dl, "ttd_min": t.ttd_min, "anc_min": t.anc_min}
 
@@ -44,7 +45,7 @@ def table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], *, counts=()
           sort_by: tuple[str, bool] | None = None, **options) -> None:
     """Show `frame` as a table: columns maps column -> (Indonesian header, kind: 'count', 'percent',
     'share', 'decimal', 'text'). `counts` (a list of count columns, or the frame's
-    konvergensi.indicators.Columns) and the rates made of them (`rates`: rate -> (numerator, denominator))
+    konvergensi.domain.indicators.Columns) and the rates made of them (`rates`: rate -> (numerator, denominator))
     are shown as the viewer may see them first (for role publik small counts read '<5').
 
     Numeric columns stay numbers (the table sorts by value; Indonesian formats through the Styler);
@@ -85,7 +86,6 @@ def table(frame: pd.DataFrame, columns: dict[str, tuple[str, str]], *, counts=()
 
 def kampung_kb_missing(area_name: str) -> str:
     """What to do when no kelurahan of the area is marked Kampung KB (the marks come from the config)."""
-    from konvergensi import paths
 
     where = getattr(data.config(), "path", None)
     if where is not None and where.is_relative_to(paths.ROOT):

@@ -1,20 +1,20 @@
 """Database access for pages: one read-only connection per process, cached query results.
 
 - `connection()` returns the process-wide read-only DuckDB connection. It is held by an
-  `st.cache_resource` handle that compares `konvergensi.db.file_identity` (inode, size, mtime) on every
+  `st.cache_resource` handle that compares `konvergensi.store.db.file_identity` (inode, size, mtime) on every
   call: when `python -m konvergensi build` swaps in a new file, the old connection is CLOSED first
   (DuckDB returns the old, cached database instance for a path while any connection to it is open) and
   a new one is opened. No restart needed.
-- `query(name, **params)` runs `queries/<name>.sql` through `konvergensi.db.run_query` (a cursor per
+- `query(name, **params)` runs `queries/<name>.sql` through `konvergensi.store.db.run_query` (a cursor per
   query: a DuckDB connection refuses concurrent use from Streamlit's session threads) and caches the
   DataFrame with `st.cache_data`, keyed on the file identity + query name + parameters.
 - `cached(fn, *args)` does the same for a function `fn(con, *args)` of the core package, e.g.
-  `konvergensi.summary.headline`.
+  `konvergensi.domain.summary.headline`.
 - `shared(fn, *args)` keeps what pages build from those results and only read (figures, styled tables,
   derived frames) in `st.cache_resource`: built once per database file and arguments, the same object
   for every rerun and session, with no copy or unpickling per call. A warm page then costs little more
   than sending its elements (docs/scale.md "Many users on one server").
-- A missing or unreadable file raises `konvergensi.db.DatabaseMissing`; app.py turns that into a
+- A missing or unreadable file raises `konvergensi.store.db.DatabaseMissing`; app.py turns that into a
   friendly page. Returned DataFrames are shared between sessions: treat them as read-only (pandas 3
   copy-on-write makes accidental mutation safe, but do not rely on in-place edits).
 """
@@ -30,7 +30,14 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from konvergensi import db
+from konvergensi.store import db
+from konvergensi.core import config as kconfig
+from konvergensi.store import data_status as data_status_
+from konvergensi.domain import overview as overview_
+from konvergensi.domain import rates
+from konvergensi.figures import maps
+from konvergensi.domain import posyandu
+from konvergensi.domain import suppress
 
 
 class _Handle:
@@ -193,7 +200,6 @@ def build_info() -> dict:
 
 def check() -> str | None:
     """None when the database can be served, else a message saying what is wrong (for the friendly page)."""
-    from konvergensi import config as kconfig
 
     try:
         info = build_info()
@@ -212,7 +218,6 @@ def expected_database() -> dict:
     """For the friendly page when there is no database: the file the app reads (`path`), the configured
     region (`region`, None when its file cannot be read) and what to do (`command` to run, or `advice`
     for an install from before each region had its own file). Never raises."""
-    from konvergensi import config as kconfig
 
     out = {"path": None, "region": None, "command": db.build_command(kconfig.DEFAULT_CONFIG), "advice": None}
     try:
@@ -229,13 +234,12 @@ def expected_database() -> dict:
 @st.cache_resource(show_spinner=False)
 def config():
     """The region's configuration (thresholds, names), loaded once per process."""
-    from konvergensi import config as kconfig
 
     return kconfig.load()
 
 
 def thresholds():
-    """The region's thresholds (konvergensi.settings.Thresholds; read attributes: `thresholds().ttd_min`)."""
+    """The region's thresholds (konvergensi.core.settings.Thresholds; read attributes: `thresholds().ttd_min`)."""
     return config().thresholds
 
 
@@ -250,17 +254,15 @@ def kek_muac() -> float:
 
 
 def data_status():
-    """What the database holds of each kind of source data (konvergensi.data_status.DataStatus)."""
-    from konvergensi import data_status
+    """What the database holds of each kind of source data (konvergensi.store.data_status.DataStatus)."""
 
-    return cached(data_status.status)
+    return cached(data_status_.status)
 
 
 def overview(f):
-    """Where the filtered area stands (konvergensi.overview.Overview): now, last month, the baseline and the
+    """Where the filtered area stands (konvergensi.domain.overview.Overview): now, last month, the baseline and the
     target, with the KPI rows; the same computation as the meeting pack. For publik small counts (and
     their rates) are None before any change is computed."""
-    from konvergensi import overview as overview_
 
     return cached(overview_.compute, f.period, f.area_id, f.age_group, f.sex, config(), viewer().hidden_below)
 
@@ -273,20 +275,18 @@ def latest_period_measured(f):
 
 
 def stunting_target(f, indicator: str = "stunted"):
-    """The target for the filtered area (konvergensi.targets.Target) or None. Targets are set for all
-    children of an area: under an age or sex filter there is no comparable target (konvergensi.overview)."""
-    from konvergensi import overview as overview_
+    """The target for the filtered area (konvergensi.domain.targets.Target) or None. Targets are set for all
+    children of an area: under an age or sex filter there is no comparable target (konvergensi.domain.overview)."""
 
     return cached(overview_.target, f.area_id, indicator, f.age_group, f.sex)
 
 
 def kelurahan_indicators(f, baseline_period=None) -> pd.DataFrame:
-    """Counts and rates per kelurahan of the filtered area (konvergensi.rates.add_rates; shared: read-only)."""
+    """Counts and rates per kelurahan of the filtered area (konvergensi.domain.rates.add_rates; shared: read-only)."""
     return shared(kelurahan_table, f.period, baseline_period or f.period, f.area_id, f.age_group, f.sex)
 
 
 def kelurahan_table(period, baseline_period, area_id: str, age_group, sex) -> pd.DataFrame:
-    from konvergensi import rates
 
     frame = query("indicators_by_kelurahan", period=period, baseline_period=baseline_period, area_id=area_id,
                   age_group=age_group, sex=sex, kek_muac=kek_muac())
@@ -294,27 +294,24 @@ def kelurahan_table(period, baseline_period, area_id: str, age_group, sex) -> pd
 
 
 def lagging_kelurahan(frame: pd.DataFrame, n: int = 5) -> pd.DataFrame:
-    from konvergensi import rates
 
     return rates.lagging(frame, n)
 
 
 def baseline_period(f):
     """Baseline month for "change since baseline": the stunting target's baseline of the area, else of
-    the nearest enclosing area with a target (konvergensi.overview.baseline_period; None when none is set)."""
-    from konvergensi import overview as overview_
+    the nearest enclosing area with a target (konvergensi.domain.overview.baseline_period; None when none is set)."""
 
     return cached(overview_.baseline_period, f.area_id)
 
 
 def boundaries(area_id: str):
-    """Kelurahan polygons of an area with kecamatan outlines (konvergensi.ui.maps.Boundaries) or None;
+    """Kelurahan polygons of an area with kecamatan outlines (konvergensi.figures.maps.Boundaries) or None;
     shared (read-only): the polygons are not copied for every rerun."""
     return shared(boundaries_of, area_id)
 
 
 def boundaries_of(area_id: str):
-    from konvergensi.ui import maps
 
     return maps.load_boundaries(connection(), area_id)
 
@@ -330,7 +327,6 @@ def stunting_trend_by_subarea(f) -> pd.DataFrame:
 
 
 def trend_table(name: str, area_id: str, age_group, sex) -> pd.DataFrame:
-    from konvergensi import rates
 
     return rates.add_prevalence(query(name, area_id=area_id, age_group=age_group, sex=sex))
 
@@ -341,12 +337,11 @@ def posyandu_performance(f) -> pd.DataFrame:
 
 
 def performance_table(period, area_id: str) -> pd.DataFrame:
-    from konvergensi import posyandu
 
     return posyandu.performance(query("posyandu_performance", period=period, area_id=area_id), thresholds())
 
 
-# --- Who is looking: small-count suppression for the public role (UU 27/2022; konvergensi.suppress). ---
+# --- Who is looking: small-count suppression for the public role (UU 27/2022; konvergensi.domain.suppress). ---
 
 def role() -> str:
     """The viewer's role: set by the login page in st.session_state["role"]; 'publik' when not logged in."""
@@ -354,11 +349,10 @@ def role() -> str:
 
 
 def viewer():
-    """The current viewer (konvergensi.suppress.Viewer of `role()` and the configured threshold): every
+    """The current viewer (konvergensi.domain.suppress.Viewer of `role()` and the configured threshold): every
     table, map, chart, card and download of a page shows its figures through it (`viewer().frame(...)`,
     `.count_text(...)`, `.note()`, ...). Frames it suppresses are `shared` (computed once per frame content:
     treat them as read-only). `viewer().hidden_below` (None unless small counts are hidden) is the argument
     that tells cached results for the public from the others."""
-    from konvergensi import suppress
 
     return suppress.Viewer.of(role(), config(), cache=shared)

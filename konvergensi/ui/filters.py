@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from konvergensi import fmt
+from konvergensi.core import fmt
 from konvergensi.ui import data
 
 AGE_GROUPS = {"semua": "Semua umur (0-59 bln)", "0-23": "0-23 bulan (baduta)", "24-59": "24-59 bulan"}
@@ -185,7 +185,7 @@ def filter_bar(*, show_period: bool = True, show_subgroups: bool = True, data_ki
 
     show_period=False for pages that show a time series (the period is then the latest month, still
     kept in the URL for the other pages); show_subgroups=False hides age group and sex where a page's
-    figures are not per child (e.g. posyandu SKDN). `data_kind` (konvergensi.data_status.KINDS) is the
+    figures are not per child (e.g. posyandu SKDN). `data_kind` (konvergensi.store.data_status.KINDS) is the
     data the page's figures come from: the default period is the latest month that has it.
 
     The period list holds every month with any monthly data (measurements, SKDN, ibu hamil, scorecard),

@@ -2,15 +2,18 @@
 indicator definition boxes, the friendly "no database" page, KPI cards.
 
 Every page starts with `page_header(...)`; every figure gets a `definition_box(...)` nearby saying its
-numerator, denominator and period (from `konvergensi.indicators`, the one place definitions live).
+numerator, denominator and period (from `konvergensi.domain.indicators`, the one place definitions live).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from konvergensi import fmt
+from konvergensi.core import fmt
 from konvergensi.ui import data
+from konvergensi.domain import indicators
+from konvergensi.store import data_status
+from konvergensi.ui import filters
 
 SYNTHETIC_BANNER = (
     "**Data contoh (sintetis).** Semua angka di dasbor ini dibuat oleh program untuk demonstrasi; "
@@ -53,7 +56,6 @@ def page_header(title: str, subtitle: str | None = None, icon: str | None = None
 
 def definition_text(key: str) -> str:
     """Markdown for one indicator: name, numerator, denominator, period rule (and note)."""
-    from konvergensi import indicators
 
     ind = indicators.get(key)
     lines = [f"**{ind.label}**",
@@ -87,10 +89,9 @@ def empty_state(message: str) -> None:
 
 def require(kind: str, f=None, *, stop: bool = True) -> bool:
     """Stop the page, saying plainly what is missing and what to import next, unless the database holds
-    `kind` of data (konvergensi.data_status.KINDS) and, when the filters `f` are given, has it for their
+    `kind` of data (konvergensi.store.data_status.KINDS) and, when the filters `f` are given, has it for their
     period. A period without data offers a button to the latest month that has it. Returns True when the
     data is there (with stop=False the page goes on after the message)."""
-    from konvergensi import data_status
 
     status = data.data_status()
     if not status.has(kind):
@@ -108,7 +109,6 @@ def require(kind: str, f=None, *, stop: bool = True) -> bool:
 def kind_hint(kind: str, f=None) -> str | None:
     """A short note for a card whose figure needs data the database lacks ('Belum ada data ibu hamil
     untuk Oktober 2026. '), or None when the data is there."""
-    from konvergensi import data_status
 
     status = data.data_status()
     label = data_status.KINDS[kind].label
@@ -121,8 +121,6 @@ def kind_hint(kind: str, f=None) -> str | None:
 
 def offer_period(message: str, latest, *, kind: str = "eppgbm", key: str = "offer_latest") -> None:
     """Say that the chosen period has no `kind` of data, with a button to the latest period that has (if any)."""
-    from konvergensi import data_status
-    from konvergensi.ui import filters
 
     empty_state(message)
     if latest:

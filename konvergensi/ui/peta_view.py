@@ -9,8 +9,9 @@ from __future__ import annotations
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from konvergensi import suppress
-from konvergensi.ui import data, maps, tables
+from konvergensi.domain import suppress
+from konvergensi.ui import data
+from konvergensi.figures import maps, tables
 
 TABLE_COLUMNS = ["name", "kecamatan", "measured", "stunted", "prevalence", "ik", "change_points",
                  "prevalence_wasting", "prevalence_underweight", "ds", "prevalence_bumil_kek", "status"]

@@ -14,8 +14,10 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from konvergensi import export, posyandu, suppress
-from konvergensi.ui import data, tables
+from konvergensi.core import export
+from konvergensi.domain import posyandu, suppress
+from konvergensi.ui import data
+from konvergensi.figures import tables
 
 SORTS = {"perhatian": "Perlu perhatian dulu", "ds": "D/S terendah", "nd": "N/D terendah",
          "prevalensi": "Prevalensi stunting tertinggi", "nama": "Nama"}

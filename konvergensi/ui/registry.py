@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from konvergensi import paths
+from konvergensi.core import paths
 
 ROLES: tuple[str, ...] = ("publik", "pimpinan", "petugas", "admin")
 ALL_ROLES = ROLES

@@ -1,6 +1,6 @@
 """The server warms its own caches: the first page run of a process, and the first after the database
 file changed (a build, an import from the app or the command line), starts a background thread that
-opens every public page once over localhost (konvergensi.warmup), so that the people who arrive next,
+opens every public page once over localhost (konvergensi.ui.warmup), so that the people who arrive next,
 say twenty at the start of a review meeting, find the queries already answered (docs/scale.md "Many
 users on one server"). Once per database file per process; the warm-up's own session does not start
 another. Off when $KONVERGENSI_SELF_WARMUP is 0, and under Streamlit's AppTest (no server to call).
@@ -14,6 +14,7 @@ import threading
 import time
 
 import streamlit as st
+from konvergensi.ui import warmup
 
 _lock = threading.Lock()
 _started: set[str] = set()          # database identities a warm-up was started for in this process
@@ -34,7 +35,6 @@ def _server_url() -> str | None:
 
 
 def _run(url: str, identity: str) -> None:
-    from konvergensi import warmup
 
     started = time.perf_counter()
     try:

@@ -1,0 +1,285 @@
+"""The overview of an area for one month: where it stands now, against last month, the baseline and the target.
+
+One computation serves Ringkasan (pages/ringkasan.py through `konvergensi.ui.data.overview`) and the meeting
+pack (`konvergensi.report.rakor.gather`), so the two cannot disagree:
+
+- now, previous month, baseline month: `summary.headline` of the area and subgroup (the numbers of
+  `python -m konvergensi summary`). For the public (`hidden_below` = the suppression threshold) small counts
+  and the rates computed from them are None (`suppress.suppress_record`) BEFORE any difference is taken, so
+  no change reveals a hidden count.
+- previous month: the month before when the database has measurements for it
+  (`data_status.DataStatus.previous_period`), else there is no comparison; a count is not compared with a
+  month in which nobody of the area and subgroup was measured (0 of 0 is not "0 stunted").
+- target: the area's own stunting target (`konvergensi.domain.targets`); none under an age or sex filter (targets
+  are set for all children of an area).
+- baseline month: the baseline of the area's target, else of the nearest enclosing area that has one (its
+  kecamatan, then its kabupaten/kota), as on Peta. In the baseline month itself there is nothing to compare.
+- a baseline month without data: when the database holds no measured children of the area (and subgroup)
+  in the baseline month, there is no change since baseline and the count target is 'belum dapat dinilai'
+  (a database that starts after the baseline month would otherwise compare with 0 children).
+
+`Overview.kpis` gives the rows both show (value now, change vs last month, change since baseline, target
+status), already formatted ('<5' for a hidden count); pages and the pack only lay them out.
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import duckdb
+
+from konvergensi.store import data_status, db
+from konvergensi.core import fmt
+from konvergensi.domain import narrative, summary, suppress, targets
+
+NOT_JUDGED = "belum dapat dinilai"
+TARGET_PASSED = " (tanggal target sudah lewat)"
+# count -> the count it is out of (stunted -> children_measured): a count is not compared with a month in
+# which none of its denominator were measured
+DENOMINATOR = {num: den for num, den in reversed(list(summary.HEADLINE_RATES.values()))}   # first rate wins
+
+
+def minus(a, b):
+    """a - b, or None when either is missing (e.g. a count hidden from the public)."""
+    return None if fmt.is_missing(a) or fmt.is_missing(b) else a - b
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One indicator row of the overview, formatted for display."""
+    key: str                  # 'stunted', 'prevalence_stunting', 'since_baseline', 'target', 'prevalence_wasting', ...
+    label: str                # short label (Ringkasan's card)
+    name: str                 # the meeting pack's row label
+    value: str                # the value now ('<5' for a count hidden from the public)
+    change: str | None        # change vs the previous month ('+3 anak', '+1,2 poin persen'); None: no comparison
+    monthly: bool             # the row is compared with the previous month (the pack prints '–' when it cannot be)
+    note: str                 # what the value is made of
+    delta: str | None = None  # the second figure of the since-baseline and target rows
+
+
+@dataclass(frozen=True)
+class Overview:
+    period: datetime.date
+    area_id: str | None
+    age_group: str | None
+    sex: int | None
+    now: dict                                 # summary.headline, small counts None when hidden
+    previous_period: datetime.date | None     # the month before, when it has measurements
+    previous: dict | None
+    baseline_period: datetime.date | None     # the baseline month of the area's (or an enclosing area's) target
+    baseline: dict | None                     # None: no baseline month, the baseline month itself, or no data in it
+    baseline_missing: bool                    # the baseline month has no measured children of this area/subgroup
+    target: targets.Target | None             # None under an age/sex filter or when no target is set
+    hidden_below: int | None = None           # the suppression threshold when small counts are hidden
+
+    # --- numbers -----------------------------------------------------------------------------------------
+
+    @property
+    def measured(self) -> bool:
+        """Children of the area and subgroup were measured in the month (a hidden small count is some)."""
+        return self.now.get("children_measured") != 0
+
+    @property
+    def hidden(self) -> bool:
+        """The month's stunted count is hidden from this viewer (too few children)."""
+        return self.hidden_below is not None and self.now.get("stunted") is None
+
+    @property
+    def at_baseline(self) -> bool:
+        return self.baseline_period is not None and self.baseline_period == self.period
+
+    def change(self, key: str):
+        """now - previous month of one figure, None without a previous month, when either is hidden, or for
+        a count whose denominator was 0 last month in this area (no children measured is not 0 stunted)."""
+        if not self.previous or self.previous.get(DENOMINATOR.get(key)) == 0:
+            return None
+        return minus(self.now.get(key), self.previous.get(key))
+
+    def since_baseline(self, key: str):
+        """now - baseline month of one figure, None without a usable baseline or when either is hidden."""
+        return minus(self.now.get(key), self.baseline.get(key)) if self.baseline else None
+
+    @property
+    def target_gap(self):
+        """Stunted children above the target (<= 0: reached); None without a target, when the stunted count
+        is hidden, or when the target cannot be judged (baseline month without data)."""
+        if self.target is None or self.baseline_missing:
+            return None
+        return minus(self.now.get("stunted"), self.target.target_value)
+
+    @property
+    def target_status(self) -> str:
+        """'tercapai', '12 anak lagi', 'belum dapat dinilai', or '–' (no target, or the count is hidden)."""
+        if self.target is not None and self.baseline_missing:
+            return NOT_JUDGED
+        gap = self.target_gap
+        if gap is None:
+            return fmt.MISSING
+        return "tercapai" if gap <= 0 else f"{fmt.number(gap)} anak lagi"
+
+    @property
+    def target_passed(self) -> bool:
+        return self.target is not None and self.period > self.target.target_date
+
+    # --- text --------------------------------------------------------------------------------------------
+
+    def count(self, value) -> str:
+        """A count for display: '<5' when it is hidden from this viewer, else the Indonesian number."""
+        return suppress.Viewer(self.hidden_below).count_text(value)
+
+    def baseline_missing_text(self, area: str) -> str:
+        """Why there is no change since baseline and no verdict on the target ('' when there is data)."""
+        if not self.baseline_missing:
+            return ""
+        return (f"Basis data ini tidak berisi pengukuran bulan baseline ({fmt.month(self.baseline_period)}) untuk "
+                f"{area}: perubahan sejak baseline dan jarak ke target belum dapat dinilai. Impor ekspor e-PPGBM "
+                "bulan baseline untuk membandingkannya.")
+
+    def situation(self, area: str, lagging=(), subgroup: str = "") -> narrative.Situation:
+        """The numbers of the overview paragraph (lagging: (kelurahan, prevalence) worst first)."""
+        now, base, judged = self.now, self.baseline, self.target is not None and not self.baseline_missing
+        prev = self.previous if self.previous and self.previous.get("children_measured") != 0 else None
+        return narrative.Situation(
+            area=area, period=self.period, measured=now.get("children_measured") or 0, stunted=now.get("stunted"),
+            prevalence=now.get("prevalence_stunting"),
+            previous_period=self.previous_period if prev else None,
+            previous_stunted=prev["stunted"] if prev else None,
+            previous_prevalence=prev["prevalence_stunting"] if prev else None,
+            baseline_period=self.baseline_period if base else None,
+            baseline_stunted=base["stunted"] if base else None,
+            target_date=self.target.target_date if judged else None,
+            target_stunted=self.target.target_value if judged else None,
+            lagging=list(lagging), subgroup=subgroup)
+
+    def paragraph(self, area: str, lagging=(), subgroup: str = "") -> str:
+        """The overview paragraph (konvergensi.domain.narrative), or the sentence saying the count is hidden."""
+        if self.hidden:
+            return (f"Per {fmt.month(self.period)}, jumlah balita stunting di {area} kurang dari "
+                    f"{self.hidden_below} anak (angka kecil tidak ditampilkan untuk publik).")
+        return narrative.overview(self.situation(area, lagging, subgroup))
+
+    def kpis(self, area: str) -> list[Kpi]:
+        """The indicator rows: stunted, prevalence, change since baseline, distance to the target, wasting,
+        underweight, ibu hamil KEK, D/S."""
+        now, count = self.now, self.count
+        rows = []
+        change = self.change("stunted")
+        rows.append(Kpi("stunted", "Balita stunting", "Balita stunting (TB/U < -2 SD)", count(now.get("stunted")),
+                        None if change is None else fmt.number(change, signed=True) + " anak", True,
+                        f"{count(now.get('severely_stunted'))} sangat pendek (< -3 SD)"))
+        change = self.change("prevalence_stunting")
+        interval = (f"IK 95% (Wilson) {fmt.percent(now.get('prevalence_stunting_low'))} – "
+                    f"{fmt.percent(now.get('prevalence_stunting_high'))}; "
+                    if now.get("prevalence_stunting") is not None else "")
+        rows.append(Kpi("prevalence_stunting", "Prevalensi stunting", "Prevalensi stunting",
+                        fmt.percent(now.get("prevalence_stunting")), None if change is None else fmt.points(change),
+                        True, f"{interval}dari {count(now.get('children_measured'))} balita diukur"))
+        rows.append(self._baseline_row(area))
+        rows.append(self._target_row(area))
+
+        def rate(key, label, count_key, den_key, unit, value=fmt.percent, scale=1):
+            change = self.change(key)
+            return Kpi(key, label, label, value(now.get(key)), None if change is None else fmt.points(change * scale),
+                       True, f"{count(now.get(count_key))} dari {count(now.get(den_key))} {unit}")
+
+        kek_cm = (now.get("thresholds") or {}).get("kek_muac_cm")
+        rows.append(rate("prevalence_wasting", "Wasting (gizi kurang/buruk)", "wasted", "whz_measured", "balita"))
+        rows.append(rate("prevalence_underweight", "Underweight (BB kurang)", "underweight", "waz_measured", "balita"))
+        rows.append(rate("prevalence_bumil_kek", "Ibu hamil KEK", "bumil_kek", "bumil_measured",
+                         f"ibu hamil (LiLA < {fmt.number(kek_cm, 1)} cm)"))
+        change = self.change("ds_ratio")
+        rows.append(Kpi("ds_ratio", "Partisipasi D/S", "Partisipasi D/S", fmt.share(now.get("ds_ratio")),
+                        None if change is None else fmt.points(change * 100), True,
+                        f"N/D {fmt.share(now.get('nd_ratio'))}; D {count(now.get('d'))} / S {count(now.get('s'))}"))
+        return rows
+
+    def _baseline_row(self, area: str) -> Kpi:
+        if self.baseline_period is None:
+            return Kpi("since_baseline", "Sejak baseline", "Perubahan sejak baseline", fmt.MISSING, None, False,
+                       "belum ada baseline untuk wilayah ini")
+        month = fmt.month(self.baseline_period)
+        label, name = f"Sejak baseline {month}", f"Perubahan sejak baseline {month}"
+        if self.baseline_missing:
+            return Kpi("since_baseline", label, name, fmt.MISSING, None, False, self.baseline_missing_text(area))
+        if self.baseline is None:
+            return Kpi("since_baseline", label, name, fmt.MISSING, None, False,
+                       f"{fmt.month(self.period)} adalah bulan baseline")
+        change, points = self.since_baseline("stunted"), self.since_baseline("prevalence_stunting")
+        return Kpi("since_baseline", label, name,
+                   fmt.MISSING if change is None else fmt.number(change, signed=True) + " anak", None, False,
+                   f"{fmt.points(points)}; baseline {self.count(self.baseline.get('stunted'))} anak "
+                   f"({fmt.percent(self.baseline.get('prevalence_stunting'))})",
+                   None if points is None else fmt.points(points))
+
+    def _target_row(self, area: str) -> Kpi:
+        t = self.target
+        if t is None:
+            note = ("target berlaku untuk semua balita suatu wilayah; tidak ada target untuk kelompok umur/jenis "
+                    "kelamin" if self.age_group or self.sex else "belum ada target untuk wilayah ini")
+            return Kpi("target", "Jarak ke target", "Jarak ke target", fmt.MISSING, None, False, note)
+        goal = f"target {fmt.number(t.target_value)} anak" + (TARGET_PASSED if self.target_passed else "")
+        note = f"{goal}; sumber: {t.source or '-'}"
+        if self.baseline_missing:
+            note += f". {self.baseline_missing_text(area)}"
+        label = f"Jarak ke target {fmt.month(t.target_date)}"
+        return Kpi("target", label, label, self.target_status, None, False, note, goal)
+
+
+# --- computing -------------------------------------------------------------------------------------------
+
+def target(con: duckdb.DuckDBPyConnection, area_id: str, indicator: str = "stunted", age_group=None,
+           sex=None) -> targets.Target | None:
+    """The target set for the area (konvergensi.domain.targets.pick), None under an age or sex filter: targets are
+    set for all children of an area."""
+    if age_group or sex:
+        return None
+    return targets.pick(db.run_query(con, "targets_for_area", area_id=area_id), indicator)
+
+
+def enclosing(con: duckdb.DuckDBPyConnection, area_id: str) -> list[str]:
+    """The area and the areas that hold it, nearest first (kelurahan, kecamatan, kabupaten/kota)."""
+    parent = dict(zip(*[summary.regions(con)[c] for c in ("region_id", "parent_id")]))
+    chain = []
+    while area_id and area_id in parent and area_id not in chain:
+        chain.append(area_id)
+        area_id = parent[area_id]
+    return chain
+
+
+def baseline_period(con: duckdb.DuckDBPyConnection, area_id: str) -> datetime.date | None:
+    """The baseline month for "change since baseline": the stunting target's baseline of the area, else of
+    the nearest enclosing area with one (None when no target is set)."""
+    for area in enclosing(con, area_id):
+        t = target(con, area)
+        if t is not None:
+            return t.baseline_period
+    return None
+
+
+def compute(con: duckdb.DuckDBPyConnection, period=None, area_id: str | None = None, age_group=None, sex=None,
+            config=None, hidden_below: int | None = None) -> Overview:
+    """The overview of an area (None: the first kabupaten/kota) and subgroup for a month (None: the latest
+    with data). `hidden_below`: the suppression threshold when small counts are hidden from the viewer."""
+    period = summary.month_start(period) if period is not None else summary.latest_period(con)
+
+    viewer = suppress.Viewer(hidden_below)   # the registry's headline counts, rates and totals (publik)
+
+    def headline(month):
+        return viewer.record(summary.headline(con, month, area_id, age_group, sex, config))
+
+    now = headline(period)
+    area = now.get("area_id")
+    previous_period = data_status.status(con).previous_period(period) if period else None
+    goal = target(con, area, "stunted", age_group, sex) if area else None
+    base_period = goal.baseline_period if goal else (baseline_period(con, area) if area else None)
+    base, missing = None, False
+    if base_period is not None and base_period != period:
+        base = headline(base_period)
+        if base.get("children_measured") == 0:
+            base, missing = None, True
+    return Overview(period=period, area_id=area, age_group=age_group, sex=now.get("sex"), now=now,
+                    previous_period=previous_period, previous=headline(previous_period) if previous_period else None,
+                    baseline_period=base_period, baseline=base, baseline_missing=missing, target=goal,
+                    hidden_below=hidden_below)

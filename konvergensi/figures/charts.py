@@ -1,0 +1,124 @@
+"""Plotly charts shared by the pages (and usable by the meeting pack: no Streamlit in here).
+
+Every figure sets template="plotly" and explicit colours (importing Streamlit changes plotly's default
+template), Indonesian month labels on time axes (plotly's own month names are English), and numbers
+formatted by konvergensi.core.fmt in the hover text.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from konvergensi.core import fmt
+
+ACTUAL = "#0f766e"
+TARGET = "#7c3aed"
+PROJECTION = "#d97706"
+MASS_MONTH = "#1d4ed8"
+GRID = "#e5e7eb"
+MASS_MONTHS = (2, 8)   # bulan penimbangan: February and August
+
+
+def month_axis(periods, max_ticks: int = 12) -> dict:
+    """Tick values/labels for a monthly axis in Indonesian, at most `max_ticks` ticks."""
+    periods = sorted({pd.Timestamp(p).date() for p in periods})
+    if not periods:
+        return {}
+    step = max(1, -(-len(periods) // max_ticks))
+    ticks = periods[::step]
+    return {"tickvals": ticks, "ticktext": [fmt.month_short(p) for p in ticks], "gridcolor": GRID}
+
+
+def _base(fig: go.Figure, height: int, y_title: str) -> go.Figure:
+    fig.update_layout(
+        template="plotly", height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", hovermode="x unified",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        yaxis={"title": y_title, "gridcolor": GRID, "rangemode": "tozero"},
+    )
+    return fig
+
+
+def trend(series: pd.DataFrame, *, value: str, label: str, kind: str = "count",
+          trajectory: pd.DataFrame | None = None, projection: pd.DataFrame | None = None,
+          target: tuple[datetime.date, float] | None = None, height: int = 420) -> go.Figure:
+    """Monthly line of `series[value]` (period column) with the target trajectory, the projection and
+    its band, the target point, and markers on the February/August mass-measurement months."""
+    as_text = (lambda v: fmt.percent(v)) if kind == "percent" else (lambda v: fmt.number(v))
+    s = series.sort_values("period")
+    periods = [pd.Timestamp(p).date() for p in s.period]
+    fig = go.Figure()
+    if projection is not None and len(projection):
+        p = projection
+        x = [pd.Timestamp(v).date() for v in p.period]
+        fig.add_trace(go.Scatter(x=x + x[::-1], y=list(p.upper) + list(p.lower)[::-1], fill="toself",
+                                 fillcolor="rgba(217,119,6,0.15)", line={"width": 0}, hoverinfo="skip",
+                                 name="Rentang proyeksi (95%)"))
+        fig.add_trace(go.Scatter(x=x, y=p.fit, mode="lines", line={"color": PROJECTION, "dash": "dot", "width": 2},
+                                 name="Proyeksi tren", customdata=[as_text(v) for v in p.fit],
+                                 hovertemplate="Proyeksi: %{customdata}<extra></extra>"))
+    if trajectory is not None and len(trajectory):
+        x = [pd.Timestamp(v).date() for v in trajectory.period]
+        fig.add_trace(go.Scatter(x=x, y=trajectory.value, mode="lines", line={"color": TARGET, "dash": "dash", "width": 2},
+                                 name="Lintasan target", customdata=[as_text(v) for v in trajectory.value],
+                                 hovertemplate="Lintasan target: %{customdata}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=periods, y=s[value], mode="lines+markers", line={"color": ACTUAL, "width": 3},
+                             marker={"size": 6}, name=label, customdata=[as_text(v) for v in s[value]],
+                             hovertemplate=f"{label}: %{{customdata}}<extra></extra>"))
+    mass = s[[pd.Timestamp(p).month in MASS_MONTHS for p in s.period]]
+    if len(mass):
+        fig.add_trace(go.Scatter(x=[pd.Timestamp(p).date() for p in mass.period], y=mass[value], mode="markers",
+                                 marker={"symbol": "diamond", "size": 12, "color": MASS_MONTH,
+                                         "line": {"color": "#ffffff", "width": 1}},
+                                 name="Bulan penimbangan (Feb/Agu)", hoverinfo="skip"))
+    if target is not None:
+        fig.add_trace(go.Scatter(x=[target[0]], y=[target[1]], mode="markers+text", text=["Target"],
+                                 textposition="top center", marker={"symbol": "star", "size": 16, "color": TARGET},
+                                 name=f"Target {fmt.month(target[0])}", customdata=[as_text(target[1])],
+                                 hovertemplate="Target: %{customdata}<extra></extra>"))
+    all_x = periods + ([pd.Timestamp(v).date() for v in projection.period] if projection is not None else []) \
+        + ([pd.Timestamp(v).date() for v in trajectory.period] if trajectory is not None else [])
+    fig.update_xaxes(**month_axis(all_x))
+    return _base(fig, height, label)
+
+
+def small_multiples(frame: pd.DataFrame, *, group: str, value: str, label: str, kind: str = "percent",
+                    columns: int = 3, height_per_row: int = 170) -> go.Figure:
+    """One small line chart per group (e.g. kecamatan) on a shared y axis."""
+    names = list(dict.fromkeys(frame.sort_values(group)[group]))
+    rows = max(1, -(-len(names) // columns))
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=names, shared_yaxes="all",
+                        shared_xaxes=True, vertical_spacing=0.12, horizontal_spacing=0.04)
+    as_text = (lambda v: fmt.percent(v)) if kind == "percent" else (lambda v: fmt.number(v))
+    for i, name in enumerate(names):
+        part = frame[frame[group] == name].sort_values("period")
+        x = [pd.Timestamp(p).date() for p in part.period]
+        fig.add_trace(go.Scatter(x=x, y=part[value], mode="lines+markers", marker={"size": 4},
+                                 line={"color": ACTUAL, "width": 2}, name=name, showlegend=False,
+                                 customdata=[as_text(v) for v in part[value]],
+                                 hovertemplate=f"{name}<br>%{{x|%Y-%m}}: %{{customdata}}<extra></extra>"),
+                      row=i // columns + 1, col=i % columns + 1)
+    fig.update_xaxes(**month_axis(frame.period, max_ticks=3), tickangle=0)
+    fig.update_yaxes(gridcolor=GRID, rangemode="tozero")
+    fig.update_layout(template="plotly", height=rows * height_per_row + 40, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+                      plot_bgcolor="#ffffff", paper_bgcolor="#ffffff")
+    fig.update_annotations(font_size=12)
+    return fig
+
+
+def ranking(frame: pd.DataFrame, *, name: str, value: str, label: str, kind: str = "percent",
+            colour: str = "#cc4c02", height: int | None = None) -> go.Figure:
+    """Horizontal bars, largest at the top (the kelurahan that lag most)."""
+    f = frame.sort_values(value, ascending=True)
+    as_text = (lambda v: fmt.percent(v)) if kind == "percent" else (lambda v: fmt.number(v))
+    fig = go.Figure(go.Bar(x=f[value], y=f[name], orientation="h", marker_color=colour,
+                           text=[as_text(v) for v in f[value]], textposition="outside",
+                           hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig.update_layout(template="plotly", height=height or 60 + 28 * len(f), margin={"l": 10, "r": 40, "t": 10, "b": 10},
+                      plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", xaxis={"title": label, "gridcolor": GRID},
+                      yaxis={"title": None})
+    return fig

@@ -1,0 +1,158 @@
+"""Writing the database: atomically (a copy beside the live file, checkpointed, fsynced and swapped in
+under a writer lock; a failure leaves the live file as it was) and frames into tables by column name, in
+the storage order that lets DuckDB skip other months' and areas' blocks. Shared by the build, every
+import and app edit (`atomic_update`), and the folder reader.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from konvergensi.store import db, derived
+
+
+class BuildError(Exception):
+    """The build could not be completed (message in Indonesian); the old database is unchanged."""
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
+        [table]).fetchall()]
+
+
+# Tables written in this physical order (month, then kelurahan), whatever order a source file has: DuckDB
+# then skips the blocks of other months and areas, so an area's query reads about its own rows. A list
+# of a kabupaten's children in a province took 270 ms on shuffled measurements, 110 ms in this order.
+STORAGE_ORDER = {"measurements": ("period", "kelurahan_id")}
+
+
+def storage_order(table: str, columns) -> str:
+    """The ORDER BY clause an INSERT into `table` should end with ('' when the table has no order or the
+    rows lack its columns)."""
+    keys = STORAGE_ORDER.get(table, ())
+    if not keys or not all(k in columns for k in keys):
+        return ""
+    return " ORDER BY " + ", ".join(f'"{k}"' for k in keys)
+
+
+def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> int:
+    """Append a DataFrame to a table by column name (DuckDB reads the frame directly; extra columns are
+    an error so that a misspelt column cannot be silently lost). Returns rows written."""
+    if frame is None or not len(frame):
+        return 0
+    cols = table_columns(con, table)
+    if not cols:
+        raise BuildError(f"tabel {table!r} tidak ada di skema")
+    extra = [c for c in frame.columns if c not in cols]
+    if extra:
+        raise BuildError(f"tabel {table}: kolom tidak dikenal {', '.join(map(str, extra))}")
+    name = f"_in_{table}"
+    con.register(name, frame)
+    try:
+        col_list = ", ".join(f'"{c}"' for c in frame.columns)
+        con.execute(f'INSERT INTO "{table}" ({col_list}) SELECT {col_list} FROM "{name}"'
+                    + storage_order(table, frame.columns))
+    finally:
+        con.unregister(name)
+    return len(frame)
+
+
+# --------------------------------------------------------------------------------------- atomic writes
+
+def _temp_path(target: Path) -> Path:
+    return target.parent / f".build-{uuid.uuid4().hex[:12]}-{target.name}"
+
+
+def _remove(path: Path) -> None:
+    for p in (path, Path(str(path) + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
+
+
+def _remove_stale(target: Path) -> None:
+    """Temporary files of this database left by a killed writer (none can be running: we hold the lock)."""
+    for p in target.parent.glob(f".build-????????????-{target.name}*"):
+        with contextlib.suppress(FileNotFoundError):
+            p.unlink()
+
+
+@contextlib.contextmanager
+def _writer_lock(target: Path):
+    """Exclusive lock for writers of one database (a lock file beside it)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = target.parent / f".build-{target.name}.lock"
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        _remove_stale(target)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def _swap(con: duckdb.DuckDBPyConnection, tmp: Path, target: Path) -> None:
+    con.execute("CHECKPOINT")
+    con.close()
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    with contextlib.suppress(FileNotFoundError):
+        Path(str(tmp) + ".wal").unlink()
+    os.replace(tmp, target)
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        dfd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+
+
+@contextlib.contextmanager
+def _replacing(target: Path, *, from_live: bool):
+    """Under the writer lock, a read-write connection to a new file beside `target` (a copy of it when
+    `from_live`); on success checkpointed, fsynced and swapped in over `target`; on any exception closed
+    and deleted, the live file untouched. Shared by `build` and `atomic_update`."""
+    with _writer_lock(target):
+        tmp = _temp_path(target)
+        con = None
+        try:
+            if from_live:
+                shutil.copyfile(target, tmp)
+                wal = Path(str(target) + ".wal")
+                if wal.exists():  # an unclean earlier writer: carry its log along
+                    shutil.copyfile(wal, Path(str(tmp) + ".wal"))
+            con = duckdb.connect(str(tmp))
+            yield con
+            _swap(con, tmp, target)
+            con = None
+        except BaseException:
+            if con is not None:
+                with contextlib.suppress(Exception):
+                    con.close()
+            _remove(tmp)
+            raise
+
+
+@contextlib.contextmanager
+def atomic_update(db_path=None):
+    """Change an existing database atomically: yields a read-write connection to a copy; on success the
+    copy is checkpointed and swapped in; on any exception it is deleted and the live file is untouched."""
+    target = db.db_path(db_path)
+    if not target.is_file():
+        raise db.DatabaseMissing(f"Basis data tidak ditemukan: {target}")
+    with _replacing(target, from_live=True) as con:
+        before = None if derived.is_missing(con) else derived.fingerprint(con)
+        yield con
+        # same swap: derived rows never disagree with the measurements. A database that lacked the derived
+        # tables gets them here, unless the block already wrote them (build --refresh)
+        if derived.is_missing(con) or (before is not None and derived.fingerprint(con) != before):
+            derived.refresh(con)
