@@ -65,10 +65,10 @@ if o.families:
                         "assessed": ("Keluarga dinilai", "count"), "share": ("Persentase", "percent")},
               counts=["families", "assessed"], rates={"share": ("families", "assessed")}, secondary=False,
               key="keluarga_factor_table")
-    hidden = len(shown) < int(factors["recorded"].sum())
+    hidden = viewer.hides and shown["share"].count() < factors["share"].count()
     st.caption("Satu keluarga bisa punya beberapa faktor risiko. Persentase = keluarga dengan faktor / keluarga "
                "terdata yang faktor itu tercatat (Ya atau Tidak); faktor yang tidak tercatat tidak digambar."
-               + (" Faktor dengan kurang dari 5 keluarga tidak ditampilkan untuk publik." if hidden else ""))
+               + (f" Faktor dengan kurang dari {viewer.threshold} keluarga tidak ditampilkan untuk publik." if hidden else ""))
 else:
     layout.empty_state(f"Tidak ada keluarga tercatat di {f.area_name} untuk tahun {year}.")
 
