@@ -45,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from konvergensi.domain import convergence, growth  # noqa: E402
+from konvergensi.store import write
 from konvergensi.demo import demo
 from konvergensi.demo.demo_geometry import schematic_boundaries  # noqa: E402
 
@@ -497,7 +498,7 @@ def chunked_trial(tables: dict, out: Path, chunk: int) -> None:
     Prints time and this process's peak RSS (the generator's frames included)."""
     import duckdb
 
-    from konvergensi.store import build, measurements
+    from konvergensi.store import measurements
     from konvergensi.core import paths
 
     target = out / "chunked_trial.duckdb"
@@ -512,7 +513,7 @@ def chunked_trial(tables: dict, out: Path, chunk: int) -> None:
     print(f"\nchunked trial: {n:,} measurements in chunks of {chunk:,}; peak so far {peak_rss_mb():.0f} MB; {load_text()}")
     for start in range(0, n, chunk):
         part = measurements.to_table(raw.iloc[start:start + chunk], start_id=start + 1)
-        build.insert_frame(con, "measurements", part)
+        write.insert_frame(con, "measurements", part)
         del part
         print(f"  [{time.perf_counter() - t0:6.1f} s, peak {peak_rss_mb():6.0f} MB] {min(start + chunk, n):,} rows", flush=True)
     del raw

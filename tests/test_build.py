@@ -12,6 +12,7 @@ import pytest
 import tiny_dataset as T
 from conftest import run_cli
 from konvergensi.store import build, db
+from konvergensi.store import write
 from konvergensi.core import config
 from konvergensi.domain import summary
 
@@ -101,11 +102,11 @@ def test_atomic_update_commits_only_a_whole_block(tmp_path):
     build.build(path, source="empty")
     before = path.read_bytes()
     with pytest.raises(ValueError):
-        with build.atomic_update(path) as con:
+        with write.atomic_update(path) as con:
             con.execute("DELETE FROM regions")
             raise ValueError("berhenti di tengah")
     assert path.read_bytes() == before
-    with build.atomic_update(path) as con:
+    with write.atomic_update(path) as con:
         con.execute("UPDATE targets SET target_value = 1999 WHERE indicator = 'stunted'")
     check = db.connect(path)
     try:
@@ -118,7 +119,7 @@ def test_atomic_update_commits_only_a_whole_block(tmp_path):
 
 def test_atomic_update_needs_an_existing_database(tmp_path):
     with pytest.raises(db.DatabaseMissing):
-        with build.atomic_update(tmp_path / "none.duckdb"):
+        with write.atomic_update(tmp_path / "none.duckdb"):
             pass
 
 
@@ -164,15 +165,15 @@ def test_two_writers_at_once_lose_nothing(tmp_path):
     build.build(path, source="empty")
     errors = []
 
-    def write(year):
+    def writer(year):
         try:
-            with build.atomic_update(path) as con:
+            with write.atomic_update(path) as con:
                 con.execute("INSERT INTO convergence_actions (year, aksi_no, name, status) "
                             "VALUES (?, 1, 'Analisis situasi', 'Selesai')", [year])
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=write, args=(y,)) for y in (2025, 2026)]
+    threads = [threading.Thread(target=writer, args=(y,)) for y in (2025, 2026)]
     for t in threads:
         t.start()
     for t in threads:

@@ -36,7 +36,8 @@ import pandas as pd
 import pytest
 
 import partial_dbs as P
-from konvergensi.store import build, db
+from konvergensi.store import db
+from konvergensi.store import write
 from konvergensi.report import rakor
 from konvergensi.domain import summary
 
@@ -117,7 +118,7 @@ def real_shaped(empty_db, tmp_path_factory) -> dict:
                              [_day(MONTH, 8)]).fetchone()[0]
     finally:
         con.close()
-    with build.atomic_update(path) as con:
+    with write.atomic_update(path) as con:
         con.execute("DELETE FROM children WHERE child_id = ?", [h5])
     return {"path": path}
 

@@ -14,7 +14,8 @@ import pytest
 
 import tiny_dataset as T
 from conftest import run_cli
-from konvergensi.store import build, db, importing
+from konvergensi.store import db, importing
+from konvergensi.store import write
 from konvergensi.sources import eppgbm
 
 MAR = datetime.date(2025, 3, 1)
@@ -86,14 +87,14 @@ def test_a_database_from_an_older_version_is_refused_until_refreshed(tiny_copy, 
 
 def test_a_failed_update_leaves_measurements_and_counts_as_they_were(tiny_copy):
     with pytest.raises(RuntimeError):
-        with build.atomic_update(tiny_copy) as con:
+        with write.atomic_update(tiny_copy) as con:
             con.execute("DELETE FROM measurements")
             raise RuntimeError("import failed half-way")
     assert trend(tiny_copy) == {T.JAN: (2, 1, 0), T.FEB: (7, 4, 1)}
-    with build.atomic_update(tiny_copy) as con:      # a real change: counts follow
+    with write.atomic_update(tiny_copy) as con:      # a real change: counts follow
         con.execute("DELETE FROM measurements WHERE period = ?", [T.JAN])
     assert trend(tiny_copy) == {T.FEB: (7, 4, 1)}
-    with build.atomic_update(tiny_copy) as con:      # a child's sex corrected: the girls' counts follow
+    with write.atomic_update(tiny_copy) as con:      # a child's sex corrected: the girls' counts follow
         con.execute("UPDATE children SET sex = 2 WHERE child_id = 'c01'")
     assert trend(tiny_copy, sex=2)[T.FEB][:2] == (4, 3)              # c02 c06 c09 + c01 (stunted)
 
@@ -109,17 +110,17 @@ def moved(path) -> list:
 
 def test_moved_measurements_hold_every_measurement_of_the_children_measured_in_two_places(tiny_copy):
     assert moved(tiny_copy) == []             # every tiny child is measured in one kelurahan only
-    with build.atomic_update(tiny_copy) as con:      # c05's January measurement was made in Tengah
+    with write.atomic_update(tiny_copy) as con:      # c05's January measurement was made in Tengah
         con.execute("UPDATE measurements SET kelurahan_id = ? WHERE child_id = 'c05' AND period = ?",
                     [T.KEL["Tengah"], T.JAN])
     assert moved(tiny_copy) == [("c05", datetime.date(2025, 1, 15), T.KEL["Tengah"]),
                                 ("c05", datetime.date(2025, 2, 3), T.KEL["Ujung"]),
                                 ("c05", datetime.date(2025, 2, 20), T.KEL["Ujung"])]
-    with build.atomic_update(tiny_copy) as con:      # c09's record has no kelurahan: one more place
+    with write.atomic_update(tiny_copy) as con:      # c09's record has no kelurahan: one more place
         con.execute("UPDATE measurements SET kelurahan_id = NULL WHERE child_id = 'c09'")
         con.execute("UPDATE measurements SET kelurahan_id = ? WHERE child_id = 'c05'", [T.KEL["Ujung"]])
     assert moved(tiny_copy) == []             # c09 has no other place; c05 is back in one kelurahan
-    with build.atomic_update(tiny_copy) as con:
+    with write.atomic_update(tiny_copy) as con:
         con.execute("INSERT INTO measurements (measurement_id, child_id, measure_date, period, kelurahan_id, "
                     "oedema, row_key) VALUES (900, 'c09', DATE '2025-01-20', DATE '2025-01-01', ?, FALSE, 'x')",
                     [T.KEL["Puncak"]])

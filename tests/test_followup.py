@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from konvergensi.store import audit
+from konvergensi.store import write
 from konvergensi.core import auth
 from konvergensi.domain import followup
 import access_db
@@ -184,10 +185,8 @@ def test_a_child_who_moved_is_listed_where_last_measured_with_the_history_from_b
     (B Satu) does not, since c14 was last measured elsewhere. c15 (registered in A Dua) was measured in
     A Dua in August (HAZ -2.70) and in October at a record with no kelurahan: it is listed under its
     registered A Dua, measured in October (the kelurahan-less record counts), stunted by August."""
-    from konvergensi.store import build
-
     path = access_db.build(tmp_path / "pindah.duckdb")
-    with build.atomic_update(path) as w:
+    with write.atomic_update(path) as w:
         w.execute("INSERT INTO children (child_id, sex, birth_date, kelurahan_id, posyandu_id) VALUES (?, 1, ?, ?, 'PB1')",
                   [cid(14), datetime.date(2022, 4, 1), B1])
         w.execute("INSERT INTO measurements (measurement_id, child_id, measure_date, period, kelurahan_id, posyandu_id, "

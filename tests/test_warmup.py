@@ -13,6 +13,7 @@ import pytest
 import mini_db
 import streamlit_server
 from konvergensi.ui import warmup
+from konvergensi.store import write
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -63,8 +64,6 @@ def test_the_app_warms_itself_once_per_database_file(tmp_path):
     import os
     import shutil
 
-    from konvergensi.store import build
-
     path = tmp_path / "mini.duckdb"
     shutil.copyfile(mini_db.build(tmp_path / "src.duckdb"), path)
     env = {"KONVERGENSI_SECRET_KEY": "test-warmup-key", "KONVERGENSI_SELF_WARMUP": "1"}
@@ -76,7 +75,7 @@ def test_the_app_warms_itself_once_per_database_file(tmp_path):
         assert len(first) == 1 and f"{len(warmup.public_pages())} halaman" in first[0]
         assert "gagal" not in first[0]
         warmup.run(url, ["peta"])                          # same file: no second warm-up
-        with build.atomic_update(path) as con:             # an import replaces the file
+        with write.atomic_update(path) as con:             # an import replaces the file
             con.execute("DELETE FROM measurements WHERE period = (SELECT min(period) FROM measurements)")
         warmup.run(url, [""])
         lines = _wait_for(log, "cache dihangatkan", 2)

@@ -20,6 +20,7 @@ from pathlib import Path
 from konvergensi.core import fmt
 from konvergensi.commands.cli import CliError
 from konvergensi.store import build as kbuild
+from konvergensi.store import write
 from konvergensi.core import config as kconfig
 from konvergensi.core import system
 from konvergensi.domain import convergence as cv
@@ -119,7 +120,7 @@ def _refresh(args) -> int:
         conflict = db.conflict_with(path, cfg)
         if conflict:
             raise CliError(f"{conflict}: basis data tidak diubah; pilih --config atau --db yang sesuai")
-        with kbuild.atomic_update(path) as con:
+        with write.atomic_update(path) as con:
             kampung_kb = kbuild.apply_region_marks(con, cfg)
             rows = derived.refresh(con)
             families = cv.refresh_family_risk(con)

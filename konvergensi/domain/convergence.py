@@ -425,12 +425,9 @@ def refresh_family_risk(con) -> int:
         return 0
     rows = pd.DataFrame({"family_id": fam.loc[changed, "family_id"], "year": fam.loc[changed, "year"],
                          "at_risk": new[changed]})
-    con.register("_family_risk", rows)
-    try:
+    with write.registered(con, "_family_risk", rows):
         con.execute("UPDATE families_at_risk AS f SET at_risk = r.at_risk FROM _family_risk AS r "
                     "WHERE f.family_id = r.family_id AND f.year = r.year")
-    finally:
-        con.unregister("_family_risk")
     return int(changed.sum())
 
 

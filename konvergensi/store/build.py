@@ -39,8 +39,7 @@ from konvergensi.core import fmt, paths, privacy
 from konvergensi.domain import indicators
 from konvergensi.sources import boundaries
 from konvergensi.sources import folder as source_folder
-from konvergensi.store.write import (  # noqa: F401  (build.BuildError, build.atomic_update: the names callers use)
-    STORAGE_ORDER, BuildError, _replacing, atomic_update, insert_frame, storage_order, table_columns)
+from konvergensi.store.write import BuildError, _replacing, insert_frame, registered  # noqa: F401 (build.BuildError)
 
 SOURCES = ("demo", "sources", "empty")
 
@@ -182,12 +181,9 @@ def apply_region_marks(con: duckdb.DuckDBPyConnection, cfg: kconfig.Config) -> i
     without rebuilding, and without losing what was imported. Returns the kelurahan marked Kampung KB."""
     marks = cfg.regions()[["region_id", "is_kampung_kb", "aliases"]]
     marks = marks.assign(aliases=[list(a) if isinstance(a, (list, tuple)) else [] for a in marks.aliases])
-    con.register("_marks", marks)
-    try:
+    with registered(con, "_marks", marks):
         con.execute("UPDATE regions SET is_kampung_kb = m.is_kampung_kb, aliases = m.aliases::VARCHAR[] "
                     "FROM _marks AS m WHERE regions.region_id = m.region_id")
-    finally:
-        con.unregister("_marks")
     return int(con.execute("SELECT count(*) FROM regions WHERE is_kampung_kb").fetchall()[0][0])
 
 

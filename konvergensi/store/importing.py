@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 from konvergensi.store import db
-from konvergensi.store.write import atomic_update, storage_order, table_columns
+from konvergensi.store.write import atomic_update, registered, storage_order, table_columns
 from konvergensi.domain import convergence
 
 # kind -> (table, key columns that identify a row already present)
@@ -113,8 +113,7 @@ def _insert_new(con, table: str, frame: pd.DataFrame, keys: tuple, replace: bool
     data = frame.loc[:, cols]
     if keys:
         data = data.drop_duplicates(list(keys), keep="last" if replace else "first")
-    con.register("_incoming", data)
-    try:
+    with registered(con, "_incoming", data):
         col_list = ", ".join(f'"{c}"' for c in cols)
         if keys:
             match = " AND ".join(f't."{k}" = i."{k}"' for k in keys)
@@ -128,8 +127,6 @@ def _insert_new(con, table: str, frame: pd.DataFrame, keys: tuple, replace: bool
             con.execute(f'INSERT INTO "{table}" ({col_list}) SELECT {col_list} FROM _incoming i'
                         + storage_order(table, cols))
         after = con.execute(f'SELECT count(*) FROM "{table}"').fetchall()[0][0]
-    finally:
-        con.unregister("_incoming")
     return int(after - before) if not replace else len(data)
 
 
@@ -177,12 +174,9 @@ def commit(preview: Preview, db_path=None, imported_by: str | None = None) -> di
         if preview.rejects is not None and len(preview.rejects):
             rej = preview.rejects.loc[:, ["row_number", "column_name", "value", "reason", "raw_json"]].copy()
             rej.insert(0, "import_id", import_id)
-            con.register("_rejects", rej)
-            try:
+            with registered(con, "_rejects", rej):
                 con.execute("INSERT INTO import_rejects (import_id, row_number, column_name, value, reason, raw_json) "
                             "SELECT import_id, row_number, column_name, value, reason, raw_json FROM _rejects")
-            finally:
-                con.unregister("_rejects")
     return {
         "import_id": int(import_id), "kind": preview.kind, "file": preview.file_name,
         "rows_read": int(preview.rows_read), "accepted": int(written), "rejected": int(preview.rejected),

@@ -23,6 +23,16 @@ class BuildError(Exception):
     """The build could not be completed (message in Indonesian); the old database is unchanged."""
 
 
+@contextlib.contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame):
+    """`frame` visible to SQL as `name` for the block, and unregistered after it, also on error."""
+    con.register(name, frame)
+    try:
+        yield name
+    finally:
+        con.unregister(name)
+
+
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = ? ORDER BY ordinal_position",
@@ -56,13 +66,10 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
     if extra:
         raise BuildError(f"tabel {table}: kolom tidak dikenal {', '.join(map(str, extra))}")
     name = f"_in_{table}"
-    con.register(name, frame)
-    try:
+    with registered(con, name, frame):
         col_list = ", ".join(f'"{c}"' for c in frame.columns)
         con.execute(f'INSERT INTO "{table}" ({col_list}) SELECT {col_list} FROM "{name}"'
                     + storage_order(table, frame.columns))
-    finally:
-        con.unregister(name)
     return len(frame)
 
 
