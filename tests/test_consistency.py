@@ -317,3 +317,29 @@ def test_an_older_database_gets_the_base_layer_with_refresh(real_shaped, tmp_pat
         assert _head(con, MONTH, _kel(con, ALAK))["stunted"] == 3
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("which", ["real", "demo"])
+def test_mother_figures_agree_across_paths(which, con_real, con_demo):
+    """summary_bumil (Ringkasan, summary, pack) = the kelurahan rows of bumil_by_kelurahan (Ibu hamil, map)
+    = the month of bumil_trend = indicators_by_kelurahan's KEK columns, for every kota and kecamatan."""
+    con = con_real if which == "real" else con_demo
+    t = {"kek_muac": 23.5, "anaemia_hb": 11.0, "ttd_min": 90, "anc_min": 4}
+    periods = [r[0] for r in con.execute("SELECT DISTINCT period FROM mother_month ORDER BY period DESC LIMIT 2")
+               .fetchall()]
+    names = {"bumil_recorded": "women", "bumil_measured": "muac_measured", "bumil_kek": "kek",
+             "hb_measured": "hb_measured", "anaemia": "anaemia", "ttd_recorded": "ttd_recorded", "ttd90": "ttd_ok",
+             "anc_recorded": "anc_recorded", "anc4": "anc_ok"}
+    areas = _areas(con).query("level != 'kelurahan'")["region_id"]
+    assert len(periods) and len(areas)
+    for period, area in product(periods, areas):
+        head = db.run_query(con, "summary_bumil", period=period, area_id=area, **t).iloc[0]
+        rows = db.run_query(con, "bumil_by_kelurahan", period=period, area_id=area, **t)
+        trend = db.run_query(con, "bumil_trend", area_id=area, **t)
+        month = trend[trend["period"].dt.date == period]
+        for key, column in names.items():
+            assert int(rows[column].sum()) == int(head[key]), (key, area, period)
+            assert (int(month[column].iloc[0]) if len(month) else 0) == int(head[key]), (key, area, period)
+        kel = _map(con, period, area)
+        assert (int(kel["bumil_measured"].sum()), int(kel["bumil_kek"].sum())) == (head["bumil_measured"],
+                                                                                 head["bumil_kek"])
