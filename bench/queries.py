@@ -38,7 +38,7 @@ from konvergensi.store import db  # noqa: E402
 from konvergensi.core import paths
 from konvergensi.core.settings import DEFAULTS  # noqa: E402
 
-# the queries scope by area through the table macro area_kelurahan (konvergensi/schema.sql); for
+# the queries scope by area through the table macro area_kelurahan (konvergensi/store/schema.sql); for
 # --province-wide a temporary copy also answers area '*' (every kelurahan of the database)
 AREA_MACRO = "area_kelurahan($area_id)"
 WIDE = "area_kelurahan_wide($area_id)"

@@ -1,4 +1,4 @@
--- The rows of the derived base table child_month (see konvergensi/schema.sql), computed from the
+-- The rows of the derived base table child_month (see konvergensi/store/schema.sql), computed from the
 -- measurements by konvergensi.store.derived.refresh. One row per child and month. The child is placed where
 -- its latest valid measurement of the month puts it (kelurahan, posyandu, age); each indicator takes
 -- its own latest valid value (latest measure_date, then measurement_id). Valid: the z is present and

@@ -1,4 +1,4 @@
--- The rows of the derived base table mother_month (see konvergensi/schema.sql), computed from
+-- The rows of the derived base table mother_month (see konvergensi/store/schema.sql), computed from
 -- pregnant_women by konvergensi.store.derived.refresh. One row per mother and month, placed by her latest
 -- record of the month (visit_date, records without a date first, then record_id); each value is her
 -- latest record of the month that has it.

@@ -1,4 +1,4 @@
--- The rows of the derived table moved_measurements (see konvergensi/schema.sql), computed from
+-- The rows of the derived table moved_measurements (see konvergensi/store/schema.sql), computed from
 -- measurements by konvergensi.store.derived.refresh: every measurement of each child measured in more than one
 -- kelurahan, where a measurement with no kelurahan counts as one more place.
 SELECT m.measurement_id, m.child_id, m.measure_date, m.period, m.kelurahan_id, m.posyandu_id,

@@ -1,4 +1,4 @@
--- The rows of the derived table stunting_monthly (see konvergensi/schema.sql): child_month summed per
+-- The rows of the derived table stunting_monthly (see konvergensi/store/schema.sql): child_month summed per
 -- month, kelurahan, age group and sex (children with a valid length/height-for-age z).
 SELECT
     period,

@@ -1,4 +1,4 @@
-"""A tiny hand-made database for the follow-up lists and access tests, built from konvergensi/schema.sql.
+"""A tiny hand-made database for the follow-up lists and access tests, built from konvergensi/store/schema.sql.
 
 Reference month: October 2024. Kota Uji Akses (53.97), kecamatan Utara (A) and Selatan (B):
 

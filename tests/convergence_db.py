@@ -1,5 +1,5 @@
 """A tiny hand-made database for the convergence pages (aksi, scorecard, ibu hamil, keluarga berisiko,
-Kampung KB), built straight from konvergensi/schema.sql. Every number the tests expect is worked out
+Kampung KB), built straight from konvergensi/store/schema.sql. Every number the tests expect is worked out
 by hand from the tables below (see the comments in tests/test_convergence.py).
 
 Kota Uji (53.98) with 2 kecamatan and 5 kelurahan:

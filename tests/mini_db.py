@@ -1,4 +1,4 @@
-"""A small, deterministic dashboard database built straight from konvergensi/schema.sql.
+"""A small, deterministic dashboard database built straight from konvergensi/store/schema.sql.
 
 Used by the page tests where a tiny hand-checkable database is better than the demo: 1 kota,
 2 kecamatan, 6 kelurahan (one of them with too few children for the map), 12 posyandu, ten months.

@@ -1,4 +1,4 @@
-"""A tiny hand-made database for the data-quality checks, built straight from konvergensi/schema.sql.
+"""A tiny hand-made database for the data-quality checks, built straight from konvergensi/store/schema.sql.
 
 Kota Mutu (53.97) > kecamatan Satu (53.97.01: kelurahan A, B) and Dua (53.97.02: kelurahan X).
 Posyandu PA (kelurahan A; SKDN August 2025: S 10, D 13) and PB (kelurahan B; S 2, D 3).

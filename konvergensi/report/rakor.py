@@ -310,7 +310,7 @@ def _suppression_sentence(pack: Pack) -> str:
 
 @functools.cache
 def _templates() -> jinja2.Environment:
-    """The templates of konvergensi/templates, HTML-escaped (autoescape): a name from the database such as
+    """The templates of konvergensi/report/templates, HTML-escaped (autoescape): a name from the database such as
     'Kali <Bening> & Co' reaches the PDF as text, never as markup."""
     env = jinja2.Environment(loader=jinja2.PackageLoader("konvergensi.report", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined)
@@ -320,7 +320,7 @@ def _templates() -> jinja2.Environment:
 
 
 def to_html(pack: Pack) -> str:
-    """The PDF's HTML, from konvergensi/templates/rakor.html.j2."""
+    """The PDF's HTML, from konvergensi/report/templates/rakor.html.j2."""
     footer = pack.place_line + (f" · {SYNTHETIC_LABEL}" if pack.synthetic else "")
     return _templates().get_template("rakor.html.j2").render(
         pack=pack, footer=footer, banner=SYNTHETIC_LABEL if pack.synthetic else "",

@@ -1,7 +1,7 @@
 """Build the dashboard database, and change an existing one, always by swapping in a complete file.
 
 `build(db_path, source, sources_dir, config, progress)`:
-  1. creates a new DuckDB file beside the target (`.build-<id>-<name>`) from konvergensi/schema.sql;
+  1. creates a new DuckDB file beside the target (`.build-<id>-<name>`) from konvergensi/store/schema.sql;
   2. writes the region's reference tables from the config file (regions, puskesmas and their working
      areas, targets, published figures) and the 18 scorecard indicators;
   3. adds the data: `source="demo"` -> `konvergensi.demo.demo.generate(config, progress)`;
