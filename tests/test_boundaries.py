@@ -177,7 +177,8 @@ def test_import_boundaries_command_replaces_schematic_tiles(tmp_path, capsys, mo
     import duckdb
 
     from konvergensi.core import config as kconfig
-    from konvergensi.store.build import atomic_update, build
+    from konvergensi.store.build import build
+    from konvergensi.store.write import atomic_update
     from konvergensi.commands.cli import main
     from konvergensi.demo.demo_geometry import schematic_boundaries
 
