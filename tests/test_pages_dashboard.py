@@ -253,17 +253,35 @@ def test_trend_has_target_trajectory_projection_and_mass_months(use_db):
     at = open_page("pages/tren.py", role="petugas")
     trend, multiples = plotly_specs(at)
     names = [t.get("name") for t in trend["data"]]
-    for expected in ("Jumlah balita stunting", "Lintasan target", "Proyeksi tren", "Rentang proyeksi (95%)",
-                     "Bulan penimbangan (Feb/Agu)", "Target Desember 2024"):
+    for expected in ("Jumlah balita stunting", "Lintasan target", "Proyeksi jumlah (dari prevalensi)",
+                     "Bulan penimbangan massal (Feb/Agu)", "Target Desember 2024"):
         assert expected in names
-    mass = next(t for t in trend["data"] if t.get("name") == "Bulan penimbangan (Feb/Agu)")
+    # ten months of history: too short for a backtest with 8 errors per horizon, so no interval is drawn
+    assert not any(n and n.startswith("Rentang proyeksi") for n in names)
+    assert "95%" not in " ".join(n for n in names if n)
+    mass = next(t for t in trend["data"] if t.get("name") == "Bulan penimbangan massal (Feb/Agu)")
     assert [x[:7] for x in mass["x"]] == ["2024-02", "2024-08"]
     trajectory = next(t for t in trend["data"] if t.get("name") == "Lintasan target")
     assert values(trajectory["y"])[0] == 60 and values(trajectory["y"])[-1] == 30                # baseline 60 -> target 30
-    projection = next(t for t in trend["data"] if t.get("name") == "Proyeksi tren")
-    assert projection["x"][-1][:7] == "2024-12"                                  # up to the target date
+    projection = next(t for t in trend["data"] if t.get("name") == "Proyeksi jumlah (dari prevalensi)")
+    assert projection["x"][0][:7] == "2024-10" and projection["x"][-1][:7] == "2024-12"       # last month -> target
+    text = " ".join(m.value for m in at.markdown)
+    assert "Cara proyeksi" in text and "Tanpa rentang" in text and "bulan sejenis terakhir" in text
     titles = [a["text"] for a in multiples["layout"]["annotations"]]
     assert titles == ["Bukit", "Pantai"]
+
+
+def test_trend_on_the_demo_states_the_backtested_interval(demo_db, monkeypatch):
+    monkeypatch.setenv("KONVERGENSI_DB", str(demo_db))
+    at = open_page("pages/tren.py", {"ukuran": "prevalensi"}, role="petugas")
+    trend = plotly_specs(at)[0]
+    names = [t.get("name") for t in trend["data"]]
+    band = next(n for n in names if n and n.startswith("Rentang proyeksi"))
+    assert "Proyeksi prevalensi" in names and band.endswith("hasil pada uji mundur)") and "memuat" in band
+    projection = next(t for t in trend["data"] if t.get("name") == "Proyeksi prevalensi")
+    assert projection["x"][0][:7] == "2026-10" and projection["x"][-1][:7] == "2026-12"   # to the target date
+    notes = next(m.value for m in at.markdown if "Cara proyeksi" in m.value)
+    assert "Arti rentang" in notes and "uji mundur" in notes and "95%" not in notes   # (Wilson's 95% is elsewhere)
 
 
 def test_trend_prevalence_and_kecamatan(use_db):

@@ -45,9 +45,11 @@ def _base(fig: go.Figure, height: int, y_title: str) -> go.Figure:
 
 def trend(series: pd.DataFrame, *, value: str, label: str, kind: str = "count",
           trajectory: pd.DataFrame | None = None, projection: pd.DataFrame | None = None,
-          target: tuple[datetime.date, float] | None = None, height: int = 420) -> go.Figure:
+          target: tuple[datetime.date, float] | None = None, height: int = 420,
+          band_label: str = "Rentang proyeksi (95%)", projection_label: str = "Proyeksi tren") -> go.Figure:
     """Monthly line of `series[value]` (period column) with the target trajectory, the projection and
-    its band, the target point, and markers on the February/August mass-measurement months."""
+    its band (drawn only where `lower`/`upper` are given; named `band_label`), the target point, and
+    markers "penimbangan massal" on the February/August mass-weighing months (hollow when projected)."""
     as_text = (lambda v: fmt.percent(v)) if kind == "percent" else (lambda v: fmt.number(v))
     s = series.sort_values("period")
     periods = [pd.Timestamp(p).date() for p in s.period]
@@ -55,12 +57,23 @@ def trend(series: pd.DataFrame, *, value: str, label: str, kind: str = "count",
     if projection is not None and len(projection):
         p = projection
         x = [pd.Timestamp(v).date() for v in p.period]
-        fig.add_trace(go.Scatter(x=x + x[::-1], y=list(p.upper) + list(p.lower)[::-1], fill="toself",
-                                 fillcolor="rgba(217,119,6,0.15)", line={"width": 0}, hoverinfo="skip",
-                                 name="Rentang proyeksi (95%)"))
+        b = p[p.lower.notna() & p.upper.notna()]
+        if len(b) > 1:   # a band needs two months (the first row is usually the last recorded month)
+            bx = [pd.Timestamp(v).date() for v in b.period]
+            fig.add_trace(go.Scatter(x=bx + bx[::-1], y=list(b.upper) + list(b.lower)[::-1], fill="toself",
+                                     fillcolor="rgba(217,119,6,0.15)", line={"width": 0}, hoverinfo="skip",
+                                     name=band_label))
+        hover = [f"{as_text(f)} (rentang {as_text(lo)} – {as_text(hi)})" if not (pd.isna(lo) or pd.isna(hi)) else as_text(f)
+                 for f, lo, hi in zip(p.fit, p.lower, p.upper)]
         fig.add_trace(go.Scatter(x=x, y=p.fit, mode="lines", line={"color": PROJECTION, "dash": "dot", "width": 2},
-                                 name="Proyeksi tren", customdata=[as_text(v) for v in p.fit],
+                                 name=projection_label, customdata=hover,
                                  hovertemplate="Proyeksi: %{customdata}<extra></extra>"))
+        ahead = p.iloc[1:] if "weighing" in p.columns else p.iloc[0:0]
+        ahead = ahead[[pd.Timestamp(v).month in MASS_MONTHS for v in ahead.period]]
+        if len(ahead):
+            fig.add_trace(go.Scatter(x=[pd.Timestamp(v).date() for v in ahead.period], y=ahead.fit, mode="markers",
+                                     marker={"symbol": "diamond-open", "size": 12, "color": MASS_MONTH},
+                                     name="Penimbangan massal (proyeksi)", hoverinfo="skip"))
     if trajectory is not None and len(trajectory):
         x = [pd.Timestamp(v).date() for v in trajectory.period]
         fig.add_trace(go.Scatter(x=x, y=trajectory.value, mode="lines", line={"color": TARGET, "dash": "dash", "width": 2},
@@ -74,7 +87,8 @@ def trend(series: pd.DataFrame, *, value: str, label: str, kind: str = "count",
         fig.add_trace(go.Scatter(x=[pd.Timestamp(p).date() for p in mass.period], y=mass[value], mode="markers",
                                  marker={"symbol": "diamond", "size": 12, "color": MASS_MONTH,
                                          "line": {"color": "#ffffff", "width": 1}},
-                                 name="Bulan penimbangan (Feb/Agu)", hoverinfo="skip"))
+                                 name="Bulan penimbangan massal (Feb/Agu)",
+                                 hovertemplate="penimbangan massal<extra></extra>"))
     if target is not None:
         fig.add_trace(go.Scatter(x=[target[0]], y=[target[1]], mode="markers+text", text=["Target"],
                                  textposition="top center", marker={"symbol": "star", "size": 16, "color": TARGET},
