@@ -29,6 +29,12 @@ minimum = data.min_children_map()
 enough = maps.enough(counts, layer, minimum)
 viewer = data.viewer()
 kel = viewer.frame(counts, maps.COLUMNS)
+# each kecamatan's or kelurahan's own count target (allocated from the city's unless set by an admin)
+league = data.shared(peta_view.league_shown, data.target_league(map_area, f.period), viewer.hidden_below)
+if layer.key == "jarak_target":
+    kel_league = data.shared(peta_view.league_shown, data.target_league(map_area, f.period, True),
+                             viewer.hidden_below)
+    kel = data.shared(peta_view.with_target_gap, kel, kel_league)
 
 if shapes is None:
     layout.empty_state("Basis data belum berisi batas wilayah kelurahan. Muat batas wilayah dengan "
@@ -73,6 +79,9 @@ st.caption(shapes.note)   # where the boundaries come from (source and licence),
 legend = f"Abu-abu = **{maps.INSUFFICIENT_LABEL}**: kurang dari {minimum} balita terukur (angka terlalu tidak pasti)."
 if layer.key == "perubahan" and baseline:
     legend += f" Perubahan dihitung dari {fmt.month(baseline)} ke {f.period_label}; biru = turun."
+if layer.key == "jarak_target":
+    legend += (" Jarak = balita stunting sekarang dikurangi target kelurahan itu (semua balita: filter umur dan "
+               "jenis kelamin tidak berlaku); merah = di atas target, biru = di bawah target.")
 st.caption(legend)
 layout.definition_box(*maps.definitions(layer))
 
@@ -105,3 +114,18 @@ st.dataframe(
 )
 if note := viewer.note():
     st.caption(note)
+
+st.subheader(f"Target per wilayah · {f.period_label}")
+if peta_view.has_targets(league):
+    st.dataframe(
+        data.shared(peta_view.league_table, league, viewer.hidden_below),
+        hide_index=True, placeholder=tables.PLACEHOLDER,
+        column_config={"name": "Wilayah", "parent_name": "Bagian dari", "baseline": "Baseline",
+                       "target": "Target", "path": "Jalur bulan ini", "stunted": "Stunting sekarang",
+                       "gap": "Jarak ke target", "gap_share": "Bagian dari sisa jarak", "status": "Status",
+                       "basis": "Asal target"},
+    )
+else:
+    layout.empty_state("Belum ada target jumlah balita stunting untuk wilayah ini. Tetapkan target kota/kabupaten "
+                       "di berkas konfigurasi ([[targets]]) atau impor target di Kelola data.")
+layout.definition_box("target_wilayah")

@@ -88,14 +88,18 @@ def test_region_now_last_month_baseline_and_target_by_hand(con):
     assert "masih 2 anak di atas target" in ov.paragraph("Kabupaten Contoh")
 
 
-def test_kecamatan_without_own_target_takes_the_region_baseline(con):
+def test_kecamatan_without_own_target_gets_its_share_of_the_region_target(con):
+    # the region's target of 2 is allocated in proportion to January's stunted children (Ujung 1 of 1):
+    # Pantai's target is 2, with the region's baseline month (konvergensi.store.allocation)
     ov = overview.compute(con, FEB, PANTAI)
-    assert ov.target is None and ov.baseline_period == JAN          # the baseline month of the region's target
+    assert ov.baseline_period == JAN                                # the baseline month of the region's target
+    assert (ov.target.target_value, ov.target.baseline_value, ov.target.allocated) == (2.0, 1.0, True)
     assert (ov.now["stunted"], ov.baseline["stunted"]) == (3, 1)
     k = rows(ov, "Kecamatan Pantai")
     assert k["since_baseline"].value == "+2 anak" and k["since_baseline"].delta == "+10,0 poin persen"
-    assert (k["target"].label, k["target"].value, k["target"].note) == \
-        ("Jarak ke target", fmt.MISSING, "belum ada target untuk wilayah ini")
+    assert k["target"].label == "Jarak ke target Juli 2025"
+    assert k["target"].note.startswith("target 2 anak; sumber: Alokasi proporsional dari target Kabupaten Contoh "
+                                       "(baseline Januari 2025)")
 
 
 def test_kelurahan_measured_for_the_first_time_is_not_compared_with_nobody(con):

@@ -4,8 +4,9 @@ Without options: the demo database (synthetic data for the configured region) in
 (data/<name>.duckdb; Kota Kupang: data/konvergensi.duckdb; see konvergensi.store.db.db_path).
 The new file is built beside the target and swapped in atomically (see konvergensi/store/build.py). A database
 of another region is not replaced without --ganti-wilayah.
---refresh keeps the data and rewrites only the derived tables (konvergensi/store/derived.py): for a database
-made by an older version of the dashboard, which the app then asks for.
+--refresh keeps the data and rewrites only the derived tables (konvergensi/store/derived.py) and the targets
+allocated to kecamatan and kelurahan (konvergensi/store/allocation.py): for a database made by an older version
+of the dashboard, which the app then asks for.
 Before any work (not for --refresh) it checks the system packages the meeting pack needs
 (konvergensi.core.system) and stops with one line naming them, exit code 2, nothing built;
 --skip-system-check for a server that never makes meeting packs.
@@ -24,7 +25,7 @@ from konvergensi.store import write
 from konvergensi.core import config as kconfig
 from konvergensi.core import system
 from konvergensi.domain import convergence as cv
-from konvergensi.store import db, derived
+from konvergensi.store import allocation, db, derived
 
 # what each table holds, for the summary a user reads (the table names are for SQL)
 TABLE_LABELS = {
@@ -124,6 +125,7 @@ def _refresh(args) -> int:
             kampung_kb = kbuild.apply_region_marks(con, cfg)
             rows = derived.refresh(con)
             families = cv.refresh_family_risk(con)
+            allocated = allocation.write(con)
     except (db.DatabaseMissing, kconfig.ConfigError) as exc:
         raise CliError(str(exc)) from None
     print(f"Tanda Kampung KB dan alias nama dari {cfg.path.name} diterapkan: {fmt.number(kampung_kb)} kelurahan "
@@ -132,5 +134,7 @@ def _refresh(args) -> int:
     for table, n in rows.items():
         print(f"  {TABLE_LABELS.get(table, table)}: {fmt.number(n)} baris")
     print(f"  Keluarga berisiko dinilai ulang dengan aturan Perpres 72/2021: {fmt.number(families)} keluarga berubah")
+    print(f"  Target kota/kabupaten dialokasikan ke {fmt.number(allocated)} kecamatan dan kelurahan (sebanding dengan "
+          "balita stunting di bulan baseline; target yang diimpor untuk suatu wilayah tetap berlaku)")
     print(f"  {fmt.number(time.perf_counter() - started, 1)} detik")
     return 0

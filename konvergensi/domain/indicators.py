@@ -291,6 +291,23 @@ _LIST = [
         "persen", "", "Target dan baseline dari berkas konfigurasi wilayah",
         format="percent", hidden_by=("stunted",)),
     Indicator(
+        "target_wilayah", "Target per wilayah dan jarak ke target",
+        "Jarak ke target = balita stunting bulan ini (TB/U z < -2, dihitung seperti di peta) dikurangi target "
+        "jumlah balita stunting wilayah itu. Status: tercapai (jumlah sekarang <= target); sesuai jalur (jumlah "
+        "sekarang <= nilai garis lurus dari baseline ke target untuk bulan ini); tidak sesuai jalur (di atas "
+        "garis itu); belum dapat dinilai (tidak ada balita diukur bulan ini).",
+        "Bagian dari sisa jarak: max(jumlah sekarang - target, 0) wilayah itu dibagi jumlah max(jumlah "
+        "sekarang - target, 0) semua wilayah yang ditampilkan.",
+        "Satu bulan (periode terpilih), semua balita wilayah (filter umur dan jenis kelamin tidak berlaku: "
+        "target ditetapkan untuk semua balita).",
+        "anak",
+        "Target kecamatan dan kelurahan yang tidak ditetapkan sendiri adalah alokasi proporsional dari target "
+        "kota/kabupaten: dibagi sebanding dengan jumlah balita stunting tiap kelurahan di bulan baseline "
+        "(metode sisa terbesar, sehingga jumlah bagian sama dengan target kota; target kecamatan = jumlah "
+        "target kelurahannya). Target yang diimpor admin untuk suatu wilayah menggantikan alokasinya.",
+        "Target dari berkas konfigurasi wilayah atau impor target (Kelola data); e-PPGBM",
+        counts=("stunted",), format="count"),
+    Indicator(
         "main_service_coverage", "Cakupan layanan utama posyandu",
         "D/S dan cakupan KIA, KB, dan imunisasi yang dilaporkan posyandu (D/S + 3 x rata-rata ketiganya).",
         "4 (rata-rata empat layanan utama).",
@@ -503,7 +520,9 @@ KELURAHAN = combine(
     columns("kelurahan, baseline month", {"baseline_prevalence": "prevalence_stunting"},
             names={"stunted": "baseline_stunted", "children_measured": "baseline_measured"}),
     derived={"change_points": ("change_since_baseline", ("prevalence", "baseline_prevalence")),
-             "change_stunted": ("change_since_baseline", ("stunted", "baseline_stunted"))})
+             "change_stunted": ("change_since_baseline", ("stunted", "baseline_stunted")),
+             # the map layer "Jarak ke target wilayah" (added by konvergensi.ui.peta_view.with_target_gap)
+             "target_gap": ("target_wilayah", ("stunted",))})
 
 # measured / stunted / prevalence by month or group: queries/stunting_trend*.sql, queries/kampung_kb_*.sql
 STUNTING = columns("stunting", {"prevalence": "prevalence_stunting"}, names={"children_measured": "measured"},

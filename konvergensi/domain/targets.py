@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from konvergensi.domain import projection
+from konvergensi.store import sql
+
 
 @dataclass(frozen=True)
 class Target:
@@ -17,6 +20,12 @@ class Target:
     target_period: datetime.date        # first day of the target month
     target_value: float
     source: str | None
+    target_id: str | None = None        # 'allocated' when it ends with ALLOCATED_SUFFIX
+
+    @property
+    def allocated(self) -> bool:
+        """Written by the proportional allocation (not set by an admin or the config)."""
+        return is_allocated(self.target_id)
 
     @property
     def target_date(self) -> datetime.date:
@@ -28,11 +37,173 @@ def _month(value) -> datetime.date:
 
 
 def pick(frame: pd.DataFrame, indicator: str = "stunted") -> Target | None:
-    """The most recent target of one indicator from rows of queries/targets_for_area.sql, or None."""
+    """The most recent target of one indicator from rows of queries/targets_for_area.sql, or None. A row an
+    admin imported (or the config set) wins over a row of the proportional allocation for the same area."""
     rows = frame[frame.indicator == indicator]
     if not len(rows):
         return None
+    own = [not is_allocated(i) for i in rows.target_id] if "target_id" in rows else [True] * len(rows)
+    rows = rows.assign(_own=own)
+    if rows._own.any():
+        rows = rows[rows._own]
     r = rows.sort_values("target_date").iloc[-1]
     return Target(indicator=indicator, region_id=r.region_id, baseline_period=_month(r.baseline_date),
                   baseline_value=float(r.baseline_value), target_period=_month(r.target_date),
-                  target_value=float(r.target_value), source=None if pd.isna(r.source) else str(r.source))
+                  target_value=float(r.target_value), source=None if pd.isna(r.source) else str(r.source),
+                  target_id=r.target_id if "target_id" in rows else None)
+
+
+# --- a target for every kecamatan and kelurahan ------------------------------------------------------------
+
+# target_id of a row written by the allocation (konvergensi.store.allocation): "<region>:stunted:<baseline>:<target>"
+# + this suffix. A row an admin imported (or the config set) never carries it, so it always wins.
+ALLOCATED_SUFFIX = ":alokasi"
+ALLOCATION_SOURCE = "Alokasi proporsional dari target {area} (baseline {month})"
+
+STATUS_REACHED = "tercapai"
+STATUS_ON_TRACK = "sesuai jalur"
+STATUS_OFF_TRACK = "tidak sesuai jalur"
+STATUS_NO_DATA = "belum dapat dinilai"
+STATUS_NO_TARGET = "belum ada target"
+
+
+def is_allocated(target_id) -> bool:
+    """True for a row written by the proportional allocation (not set by an admin or the config)."""
+    return isinstance(target_id, str) and target_id.endswith(ALLOCATED_SUFFIX)
+
+
+def largest_remainder(weights, total: int) -> list[int]:
+    """Whole numbers in proportion to `weights` that add up to `total` (Hamilton / largest-remainder
+    method): each part gets the floor of its quota, and the units left go to the largest remainders
+    (ties: the larger weight first, then the earlier part). All weights zero: all parts zero."""
+    w = [max(float(x), 0.0) for x in weights]
+    whole = sum(w)
+    total = int(round(total))
+    if whole <= 0 or total <= 0:
+        return [0] * len(w)
+    quotas = [total * x / whole for x in w]
+    parts = [int(q // 1) for q in quotas]
+    left = total - sum(parts)
+    order = sorted(range(len(w)), key=lambda i: (-(quotas[i] - parts[i]), -w[i], i))
+    for i in order[:left]:
+        parts[i] += 1
+    return parts
+
+
+def allocate(baseline: pd.DataFrame, target_value: float) -> pd.DataFrame:
+    """A kabupaten/kota's count target split over its kelurahan in proportion to each kelurahan's baseline
+    count of stunted children (largest remainder, so the kelurahan targets add up to the whole), and each
+    kecamatan's target the sum of its kelurahan's.
+
+    `baseline`: kelurahan_id, kecamatan_id, baseline_stunted (queries/target_allocation_baseline.sql).
+    Returns region_id, level ('kecamatan' | 'kelurahan'), baseline_value, target_value (kecamatan first, then
+    kelurahan, each by id); empty when no child was stunted in the baseline month."""
+    columns = ["region_id", "level", "baseline_value", "target_value"]
+    if not len(baseline) or float(baseline.baseline_stunted.sum()) <= 0:
+        return pd.DataFrame(columns=columns)
+    kel = baseline.sort_values("kelurahan_id").reset_index(drop=True)
+    kel = kel.assign(target_value=largest_remainder(kel.baseline_stunted.tolist(), target_value))
+    kec = (kel.groupby("kecamatan_id", as_index=False)[["baseline_stunted", "target_value"]].sum()
+           .sort_values("kecamatan_id"))
+    out = pd.concat([
+        pd.DataFrame({"region_id": kec.kecamatan_id, "level": "kecamatan",
+                      "baseline_value": kec.baseline_stunted, "target_value": kec.target_value}),
+        pd.DataFrame({"region_id": kel.kelurahan_id, "level": "kelurahan",
+                      "baseline_value": kel.baseline_stunted, "target_value": kel.target_value}),
+    ], ignore_index=True)
+    out["baseline_value"] = out.baseline_value.astype(float)
+    out["target_value"] = out.target_value.astype(float)
+    return out[columns]
+
+
+def allocation_rows(baseline: pd.DataFrame, root: Target, root_name: str, month_label: str,
+                    own: set[str] = frozenset()) -> pd.DataFrame:
+    """Rows of `targets` for the allocation of `root` (a kabupaten/kota count target): one per kecamatan
+    and kelurahan, except the areas in `own` (those that have a count target of their own: it wins)."""
+    parts = allocate(baseline, root.target_value)
+    parts = parts[~parts.region_id.isin(own)]
+    bd, td = root.baseline_period, root.target_period
+    return pd.DataFrame({
+        "target_id": [f"{r}:stunted:{bd}:{td}{ALLOCATED_SUFFIX}" for r in parts.region_id],
+        "region_id": parts.region_id.to_numpy(), "indicator": "stunted", "baseline_date": bd,
+        "baseline_value": parts.baseline_value.to_numpy(), "target_date": td,
+        "target_value": parts.target_value.to_numpy(),
+        "source": ALLOCATION_SOURCE.format(area=root_name, month=month_label),
+    }, columns=["target_id", "region_id", "indicator", "baseline_date", "baseline_value", "target_date",
+                "target_value", "source"])
+
+
+def path_value(target: Target, period) -> float:
+    """The straight-line trajectory's value for a month (konvergensi.domain.projection.trajectory): the
+    baseline before the baseline month, the target from the target month on."""
+    month = _month(period)
+    if month <= target.baseline_period:
+        return target.baseline_value
+    if month >= target.target_period:
+        return target.target_value
+    path = projection.trajectory(target.baseline_period, target.baseline_value, target.target_period,
+                                 target.target_value)
+    return float(path.loc[path.period == month, "value"].iloc[0])
+
+
+def status(current, measured, target: Target | None, period) -> str:
+    """'tercapai' (current <= target), 'sesuai jalur' (current <= the straight path's value for the month),
+    'tidak sesuai jalur'; 'belum ada target' / 'belum dapat dinilai' (no child measured in the month)."""
+    if target is None:
+        return STATUS_NO_TARGET
+    if pd.isna(measured) or not measured:
+        return STATUS_NO_DATA
+    if current <= target.target_value:
+        return STATUS_REACHED
+    if current <= path_value(target, period):
+        return STATUS_ON_TRACK
+    return STATUS_OFF_TRACK
+
+
+LEAGUE_COLUMNS = ["region_id", "name", "level", "parent_name", "measured", "baseline", "target", "stunted",
+                  "path", "gap", "gap_share", "status", "target_date", "allocated", "source"]
+
+
+def league(counts: pd.DataFrame, target_rows: pd.DataFrame, period) -> pd.DataFrame:
+    """The league table of an area's kecamatan or kelurahan for a month.
+
+    counts: region_id, name, level, parent_name, measured, stunted (queries/target_league.sql);
+    target_rows: rows of `targets` (queries/targets_in_area.sql); each region's target is `pick`ed from its
+    own rows (a row an admin imported wins over the allocated one). Returns LEAGUE_COLUMNS: baseline and
+    target of the region's target, the current count, the path value for the month, gap = current - target,
+    gap_share = the region's max(gap, 0) over the sum of max(gap, 0) of all regions (None when nothing
+    remains), status (see `status`), worst first (largest share of the remaining gap)."""
+    rows = []
+    for r in counts.itertuples(index=False):
+        t = pick(target_rows[target_rows.region_id == r.region_id]) if len(target_rows) else None
+        rows.append({
+            "region_id": r.region_id, "name": r.name, "level": r.level, "parent_name": r.parent_name,
+            "measured": int(r.measured), "stunted": int(r.stunted),
+            "baseline": t.baseline_value if t else None, "target": t.target_value if t else None,
+            "path": path_value(t, period) if t else None,
+            "gap": float(r.stunted - t.target_value) if t and r.measured else None,
+            "status": status(r.stunted, r.measured, t, period),
+            "target_date": t.target_period if t else None,
+            "allocated": t.allocated if t else False,
+            "source": t.source if t else None,
+        })
+    frame = pd.DataFrame(rows, columns=[c for c in LEAGUE_COLUMNS if c != "gap_share"])
+    remaining = frame.gap.clip(lower=0)
+    whole = float(remaining.sum(skipna=True))
+    frame["gap_share"] = remaining / whole if whole > 0 else None
+    frame = frame.sort_values(["gap_share", "gap", "name"], ascending=[False, False, True], na_position="last")
+    return frame.reset_index(drop=True)[LEAGUE_COLUMNS]
+
+
+def league_table(con, area_id: str, period, by_kelurahan: bool = False) -> pd.DataFrame:
+    """`league` of the area's kecamatan (of a kabupaten/kota) or kelurahan (of a kecamatan; every kelurahan
+    when `by_kelurahan`) for a month, from queries/target_league.sql and queries/targets_in_area.sql."""
+    period = _month(period)
+    counts = sql.run_query(con, "target_league", area_id=area_id, period=period, by_kelurahan=bool(by_kelurahan))
+    return league(counts, sql.run_query(con, "targets_in_area", area_id=area_id), period)
+
+
+# what role publik may see of a league table (konvergensi.domain.suppress.Viewer.frame): the counts, and the
+# figures made of them
+LEAGUE_COUNTS = ("measured", "baseline", "stunted")
+LEAGUE_DERIVED = {"gap": ("stunted",), "gap_share": ("stunted",), "path": ("baseline",)}

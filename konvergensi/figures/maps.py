@@ -65,12 +65,19 @@ class MapLayer:
     scale: list
     numerator: str | None = None     # for the Wilson interval of a rate
     denominator: str | None = None
+    diverging: bool = False          # colour range symmetric around 0 (a change, a distance to a target)
+    definition: str | None = None    # registry key of a column the kelurahan frame does not describe
 
 
 # The map layers of the Peta page, in menu order. `denominator` decides "data kurang" (fewer than the
 # configured minimum) and, with `numerator`, the Wilson interval shown in the hover: both come from the
 # indicator registry's kelurahan columns (konvergensi.domain.indicators.KELURAHAN), as do the definitions shown.
 COLUMNS = indicators.KELURAHAN
+
+
+# the distance to each kelurahan's own count target (current stunted - target; konvergensi.domain.targets.league),
+# added to the kelurahan frame by the page (konvergensi.ui.peta_view.with_target_gap)
+TARGET_GAP = "target_gap"
 
 
 def _layer(key: str, label: str, column: str, kind: str, scale: list) -> MapLayer:
@@ -88,6 +95,8 @@ LAYERS: dict[str, MapLayer] = {layer.key: layer for layer in (
     _layer("ds", "Partisipasi D/S (%)", "ds_percent", "percent", SCALE_GOOD_HIGH),
     _layer("kek", "Ibu hamil KEK (%)", "prevalence_bumil_kek", "percent", SCALE_BAD_HIGH),
     _layer("perubahan", "Perubahan prevalensi sejak baseline (poin persen)", "change_points", "points", SCALE_CHANGE),
+    MapLayer("jarak_target", "Jarak ke target wilayah (anak)", TARGET_GAP, "count", SCALE_CHANGE,
+             denominator=COLUMNS.column("children_measured"), diverging=True, definition="target_wilayah"),
 )}
 HIDDEN_LABEL = "tidak ditampilkan (angka kecil)"
 
@@ -103,6 +112,8 @@ def enough(frame: pd.DataFrame, layer: MapLayer, minimum: int) -> pd.Series:
 
 def definitions(layer: MapLayer) -> tuple[str, ...]:
     """The registry keys (konvergensi.domain.indicators) behind a layer: what the definition box shows."""
+    if layer.definition:
+        return (layer.definition,)
     derived = next((d for d in COLUMNS.derived if d.column == layer.column), None)
     keys = [COLUMNS.key(layer.column), *(COLUMNS.key(s) for s in (derived.sources if derived else ()))]
     return tuple(dict.fromkeys(k for k in keys if k))
@@ -210,7 +221,7 @@ def choropleth(frame: pd.DataFrame, geojson: dict, layer: MapLayer, *, enough: p
     if len(ok):
         vals = values[has_value]
         if colour_range is None:
-            if layer.kind == "points":
+            if layer.kind == "points" or layer.diverging:
                 span = float(np.nanmax(np.abs(vals))) or 1.0
                 colour_range = (-span, span)
             else:
@@ -341,7 +352,7 @@ def folium_map(frame: pd.DataFrame, shapes: "Boundaries", layer: MapLayer, *, en
     values = pd.to_numeric(frame[layer.column], errors="coerce")
     has_value = enough & values.notna()
     ok_values = values[has_value]
-    if layer.kind == "points":
+    if layer.kind == "points" or layer.diverging:
         span = float(np.nanmax(np.abs(ok_values))) if len(ok_values) else 1.0
         low, high = -(span or 1.0), (span or 1.0)
     else:

@@ -33,7 +33,7 @@ import pandas as pd
 
 import konvergensi
 from konvergensi.core import config as kconfig
-from konvergensi.store import db, derived, measurements
+from konvergensi.store import allocation, db, derived, measurements
 from konvergensi.demo import demo
 from konvergensi.core import fmt, paths, privacy
 from konvergensi.domain import indicators
@@ -269,6 +269,10 @@ def build(db_path=None, source: str = "demo", sources_dir=None, config=None,
         _check_pseudonyms(con)
         say("Menghitung tabel turunan (stunting per bulan) ...")
         derived.refresh(con)
+        allocated = allocation.write(con)
+        if allocated:
+            say(f"Target kota/kabupaten dialokasikan ke {fmt.number(allocated)} kecamatan dan kelurahan "
+                "(sebanding dengan jumlah balita stunting di bulan baseline)")
         for warning in integrity_warnings(con):
             say(f"Peringatan: {warning}")
 

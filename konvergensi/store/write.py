@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from konvergensi.store import db, derived
+from konvergensi.store import allocation, db, derived
 
 
 class BuildError(Exception):
@@ -163,3 +163,6 @@ def atomic_update(db_path=None):
         # tables gets them here, unless the block already wrote them (build --refresh)
         if derived.is_missing(con) or (before is not None and derived.fingerprint(con) != before):
             derived.refresh(con)
+        # the kabupaten/kota's count target allocated to its kecamatan and kelurahan: an imported area
+        # target replaces the allocated row, new baseline-month data re-allocate (konvergensi.store.allocation)
+        allocation.write(con)

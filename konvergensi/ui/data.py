@@ -38,6 +38,7 @@ from konvergensi.domain import rates
 from konvergensi.figures import maps
 from konvergensi.domain import posyandu
 from konvergensi.domain import suppress
+from konvergensi.domain import targets as targets_
 
 
 class _Handle:
@@ -296,6 +297,12 @@ def kelurahan_table(period, baseline_period, area_id: str, age_group, sex) -> pd
 def lagging_kelurahan(frame: pd.DataFrame, n: int = 5) -> pd.DataFrame:
 
     return rates.lagging(frame, n)
+
+
+def target_league(area_id: str, period, by_kelurahan: bool = False) -> pd.DataFrame:
+    """Baseline, target, current count, status and share of the remaining gap per kecamatan/kelurahan of
+    an area (konvergensi.domain.targets.league_table; all children: targets are set for all of an area)."""
+    return cached(targets_.league_table, area_id, period, by_kelurahan)
 
 
 def baseline_period(f):

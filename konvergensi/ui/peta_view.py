@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from konvergensi.domain import suppress
+from konvergensi.domain import suppress, targets
 from konvergensi.ui import data
 from konvergensi.figures import maps, tables
 
@@ -39,3 +39,49 @@ def table(kel: pd.DataFrame, enough: pd.Series, hidden_below: int | None) -> Sty
     return tables.rendered(tables.styled(
         shown, TABLE_FORMATS, {"prevalence": lambda v: tables.gradient(v, 0, 40, maps.SCALE_BAD_HIGH)},
         hidden_label=suppress.Viewer(hidden_below).label))
+
+
+# --- Target per wilayah -----------------------------------------------------------------------------------
+
+LEAGUE_TABLE_COLUMNS = ["name", "parent_name", "baseline", "target", "path", "stunted", "gap", "gap_share",
+                        "status", "basis"]
+LEAGUE_FORMATS = {"baseline": "count", "target": "count", "path": "count", "stunted": "count", "gap": "count",
+                  "gap_share": "share"}
+STATUS_COLOURS = {targets.STATUS_REACHED: "background-color: #d9f0d3", targets.STATUS_ON_TRACK: "background-color: #fff7bc",
+                  targets.STATUS_OFF_TRACK: "background-color: #fddbc7"}
+
+
+def league_shown(league: pd.DataFrame, hidden_below: int | None) -> pd.DataFrame:
+    """The league table as the viewer may see it: small counts hidden for role publik, and the figures made
+    of them (the gap, its share, the path made of the baseline, the status) blanked with them."""
+    shown = suppress.Viewer(hidden_below).frame(league, targets.LEAGUE_COUNTS, targets.LEAGUE_DERIVED)
+    hidden = (shown.attrs.get("suppressed") or {}).get("stunted")
+    if hidden is not None:   # the status would tell a hidden count's range (at most the target)
+        attrs = shown.attrs
+        shown = shown.assign(status=[maps.HIDDEN_LABEL if h is not None else s for s, h in zip(shown.status, hidden)])
+        shown.attrs = attrs
+    return shown
+
+
+def league_table(shown: pd.DataFrame, hidden_below: int | None) -> Styler:
+    """The "Target per wilayah" table (rendered once): `shown` from `league_shown`."""
+    frame = shown.assign(basis=["alokasi proporsional" if a else ("belum ada" if pd.isna(s) else "ditetapkan")
+                                for a, s in zip(shown.allocated, shown.source)])[LEAGUE_TABLE_COLUMNS]
+    frame.attrs = shown.attrs
+    return tables.rendered(tables.styled(frame, LEAGUE_FORMATS, {"status": lambda v: STATUS_COLOURS.get(v, "")},
+                                         hidden_label=suppress.Viewer(hidden_below).label))
+
+
+def with_target_gap(kel: pd.DataFrame, shown_league: pd.DataFrame) -> pd.DataFrame:
+    """The kelurahan frame with the map layer's column (konvergensi.figures.maps.TARGET_GAP): each kelurahan's
+    current count minus its own target from the kelurahan league (`league_shown(..., by_kelurahan)`:
+    blank where the count is hidden or no target is set)."""
+    gap = shown_league.set_index("region_id")["gap"]
+    out = kel.assign(**{maps.TARGET_GAP: pd.to_numeric(kel.region_id.map(gap), errors="coerce")})
+    out.attrs = kel.attrs
+    return out
+
+
+def has_targets(league: pd.DataFrame) -> bool:
+    """Whether any row of a league table has a target."""
+    return bool(len(league)) and bool(league["target"].notna().any())
