@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import subprocess
 from pathlib import Path
 
@@ -282,3 +283,25 @@ def test_names_from_the_database_are_escaped_in_the_html(mini_path, tmp_path):
     assert '@bottom-left { content: "Kota Contoh · Kecamatan Bukit & \\3c b>Lembah\\3c /b> · Oktober 2024' in html
     text = squeeze(" ".join(pdf_pages(rakor.to_pdf(pack), tmp_path)))
     assert kelurahan in text and f"Kecamatan {kecamatan}" in text
+
+
+def test_trend_note_states_the_backtest_coverage_and_never_95(demo_db):
+    """On the demo (46 months) the pack's trend note is the Tren page's: projected count from prevalence,
+    the interval's meaning as the backtest's own hit rate, no "95%"; the chart's band says the same."""
+    con = db.connect(demo_db, read_only=True)
+    try:
+        pack = rakor.gather(con, role="petugas", figures=False, today=TODAY)
+    finally:
+        con.close()
+    note = pack.trend_note
+    assert "95%" not in note and "**" not in note
+    assert "uji mundur" in note and "Arti rentang" in note
+    assert "dari prevalensi" in note and "Jumlah proyeksi = prevalensi proyeksi × jumlah balita yang diukur" in note
+    held, tested, share = re.search(r"memuat angka sebenarnya (\d+) dari (\d+) kali \((\d+)%\)", note).groups()
+    assert 0 < int(held) <= int(tested) and int(share) == round(100 * int(held) / int(tested))
+
+
+def test_mini_pack_trend_has_no_interval_and_no_95(city):
+    """mini_db has 10 months: too short a history to test the interval, so none is drawn or claimed."""
+    note = city.pack.trend_note
+    assert "95%" not in note and "Tanpa rentang" in note and "uji mundur" not in note

@@ -14,8 +14,9 @@
 - `project_prevalence(periods, stunted, measured, until)`: what the Tren page shows. PREVALENCE (not
   counts, which follow how many children were measured) projected by a line plus a weighing-month
   effect (February/August), with an interval taken from a backtest of the same method on the area's own
-  history (`backtest`, `error_bands`, `backtest_coverage`); see docs/projection.md. `project` (the
-  straight line with a t-based band) is kept for callers not yet moved.
+  history (`backtest`, `error_bands`, `backtest_coverage`); see docs/projection.md. The Tren page and
+  the meeting pack both use it through konvergensi.domain.trend_outlook. `project` (the straight line on
+  counts with a t-based band) is kept only for bench/backtest.py's comparison with the old method.
 
 No Streamlit, no database: plain numbers in, a small frame out (tested with hand-computed cases).
 """

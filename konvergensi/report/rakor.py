@@ -9,7 +9,9 @@ posyandu.performance, convergence.complete_actions) - no indicator is computed d
    (stunted, prevalence with its Wilson 95% interval, change since last month and since the baseline,
    distance to the target; wasting, underweight, ibu hamil KEK, D/S);
 3. Peta: kelurahan prevalence map (static, konvergensi.figures.rakor_figures.static_map);
-4. Tren: monthly stunted children against the target trajectory, with the projection (ui.charts.trend);
+4. Tren: monthly stunted children against the target trajectory, with the Tren page's projection and notes
+   (konvergensi.domain.trend_outlook: prevalence projected, count = prevalence x number measured, interval
+   from the backtest; konvergensi.figures.charts.trend);
 5. Kelurahan dengan prevalensi tertinggi (those with at least min_children_map measured children);
 6. Posyandu perlu perhatian (posyandu.attention_reasons);
 7. Aksi konvergensi of the period's year;
@@ -37,7 +39,8 @@ import markupsafe
 import pandas as pd
 
 from konvergensi.core import config as kconfig
-from konvergensi.domain import convergence, indicators, posyandu, projection, rates, suppress, summary
+from konvergensi.domain import (convergence, indicators, posyandu, projection, rates, suppress, summary,
+                                trend_outlook)
 from konvergensi.store import db
 from konvergensi.core import fmt
 from konvergensi.domain import overview as area_overview
@@ -149,6 +152,21 @@ def _kpi_table(ov: area_overview.Overview, area: str) -> Table:
     return Table("Indikator utama", ["Indikator", f"Nilai {fmt.month(ov.period)}", compare, "Keterangan"], rows)
 
 
+PACK_TREND_PARTS = ("estimate", "interval", "count_basis", "target", "target_passed", "insufficient")
+
+
+def trend_note_text(outlook: trend_outlook.Outlook | None, target) -> str:
+    """The note under the pack's trend chart: what the lines are, then the Tren page's own sentences
+    (konvergensi.domain.trend_outlook; those in PACK_TREND_PARTS, to stay on one page) without Markdown bold."""
+    note = ("Garis putus-putus ungu = lintasan target (★ = target); garis" if target else
+            "Belum ada target untuk wilayah ini. Garis")
+    note += (" titik-titik jingga = proyeksi jumlah dari prevalensi 12 bulan terakhir; ◆/◇ = bulan penimbangan "
+             "massal (Februari/Agustus), tercatat/proyeksi.")
+    if outlook is not None:
+        note += "".join(" " + trend_outlook.plain(outlook.parts[k]) for k in PACK_TREND_PARTS if k in outlook.parts)
+    return note
+
+
 def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str = "publik", config=None,
            figures: bool = True, today: datetime.date | None = None) -> Pack:
     """Collect and format everything the pack shows (and render its two images when `figures`)."""
@@ -256,22 +274,11 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     series = series[pd.to_datetime(series.period) <= pd.Timestamp(period)]
     trajectory = (projection.trajectory(target.baseline_period, target.baseline_value, target.target_period,
                                         target.target_value) if target else None)
-    # project to the target date, or 6 months ahead when there is none or it has passed (as the Tren page)
-    horizon = target.target_period if target and target.target_period > period else projection.add_months(period, 6)
-    proj = projection.project(series.period, series.stunted, until=horizon) if len(series) else None
-    trend_note = ("Garis putus-putus ungu = lintasan target dari baseline ke target (★); " if target else
-                  "Belum ada target untuk wilayah ini. ")
-    trend_note += ("garis" if target else "Garis") + (" titik-titik jingga = proyeksi tren 12 bulan terakhir dengan "
-                                                     "rentang prediksi 95%; ◆ = bulan penimbangan (Februari/Agustus).")
-    if proj:
-        trend_note += (f" Bila tren berlanjut, pada {fmt.month(horizon)} diperkirakan {fmt.number(proj.end_value)} anak "
-                       f"(rentang {fmt.number(proj.end_lower)} – {fmt.number(proj.end_upper)}).")
-    if target and target.target_period <= period:
-        trend_note += f" Tenggat target {fmt.month(target.target_period)} sudah lewat."
-    elif proj and target:
-        verdict = {"tercapai": "kemungkinan tercapai", "tidak tercapai": "tidak akan tercapai dengan laju ini",
-                   "belum pasti": "belum pasti tercapai"}[proj.verdict(target.target_value)]
-        trend_note += f" Target {fmt.number(target.target_value)} anak {verdict}."
+    # the Tren page's projection, labels and notes (its default view: counts, 12-month window): prevalence
+    # projected with the weighing-month effect and the backtested interval; a count only as projected
+    # prevalence x the number measured in the latest comparable month
+    outlook = trend_outlook.outlook(series, target, kind="count") if len(series) else None
+    trend_note = trend_note_text(outlook, target)
     if figures:
         t1 = time.perf_counter()
         if shapes is not None:
@@ -284,8 +291,9 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
             map_png, map_figure = rakor_figures.to_png(fig, 1000, 640), fig
         if len(series):
             fig = charts.trend(series, value="stunted", label="Jumlah balita stunting", kind="count",
-                               trajectory=trajectory, projection=proj.frame if proj else None,
-                               target=(target.target_period, target.target_value) if target else None, height=520)
+                               trajectory=trajectory, projection=outlook.shown,
+                               target=(target.target_period, target.target_value) if target else None, height=520,
+                               band_label=outlook.band_label, projection_label=outlook.projection_label)
             trend_png = rakor_figures.to_png(fig, 1000, 520)
         timings["figures"] = time.perf_counter() - t1
 
