@@ -111,9 +111,12 @@ def test_folder_builds_a_database(tmp_path):
     assert len(df(db, "SELECT * FROM scorecard")) == 2
     assert df(db, "SELECT count(*) AS n FROM families_at_risk WHERE at_risk").n.iloc[0] == 1
     assert len(df(db, "SELECT * FROM convergence_actions")) == 2
-    targets = df(db, "SELECT region_id, source FROM targets")
+    targets = df(db, "SELECT region_id, source, target_id FROM targets")
     assert "Rembuk stunting" in set(targets.source)
-    assert len(targets) == len(kconfig.load().targets_table()) + 1  # the config's targets are kept
+    own = targets[~targets.target_id.str.endswith(":alokasi")]
+    assert len(own) == len(kconfig.load().targets_table()) + 1  # the config's targets are kept
+    # the city's count target is also allocated to the kecamatan and kelurahan without their own (issue 15)
+    assert targets.target_id.str.endswith(":alokasi").any()
     b = df(db, "SELECT schematic, source FROM region_boundaries")     # the folder's own file, not the config's
     assert len(b) == 51 and not b.schematic.any() and set(b.source) == {"batas_kelurahan.geojson"}
     info = df(db, "SELECT source, synthetic, data_end FROM build_info")

@@ -46,7 +46,7 @@ def _base(fig: go.Figure, height: int, y_title: str) -> go.Figure:
 def trend(series: pd.DataFrame, *, value: str, label: str, kind: str = "count",
           trajectory: pd.DataFrame | None = None, projection: pd.DataFrame | None = None,
           target: tuple[datetime.date, float] | None = None, height: int = 420,
-          band_label: str = "Rentang proyeksi (95%)", projection_label: str = "Proyeksi tren") -> go.Figure:
+          band_label: str = "Rentang proyeksi", projection_label: str = "Proyeksi tren") -> go.Figure:
     """Monthly line of `series[value]` (period column) with the target trajectory, the projection and
     its band (drawn only where `lower`/`upper` are given; named `band_label`), the target point, and
     markers "penimbangan massal" on the February/August mass-weighing months (hollow when projected)."""

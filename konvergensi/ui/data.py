@@ -141,10 +141,11 @@ def _remember(value: Any, key: tuple) -> None:
     if ident in _origins and _origins[ident][0]() is value:
         return
 
-    def forget(ref, ident=ident):
-        entry = _origins.get(ident)
+    def forget(ref, ident=ident, origins=_origins):
+        # `origins` bound now: at interpreter exit the module's globals are cleared before the last callbacks
+        entry = origins.get(ident)
         if entry is not None and entry[0] is ref:
-            _origins.pop(ident, None)
+            origins.pop(ident, None)
 
     try:
         _origins[ident] = (weakref.ref(value, forget), key)
