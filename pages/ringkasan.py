@@ -59,6 +59,17 @@ with c3:
 with c4:
     card("target", better=None, delta_arrow="off", help=kpi["target"].note)
 
+st.subheader("Ditemukan dan diperkirakan")
+st.caption("Jumlah balita stunting yang ditemukan (e-PPGBM, seperti dilaporkan kota) naik-turun mengikuti banyaknya "
+           "anak yang diukur; bulan penimbangan massal (Februari, Agustus) mengukur jauh lebih banyak. Cakupan dan "
+           "perkiraan seluruh balita (prevalensi × sasaran balita) membuat bulan-bulan dapat dibandingkan.")
+e1, e2 = st.columns(2)
+with e1:
+    card("coverage", better="higher", help=kpi["coverage"].note)
+with e2:
+    card("stunted_estimated", help=kpi["stunted_estimated"].note)
+layout.definition_box("coverage", "stunted_estimated")
+
 st.subheader("Gizi balita, ibu hamil, dan posyandu")
 d1, d2, d3, d4 = st.columns(4)
 with d1:

@@ -10,6 +10,7 @@ WITH kinds AS (
     UNION ALL SELECT 'aksi', make_date(year, 1, 1), count(*) FROM convergence_actions GROUP BY year
     UNION ALL SELECT 'posyandu', NULL, count(*) FROM posyandu
     UNION ALL SELECT 'targets', NULL, count(*) FROM targets
+    UNION ALL SELECT 'sasaran', make_date(year, 1, 1), count(*) FROM target_population GROUP BY year
     UNION ALL SELECT 'boundaries', NULL, count(*) FROM region_boundaries WHERE NOT schematic
 )
 SELECT kind, period, n

@@ -98,7 +98,7 @@ def selectbox(at: AppTest, label: str):
 
 
 def stunted_shown(at: AppTest) -> str:
-    return {m.label: m.value for m in at.metric}["Balita stunting"]
+    return {m.label: m.value for m in at.metric}["Balita stunting ditemukan"]
 
 
 def test_headline_of_each_kabkota_by_hand(two_kabkota_db):

@@ -40,6 +40,15 @@ def test_not_yet_reached_and_unchanged():
     assert text.endswith("Target 15 anak pada Agustus 2025 belum tercapai: masih 5 anak di atas target.")
 
 
+def test_target_judged_at_the_baseline_coverage():
+    # 3,377 found at 19,634 measured; the target was set on the baseline month's 22,175 measured: at that
+    # coverage today's 17.2% is 3,814 children (hand: 0.172 x 22,175 = 3,814.1), 1,814 above the target
+    s = Situation(area="Kota Kupang", period=AUG25, measured=19634, stunted=3377, prevalence=17.2,
+                  target_date=FEB25, target_stunted=2000, comparable_stunted=0.172 * 22175)
+    assert overview(s).endswith("Target 2.000 anak pada Februari 2025 tidak tercapai tepat waktu: masih 1.814 anak "
+                                "di atas target (dinilai setara cakupan bulan baseline: 3.814 anak).")
+
+
 def test_no_children_measured():
     s = Situation(area="Kelurahan Oebobo", period=AUG25, measured=0, stunted=0, prevalence=None)
     assert overview(s) == "Per Agustus 2025, belum ada balita yang diukur di Kelurahan Oebobo."

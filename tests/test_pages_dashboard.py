@@ -123,7 +123,7 @@ def test_overview_numbers_equal_the_core_summary_for_the_same_filters(use_db, mi
         finally:
             con.close()
         got = _metrics(at)
-        assert got["Balita stunting"] == fmt.number(want["stunted"])
+        assert got["Balita stunting ditemukan"] == fmt.number(want["stunted"])
         assert got["Prevalensi stunting"] == fmt.percent(want["prevalence_stunting"])
         narrative = next(m.value for m in at.markdown if m.value.startswith("Per "))
         assert narrative.startswith(f"Per {fmt.month(period)}, {fmt.number(want['stunted'])} balita")
@@ -137,7 +137,7 @@ def test_overview_stunted_count_by_hand(use_db, mini_path):
             QUALIFY row_number() OVER (PARTITION BY child_id ORDER BY measure_date DESC, measurement_id DESC) = 1)""")
     at = open_page("pages/ringkasan.py", role="petugas")
     got = _metrics(at)
-    assert got["Balita stunting"] == fmt.number(stunted)
+    assert got["Balita stunting ditemukan"] == fmt.number(stunted)
     assert got["Prevalensi stunting"] == fmt.percent(stunted / measured * 100)
     # the target of the mini database: 30 stunted children by December 2024, baseline February 2024
     assert "Jarak ke target Desember 2024" in got
@@ -171,7 +171,7 @@ def test_overview_equals_cli_summary_on_demo(demo_db, monkeypatch):
         assert out.returncode == 0, out.stderr
         cli = json.loads(out.stdout)
         got = _metrics(at)
-        assert got["Balita stunting"] == fmt.number(cli["stunted"])
+        assert got["Balita stunting ditemukan"] == fmt.number(cli["stunted"])
         assert got["Prevalensi stunting"] == fmt.percent(cli["prevalence_stunting"])
         assert got["Wasting (gizi kurang/buruk)"] == fmt.percent(cli["prevalence_wasting"])
         assert got["Underweight (BB kurang)"] == fmt.percent(cli["prevalence_underweight"])
@@ -402,10 +402,10 @@ def test_overview_for_publik_hides_a_small_count(use_db, mini_path):
     assert 1 <= stunted <= 4                                           # the mini database has this case
     at = open_page("pages/ringkasan.py", {"wilayah": "53.99.02.1003"}, role="publik")
     got = _metrics(at)
-    assert got["Balita stunting"] == "<5" and got["Prevalensi stunting"] == fmt.MISSING
+    assert got["Balita stunting ditemukan"] == "<5" and got["Prevalensi stunting"] == fmt.MISSING
     assert any("kurang dari 5 anak" in m.value for m in at.markdown)
     at = open_page("pages/ringkasan.py", {"wilayah": "53.99.02.1003"}, role="pimpinan")
-    assert _metrics(at)["Balita stunting"] == fmt.number(stunted)
+    assert _metrics(at)["Balita stunting ditemukan"] == fmt.number(stunted)
 
 
 def test_trend_judges_a_past_target_on_the_recorded_figure(monkeypatch, mini_path, tmp_path):

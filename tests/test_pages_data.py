@@ -17,6 +17,7 @@ import conftest
 import quality_db
 import upload_files
 from konvergensi.core import paths
+from konvergensi.sources.sheets import SHEETS
 from upload_files import XLSX_MIME, count
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,7 +171,8 @@ def test_preview_confirm_commit_history(empty_db, monkeypatch, tmp_path, media_s
     assert history[0].accepted.tolist() == [2]
     labels = [b.proto.label for b in at.get("download_button")]
     assert "⬇️ Unduh baris ditolak (Excel)" in labels
-    assert sum(label.startswith("⬇️ ") and "Excel" not in label for label in labels) == 7      # the 7 templates
+    # one blank template per kind of spreadsheet (posyandu, skdn, bumil, scorecard, keluarga, aksi, targets, sasaran)
+    assert sum(label.startswith("⬇️ ") and "Excel" not in label for label in labels) == len(SHEETS) == 8
 
 
 GEOJSON = paths.CONFIG / "batas" / "kota_kupang_kelurahan.geojson"   # bundled (cahyadsn/wilayah_boundaries, MIT)

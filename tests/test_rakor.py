@@ -101,7 +101,7 @@ def test_city_pdf_has_every_section_in_order_with_the_synthetic_mark(city, facts
     h = facts["headline"]
     kpi = squeeze(pages[1])
     assert "Ringkasan Kota Contoh · Oktober 2024" in kpi
-    assert f"Balita stunting (TB/U < -2 SD) {fmt.number(h['stunted'])}" in kpi
+    assert f"Balita stunting ditemukan (TB/U < -2 SD, e-PPGBM) {fmt.number(h['stunted'])}" in kpi
     assert f"Prevalensi stunting {fmt.percent(h['prevalence_stunting'])}" in kpi
     assert (f"IK 95% (Wilson) {fmt.percent(h['prevalence_stunting_low'])} – "
             f"{fmt.percent(h['prevalence_stunting_high'])}") in kpi

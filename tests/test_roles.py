@@ -323,8 +323,8 @@ def test_small_counts_suppressed_for_publik_only(db_path):
     publik = {m.label: m.value for m in open_page("pages/ringkasan.py", params=params).metric}
     pimpinan = {m.label: m.value for m in open_page("pages/ringkasan.py", params=params,
                                                     session=session_for("bappeda")).metric}
-    assert publik["Balita stunting"] == "<5"
-    assert pimpinan["Balita stunting"] == "2"
+    assert publik["Balita stunting ditemukan"] == "<5"
+    assert pimpinan["Balita stunting ditemukan"] == "2"
     assert "%" not in publik["Prevalensi stunting"] and "%" in pimpinan["Prevalensi stunting"]
 
 

@@ -11,7 +11,7 @@ from konvergensi.core import fmt
 from konvergensi.commands import load_config, open_readonly
 from konvergensi.commands.cli import CliError
 from konvergensi.store import db
-from konvergensi.domain import summary
+from konvergensi.domain import overview, summary
 
 
 def register(subparsers) -> None:
@@ -45,6 +45,23 @@ def _pct(value, low=None, high=None) -> str:
     return text
 
 
+def target_figures(con, h: dict, cfg) -> dict:
+    """The area's count target and the figure it is judged on (konvergensi.domain.overview, as Ringkasan and
+    the pack show it): target_value, target_date, target_basis ('stunted_at_baseline_coverage': prevalence
+    now x children measured in the baseline month), target_stunted_comparable and target_gap; None where
+    the area has no target (or under an age/sex filter: targets are for all children of an area)."""
+    out = dict.fromkeys(("target_value", "target_date", "target_basis", "target_stunted_comparable", "target_gap"))
+    if h["period"] is None or h["area_id"] is None:
+        return out
+    ov = overview.compute(con, h["period"], h["area_id"], h["age_group"], h["sex"], cfg)
+    if ov.target is None:
+        return out
+    out.update(target_value=ov.target.target_value, target_date=ov.target.target_date,
+               target_basis=ov.target_basis, target_stunted_comparable=ov.comparable_stunted,
+               target_gap=ov.target_gap)
+    return out
+
+
 def run(args) -> int:
 
     cfg = load_config(args.config)
@@ -59,6 +76,7 @@ def run(args) -> int:
         except ValueError as exc:
             raise CliError(str(exc)) from None
         h = summary.headline(con, period, area_id, args.age_group, args.sex.upper() if args.sex else None, cfg)
+        h.update(target_figures(con, h, cfg))
         info = db.build_info(con)
         latest = summary.latest_period(con)
     finally:
@@ -83,6 +101,13 @@ def run(args) -> int:
         ("Balita stunting (TB/U < -2)", fmt.number(h["stunted"])),
         ("  di antaranya sangat pendek (< -3)", fmt.number(h["severely_stunted"])),
         ("Prevalensi stunting", _pct(h["prevalence_stunting"], h["prevalence_stunting_low"], h["prevalence_stunting_high"])),
+        ("Cakupan pengukuran (diukur / sasaran)",
+         fmt.MISSING if h["coverage"] is None else
+         f"{fmt.share(h['coverage'])} ({fmt.number(h['children_measured'])} / {fmt.number(h['target_population'])})"),
+        ("Perkiraan stunting seluruh balita",
+         fmt.MISSING if h["stunted_estimated"] is None else
+         f"{fmt.number(round(h['stunted_estimated']))} (rentang {fmt.number(round(h['stunted_estimated_low']))}"
+         f"–{fmt.number(round(h['stunted_estimated_high']))})"),
         ("Wasting (BB/TB < -2 atau edema)", f"{fmt.number(h['wasted'])} dari {fmt.number(h['whz_measured'])} · {_pct(h['prevalence_wasting'])}"),
         ("Underweight (BB/U < -2 atau edema)", f"{fmt.number(h['underweight'])} dari {fmt.number(h['waz_measured'])} · {_pct(h['prevalence_underweight'])}"),
         ("Gizi lebih (BB/TB > +2)", f"{fmt.number(h['overweight'])} dari {fmt.number(h['whz_measured'])} · {_pct(h['prevalence_overweight'])}"),
@@ -93,6 +118,13 @@ def run(args) -> int:
         ("Keberhasilan N/D", f"{fmt.share(h['nd_ratio']) if h['nd_ratio'] is not None else fmt.MISSING} "
                              f"(N {fmt.number(h['n'])} / D {fmt.number(h['d'])})"),
     ]
+    if h["target_value"] is not None:
+        judged = h["target_gap"] is not None
+        rows.append((f"Target {fmt.month(h['target_date'])}",
+                     f"{fmt.number(h['target_value'])} anak; setara cakupan baseline "
+                     + (f"{fmt.number(round(h['target_stunted_comparable']))} anak: "
+                        + ("tercapai" if h["target_gap"] <= 0 else f"{fmt.number(round(h['target_gap']))} anak lagi")
+                        if judged else "belum dapat dinilai")))
     width = max(len(r[0]) for r in rows)
     print(title)
     for label, value in rows:

@@ -56,6 +56,10 @@ class Thresholds(BaseModel):
                                        "rankings (children).", AREAS, ge=1)
     suppress_below: int = _field(5, "Counts of 1 to this minus 1 are hidden from role publik, with the rates "
                                     "made from them (children; 5: 1-4 read \"<5\").", AREAS, ge=1)
+    coverage_warn_points: float = _field(10.0, "A change in the number of stunted children found (vs last month or "
+                                               "the baseline) carries a warning when coverage (children measured "
+                                               "/ sasaran balita) moved by more than this (percentage points).",
+                                         AREAS, gt=0, le=100)
     # mothers
     kek_muac_cm: float = _field(23.5, "KEK (chronic energy deficiency): LiLA (MUAC) below this, in cm.", MOTHERS,
                                 gt=0)

@@ -947,6 +947,23 @@ def _actions() -> pd.DataFrame:
 # --------------------------------------------------------------------------- identity
 
 
+def _target_population(co: _Cohort) -> pd.DataFrame:
+    """Sasaran balita per kelurahan and year, as a dinas gets it from Dukcapil/BPS projections: the
+    synthetic population's children under five (0-1826 days) on 1 July of the year, per kelurahan, off by a
+    few percent as a projection is (SYNTHETIC)."""
+    rng = _rng("sasaran")
+    rows = []
+    for year in range(int(str(FIRST_MONTH)[:4]), int(str(LAST_MONTH)[:4]) + 1):
+        mid = _days(np.datetime64(f"{year}-07-01", "D"))
+        alive = (co.birth <= mid) & (co.birth > mid - 1827)
+        counts = np.bincount(co.kel_i[alive], minlength=len(co.kel))
+        noise = rng.normal(1.0, 0.03, len(co.kel))
+        rows.append(pd.DataFrame({"kelurahan_id": co.kel["region_id"].to_numpy(), "year": year,
+                                  "children_under5": np.round(counts * noise).astype(np.int64),
+                                  "source": "Proyeksi sasaran balita (data contoh, sintetis)"}))
+    return pd.concat(rows, ignore_index=True)
+
+
 def _identity(co: _Cohort, mo: _Mothers, store: bool) -> tuple[pd.DataFrame, pd.DataFrame]:
     child_cols = {"child_id": "string", "name": "string", "parent_name": "string", "address": "string",
                   "rt": "string", "rw": "string"}
@@ -1040,4 +1057,5 @@ def generate(config, progress=None) -> dict[str, pd.DataFrame]:
         "scorecard_indicators": items,
         "scorecard": card,
         "convergence_actions": _actions(),
+        "target_population": _target_population(co),
     }

@@ -315,6 +315,30 @@ _LIST = [
         "persen", "Salah satu kriteria strata posyandu (Purnama dan Mandiri: sedikitnya 50%, dapat diatur).",
         "Pedoman Umum Pengelolaan Posyandu (Kemenkes 2011)",
         format="ratio", hidden_by=()),
+    Indicator(
+        "coverage", "Cakupan pengukuran balita",
+        "Balita dengan z-score TB/U yang sah pada periode itu (penyebut prevalensi stunting).",
+        "Sasaran balita (anak 0-59 bulan) wilayah itu pada tahun periode, dari proyeksi Dukcapil/BPS/Pusdatin "
+        "yang diimpor sebagai data sasaran.",
+        "Satu bulan (pembilang); satu tahun (sasaran).",
+        "rasio",
+        "Jumlah balita stunting yang ditemukan naik-turun mengikuti cakupan: Februari dan Agustus (bulan "
+        "penimbangan massal) mengukur jauh lebih banyak anak. Bandingkan jumlah hanya pada cakupan yang mirip. "
+        "Tidak dihitung bila sebagian kelurahan wilayah itu belum punya angka sasaran tahun itu, atau bila "
+        "dipilih kelompok umur/jenis kelamin (sasaran tidak dirinci).",
+        f"{_EPPGBM}; sasaran balita (Dukcapil/BPS/Pusdatin)",
+        counts=("children_measured", "target_population"), format="ratio", hidden_by=("children_measured",)),
+    Indicator(
+        "stunted_estimated", "Perkiraan balita stunting di seluruh sasaran",
+        "Prevalensi stunting (balita stunting / balita diukur) dikali sasaran balita wilayah itu.",
+        "- (perkiraan jumlah anak, dengan rentang dari selang Wilson 95% prevalensi dikali sasaran)",
+        "Satu bulan; sasaran tahun periode itu.",
+        "anak",
+        "Angka yang dapat dibandingkan antarbulan dan dengan baseline walau cakupan berubah, dengan anggapan "
+        "anak yang diukur mewakili anak yang tidak diukur. Jumlah balita stunting yang ditemukan (e-PPGBM) "
+        "tetap ditampilkan di sampingnya, seperti yang dilaporkan kota.",
+        f"{_EPPGBM}; sasaran balita (Dukcapil/BPS/Pusdatin)",
+        counts=("stunted",), format="count", hidden_by=("stunted", "children_measured")),
 ]
 
 INDICATORS: dict[str, Indicator] = {ind.key: ind for ind in _LIST}
@@ -506,6 +530,12 @@ HEADLINE = columns(
         "prevalence_anc4": "anc4", "ds_ratio": "ds_ratio", "nd_ratio": "nd_ratio", "ks_ratio": "ks_ratio",
         "dk_ratio": "dk_ratio", "bgm_ratio": "bgm_ratio"},
     counts=("children_measured", "stunted", "severely_stunted", "t2", "children_seen", "bumil_recorded"),
+    # sasaran balita: coverage and the estimated number (summary.population_figures); blank for publik
+    # whenever the counts they are made of are hidden
+    derived={"coverage": ("coverage", ("children_measured",)),
+             "stunted_estimated": ("stunted_estimated", ("stunted", "children_measured")),
+             "stunted_estimated_low": ("stunted_estimated", ("stunted", "children_measured")),
+             "stunted_estimated_high": ("stunted_estimated", ("stunted", "children_measured"))},
     # a card showing a total and its parts: stunted = severely + moderately stunted (the moderate count is not
     # shown, so a hidden severe count cannot be recovered from the total: konvergensi.domain.suppress.suppress_record)
     totals={"stunted": ("severely_stunted", "moderately_stunted")})

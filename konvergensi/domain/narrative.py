@@ -26,6 +26,7 @@ class Situation:
     baseline_stunted: int | None = None
     target_date: datetime.date | None = None
     target_stunted: float | None = None
+    comparable_stunted: float | None = None  # stunted now at the baseline's coverage (what the target is judged on)
     lagging: list[tuple[str, float]] = field(default_factory=list)   # (kelurahan, prevalence %) worst first
     subgroup: str = ""                      # '0-23 bulan, perempuan' or ''
 
@@ -57,13 +58,17 @@ def overview(s: Situation) -> str:
         parts.append(f"Sejak baseline {fmt.month(s.baseline_period)} ({fmt.number(s.baseline_stunted)} anak) "
                      f"jumlahnya {_change(s.stunted, s.baseline_stunted, 'anak')}.")
     if s.target_stunted is not None and s.target_date is not None:
-        gap = s.stunted - s.target_stunted
+        comparable = s.stunted if s.comparable_stunted is None else round(s.comparable_stunted)
+        gap = comparable - s.target_stunted
+        like = (f" (dinilai setara cakupan bulan baseline: {fmt.number(comparable)} anak)"
+                if comparable != s.stunted else "")
         if gap <= 0:
-            parts.append(f"Target {fmt.number(s.target_stunted)} anak pada {fmt.month(s.target_date)} sudah tercapai.")
+            parts.append(f"Target {fmt.number(s.target_stunted)} anak pada {fmt.month(s.target_date)} sudah "
+                         f"tercapai{like}.")
         else:
             when = "belum tercapai" if s.period <= s.target_date else "tidak tercapai tepat waktu"
             parts.append(f"Target {fmt.number(s.target_stunted)} anak pada {fmt.month(s.target_date)} {when}: "
-                         f"masih {fmt.number(gap)} anak di atas target.")
+                         f"masih {fmt.number(gap)} anak di atas target{like}.")
     if s.lagging:
         names = ", ".join(f"{name} ({fmt.percent(p)})" for name, p in s.lagging[:3])
         parts.append(f"Prevalensi tertinggi: {names}.")

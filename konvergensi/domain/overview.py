@@ -32,13 +32,16 @@ import duckdb
 
 from konvergensi.store import data_status, db
 from konvergensi.core import fmt
-from konvergensi.domain import narrative, summary, suppress, targets
+from konvergensi.core.settings import DEFAULTS
+from konvergensi.domain import indicators, narrative, summary, suppress, targets
 
 NOT_JUDGED = "belum dapat dinilai"
 TARGET_PASSED = " (tanggal target sudah lewat)"
+WEIGHING_MONTHS = (2, 8)    # bulan penimbangan massal: far more children measured than in other months
+WEIGHING_LABEL = "bulan penimbangan massal"
 # count -> the count it is out of (stunted -> children_measured): a count is not compared with a month in
 # which none of its denominator were measured
-DENOMINATOR = {num: den for num, den in reversed(list(summary.HEADLINE_RATES.values()))}   # first rate wins
+DENOMINATOR = {r.numerator: r.denominator for r in reversed(indicators.HEADLINE.rates)}   # first rate wins
 
 
 def minus(a, b):
@@ -73,6 +76,7 @@ class Overview:
     baseline_missing: bool                    # the baseline month has no measured children of this area/subgroup
     target: targets.Target | None             # None under an age/sex filter or when no target is set
     hidden_below: int | None = None           # the suppression threshold when small counts are hidden
+    coverage_warn_points: float = DEFAULTS.coverage_warn_points   # warn on count changes past this coverage shift
 
     # --- numbers -----------------------------------------------------------------------------------------
 
@@ -102,12 +106,60 @@ class Overview:
         return minus(self.now.get(key), self.baseline.get(key)) if self.baseline else None
 
     @property
+    def baseline_measured(self):
+        """Children measured (valid HAZ) in the baseline month: the coverage a count target was set on."""
+        if self.at_baseline:
+            return self.now.get("children_measured")
+        return self.baseline.get("children_measured") if self.baseline else None
+
+    @property
+    def comparable_stunted(self):
+        """The stunted count now at the baseline month's coverage: prevalence now x children measured in the
+        baseline month. A count target was set on the count found in the baseline month; the count found
+        now moves with how many children were measured (mass-weighing months measure many more), so the
+        target is judged on this figure (like with like). None when either is missing or hidden."""
+        prevalence, measured = self.now.get("prevalence_stunting"), self.baseline_measured
+        if prevalence is None or not measured:
+            return None
+        return prevalence / 100 * measured
+
+    @property
+    def target_basis(self) -> str | None:
+        """Which figure the target is compared with: 'stunted_at_baseline_coverage' (see comparable_stunted),
+        None without a target or when it cannot be judged."""
+        if self.target is None or self.baseline_missing or self.comparable_stunted is None:
+            return None
+        return "stunted_at_baseline_coverage"
+
+    @property
     def target_gap(self):
-        """Stunted children above the target (<= 0: reached); None without a target, when the stunted count
-        is hidden, or when the target cannot be judged (baseline month without data)."""
+        """Stunted children above the target at the baseline's coverage (<= 0: reached); None without a
+        target, when the figures are hidden, or when the target cannot be judged (baseline month without
+        data)."""
         if self.target is None or self.baseline_missing:
             return None
-        return minus(self.now.get("stunted"), self.target.target_value)
+        return minus(self.comparable_stunted, self.target.target_value)
+
+    def coverage_shift(self, other: dict | None):
+        """Coverage now minus coverage in `other` (a headline record), in percentage points; None when
+        either is unknown."""
+        if not other or self.now.get("coverage") is None or other.get("coverage") is None:
+            return None
+        return (self.now["coverage"] - other["coverage"]) * 100
+
+    def coverage_warning(self, other: dict | None, limit_points: float, what: str) -> str:
+        """A warning for a change in counts when coverage moved by more than `limit_points` ('' if not)."""
+        shift = self.coverage_shift(other)
+        if shift is None or abs(shift) <= limit_points:
+            return ""
+        return (f"cakupan pengukuran {('naik' if shift > 0 else 'turun')} {fmt.number(abs(shift), 1)} poin dibanding "
+                f"{what}: perubahan jumlah anak sebagian karena jumlah anak yang diukur; bandingkan prevalensi "
+                "atau perkiraan seluruh balita")
+
+    @property
+    def weighing_month(self) -> bool:
+        """February and August are the mass-weighing months (bulan penimbangan balita)."""
+        return self.period is not None and self.period.month in WEIGHING_MONTHS
 
     @property
     def target_status(self) -> str:
@@ -117,7 +169,7 @@ class Overview:
         gap = self.target_gap
         if gap is None:
             return fmt.MISSING
-        return "tercapai" if gap <= 0 else f"{fmt.number(gap)} anak lagi"
+        return "tercapai" if gap <= 0 else f"{fmt.number(round(gap))} anak lagi"
 
     @property
     def target_passed(self) -> bool:
@@ -151,6 +203,7 @@ class Overview:
             baseline_stunted=base["stunted"] if base else None,
             target_date=self.target.target_date if judged else None,
             target_stunted=self.target.target_value if judged else None,
+            comparable_stunted=self.comparable_stunted if judged else None,
             lagging=list(lagging), subgroup=subgroup)
 
     def paragraph(self, area: str, lagging=(), subgroup: str = "") -> str:
@@ -166,9 +219,12 @@ class Overview:
         now, count = self.now, self.count
         rows = []
         change = self.change("stunted")
-        rows.append(Kpi("stunted", "Balita stunting", "Balita stunting (TB/U < -2 SD)", count(now.get("stunted")),
+        warn = self.coverage_warning(self.previous, self.coverage_warn_points, "bulan lalu")
+        rows.append(Kpi("stunted", "Balita stunting ditemukan", "Balita stunting ditemukan (TB/U < -2 SD, e-PPGBM)",
+                        count(now.get("stunted")),
                         None if change is None else fmt.number(change, signed=True) + " anak", True,
-                        f"{count(now.get('severely_stunted'))} sangat pendek (< -3 SD)"))
+                        f"{count(now.get('severely_stunted'))} sangat pendek (< -3 SD)"
+                        + (f"; {WEIGHING_LABEL}" if self.weighing_month else "") + (f". ⚠️ {warn}" if warn else "")))
         change = self.change("prevalence_stunting")
         interval = (f"IK 95% (Wilson) {fmt.percent(now.get('prevalence_stunting_low'))} – "
                     f"{fmt.percent(now.get('prevalence_stunting_high'))}; "
@@ -176,6 +232,8 @@ class Overview:
         rows.append(Kpi("prevalence_stunting", "Prevalensi stunting", "Prevalensi stunting",
                         fmt.percent(now.get("prevalence_stunting")), None if change is None else fmt.points(change),
                         True, f"{interval}dari {count(now.get('children_measured'))} balita diukur"))
+        rows.append(self._coverage_row())
+        rows.append(self._estimated_row())
         rows.append(self._baseline_row(area))
         rows.append(self._target_row(area))
 
@@ -195,6 +253,36 @@ class Overview:
                         f"N/D {fmt.share(now.get('nd_ratio'))}; D {count(now.get('d'))} / S {count(now.get('s'))}"))
         return rows
 
+    def _coverage_row(self) -> Kpi:
+        now = self.now
+        if now.get("coverage") is None:
+            why = ("sasaran tidak dirinci menurut umur/jenis kelamin" if self.age_group or self.sex else
+                   "sasaran balita tahun ini belum diimpor (python -m konvergensi import sasaran)"
+                   if now.get("target_population") is None else "angka kecil tidak ditampilkan")
+            return Kpi("coverage", "Cakupan pengukuran", "Cakupan pengukuran balita", fmt.MISSING, None, True, why)
+        shift = self.coverage_shift(self.previous)
+        return Kpi("coverage", "Cakupan pengukuran", "Cakupan pengukuran balita", fmt.share(now["coverage"]),
+                   None if shift is None else fmt.points(shift), True,
+                   f"{self.count(now.get('children_measured'))} balita diukur dari "
+                   f"{fmt.number(now['target_population'])} sasaran balita"
+                   + (f" ({WEIGHING_LABEL})" if self.weighing_month else ""))
+
+    def _estimated_row(self) -> Kpi:
+        now = self.now
+        label, name = "Perkiraan stunting seluruh balita", "Perkiraan balita stunting di seluruh sasaran"
+        if now.get("stunted_estimated") is None:
+            return Kpi("stunted_estimated", label, name, fmt.MISSING, None, True,
+                       "perlu sasaran balita dan prevalensi (lihat cakupan)")
+        change = None
+        if self.previous and self.previous.get("stunted_estimated") is not None:
+            change = now["stunted_estimated"] - self.previous["stunted_estimated"]
+        return Kpi("stunted_estimated", label, name, fmt.number(round(now["stunted_estimated"])),
+                   None if change is None else fmt.number(round(change), signed=True) + " anak", True,
+                   f"rentang {fmt.number(round(now['stunted_estimated_low']))}–"
+                   f"{fmt.number(round(now['stunted_estimated_high']))} anak (prevalensi dengan IK 95% Wilson × "
+                   f"{fmt.number(now['target_population'])} sasaran); dapat dibandingkan antarbulan walau cakupan "
+                   "berubah")
+
     def _baseline_row(self, area: str) -> Kpi:
         if self.baseline_period is None:
             return Kpi("since_baseline", "Sejak baseline", "Perubahan sejak baseline", fmt.MISSING, None, False,
@@ -207,10 +295,11 @@ class Overview:
             return Kpi("since_baseline", label, name, fmt.MISSING, None, False,
                        f"{fmt.month(self.period)} adalah bulan baseline")
         change, points = self.since_baseline("stunted"), self.since_baseline("prevalence_stunting")
+        warn = self.coverage_warning(self.baseline, self.coverage_warn_points, "bulan baseline")
         return Kpi("since_baseline", label, name,
                    fmt.MISSING if change is None else fmt.number(change, signed=True) + " anak", None, False,
                    f"{fmt.points(points)}; baseline {self.count(self.baseline.get('stunted'))} anak "
-                   f"({fmt.percent(self.baseline.get('prevalence_stunting'))})",
+                   f"({fmt.percent(self.baseline.get('prevalence_stunting'))})" + (f". ⚠️ {warn}" if warn else ""),
                    None if points is None else fmt.points(points))
 
     def _target_row(self, area: str) -> Kpi:
@@ -221,6 +310,11 @@ class Overview:
             return Kpi("target", "Jarak ke target", "Jarak ke target", fmt.MISSING, None, False, note)
         goal = f"target {fmt.number(t.target_value)} anak" + (TARGET_PASSED if self.target_passed else "")
         note = f"{goal}; sumber: {t.source or '-'}"
+        if self.target_basis:
+            note += (f". Dibandingkan setara: prevalensi sekarang × {fmt.number(self.baseline_measured)} balita yang "
+                     f"diukur pada bulan baseline = {fmt.number(round(self.comparable_stunted))} anak (target "
+                     "ditetapkan dari jumlah yang ditemukan pada cakupan bulan baseline; jumlah yang ditemukan "
+                     "sekarang naik-turun mengikuti banyaknya anak yang diukur)")
         if self.baseline_missing:
             note += f". {self.baseline_missing_text(area)}"
         label = f"Jarak ke target {fmt.month(t.target_date)}"
@@ -282,4 +376,5 @@ def compute(con: duckdb.DuckDBPyConnection, period=None, area_id: str | None = N
     return Overview(period=period, area_id=area, age_group=age_group, sex=now.get("sex"), now=now,
                     previous_period=previous_period, previous=headline(previous_period) if previous_period else None,
                     baseline_period=base_period, baseline=base, baseline_missing=missing, target=goal,
-                    hidden_below=hidden_below)
+                    hidden_below=hidden_below,
+                    coverage_warn_points=(config.thresholds if config is not None else DEFAULTS).coverage_warn_points)

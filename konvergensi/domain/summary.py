@@ -159,7 +159,35 @@ def headline(con: duckdb.DuckDBPyConnection, period=None, area_id=None, age_grou
     # every rate from the registry (indicators.HEADLINE): percents with their Wilson 95% interval
     # (`<rate>_low`, `<rate>_high`), SKDN ratios as fractions; None without a denominator
     out.update(indicators.HEADLINE.record_rates(out, wilson=True))
+    out.update(population_figures(con, out))
     out["thresholds"] = thresholds.model_dump(include={"kek_muac_cm", "anaemia_hb_g_dl", "ttd_min", "anc_min"})
+    return out
+
+
+def population_figures(con: duckdb.DuckDBPyConnection, record: dict) -> dict:
+    """The figures made with the area's sasaran balita (children under five of the period's year), for a
+    headline record: target_population (None when a kelurahan of the area has no figure for the year),
+    coverage = children_measured / target_population (0-1), stunted_estimated = prevalence x
+    target_population with the Wilson interval of the prevalence times target_population
+    (`stunted_estimated_low`, `_high`). Coverage and the estimate need the whole under-five population, so
+    they are None under an age-group or sex filter, and without measured children."""
+    out = dict.fromkeys(("target_population", "coverage", "stunted_estimated", "stunted_estimated_low",
+                         "stunted_estimated_high"))
+    if record["period"] is None or record["area_id"] is None:
+        return out
+    row = db.run_query(con, "target_population_for_area", area_id=record["area_id"],
+                       year=record["period"].year).iloc[0]
+    if not row["kelurahan"] or row["kelurahan_with_population"] < row["kelurahan"]:
+        return out
+    population = int(row["target_population"])
+    out["target_population"] = population
+    if record["age_group"] is not None or record["sex"] is not None or not population:
+        return out
+    out["coverage"] = indicators.rate_of(record["children_measured"], population, 1.0)
+    if record["prevalence_stunting"] is not None:
+        out["stunted_estimated"] = record["prevalence_stunting"] / 100 * population
+        out["stunted_estimated_low"] = record["prevalence_stunting_low"] / 100 * population
+        out["stunted_estimated_high"] = record["prevalence_stunting_high"] / 100 * population
     return out
 
 

@@ -51,7 +51,8 @@ from konvergensi.core import system
 SYNTHETIC_LABEL = "Data contoh (sintetis)"
 FORMATS = ("pdf", "pptx")
 ROLES = ("publik", "pimpinan", "petugas", "admin")
-DEFINITION_KEYS = ("stunted", "prevalence_stunting", "wasted", "underweight", "bumil_kek", "ds_ratio", "nd_ratio")
+DEFINITION_KEYS = ("stunted", "prevalence_stunting", "coverage", "stunted_estimated", "wasted", "underweight",
+                   "bumil_kek", "ds_ratio", "nd_ratio")
 LAGGING_ROWS = 10
 POSYANDU_ROWS = 15
 PPTX_POSYANDU_ROWS = 10     # a slide holds fewer rows than a page (reasons wrap)

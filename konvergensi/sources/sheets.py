@@ -37,6 +37,7 @@ from konvergensi.core.suggest import did_you_mean, similar_name
 from konvergensi.core.config import slug
 from konvergensi.core import privacy
 from konvergensi.core import config as cfgmod
+from konvergensi.store.importing import TABLES as IMPORT_TABLES
 from konvergensi.store.importing import Preview
 
 # ------------------------------------------------------------------------------------ descriptions
@@ -280,6 +281,22 @@ _register(Sheet(
     ),
     "Satu baris = satu target untuk satu wilayah.",
     ("Tanggal target harus sesudah tanggal awal; prevalensi 0-100.",),
+))
+
+_register(Sheet(
+    "sasaran", "Sasaran Balita", "target_population",
+    (
+        KELURAHAN,
+        Col("year", "Tahun", "int", True, ("Tahun Sasaran",), "Tahun sasaran.", 2025),
+        Col("children_under5", "Jumlah Balita", "int", True,
+            ("Sasaran Balita", "Jumlah Balita 0-59 Bulan", "Balita 0-59 Bulan", "Jumlah Sasaran Balita", "Sasaran"),
+            "Jumlah anak umur 0-59 bulan di kelurahan pada tahun itu (proyeksi Dukcapil/BPS/Pusdatin).", 950),
+        Col("source", "Sumber", "text", False, ("Keterangan", "Sumber Data"), "Sumber angka sasaran.",
+            "Proyeksi Dukcapil 2025"),
+    ),
+    "Satu baris = jumlah balita satu kelurahan untuk satu tahun.",
+    ("Jumlah balita tidak boleh negatif; tahun 2000-2100.",
+     "Satu baris per kelurahan per tahun; berkas yang dikoreksi menggantikan angka yang sama."),
 ))
 
 KINDS = tuple(SHEETS)
@@ -795,12 +812,26 @@ def _finish_targets(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
     return out
 
 
+def _finish_sasaran(ctx: _Ctx, regions, posyandu, puskesmas) -> pd.DataFrame:
+    t = ctx.typed
+    kel = _regions_match(ctx, regions)
+    _validate(ctx, [
+        ("year", "tahun harus 2000-2100", _between("year", 2000, 2100)),
+        ("children_under5", "Jumlah Balita tidak boleh negatif", lambda df: df["children_under5"] >= 0),
+    ])
+    out = pd.DataFrame({"kelurahan_id": kel, "year": t["year"], "children_under5": t["children_under5"],
+                        "source": t["source"].astype(object)})
+    _reject_in_file_duplicates(ctx, out, ["kelurahan_id", "year"],
+                               "kelurahan dan tahun yang sama sudah ada di baris {other}", "year")
+    return out
+
+
 FINISH = {"posyandu": _finish_posyandu, "skdn": _finish_skdn, "bumil": _finish_bumil,
           "scorecard": _finish_scorecard, "keluarga": _finish_keluarga, "aksi": _finish_aksi,
-          "targets": _finish_targets}
+          "targets": _finish_targets, "sasaran": _finish_sasaran}
 # a corrected sheet replaces the rows with the same key; pregnant-women visits are only ever added
 CONFLICT = {"bumil": "ignore"}
-NEEDS_REGIONS = {"posyandu", "skdn", "bumil", "scorecard", "keluarga", "targets"}
+NEEDS_REGIONS = {"posyandu", "skdn", "bumil", "scorecard", "keluarga", "targets", "sasaran"}
 
 
 # ------------------------------------------------------------------------------------ entry point
@@ -889,9 +920,8 @@ def _wide_reject_columns(rejects: pd.DataFrame) -> pd.DataFrame:
 
 
 # key columns of each kind's table (as konvergensi.store.importing.TABLES)
-KEYS = {"posyandu": ("posyandu_id",), "skdn": ("posyandu_id", "period"), "bumil": ("row_key",),
-        "scorecard": ("kelurahan_id", "period", "indicator_no"), "keluarga": ("family_id", "year"),
-        "aksi": ("year", "aksi_no"), "targets": ("target_id",)}
+# the key that identifies a row already in the database: the importer's (store.importing.TABLES)
+KEYS = {kind: IMPORT_TABLES[kind][1] for kind in SHEETS}
 # columns that change on every import and do not make a row different
 _VOLATILE = {"import_id", "updated_at", "updated_by"}
 

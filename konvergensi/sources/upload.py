@@ -56,6 +56,8 @@ KINDS: dict[str, Kind] = {k.key: k for k in (
     Kind("keluarga", "Keluarga berisiko stunting (BKKBN)", ("xlsx", "csv"), "Keluarga sasaran dan faktor risikonya per tahun."),
     Kind("aksi", "8 aksi konvergensi", ("xlsx", "csv"), "Status dan keluaran setiap aksi konvergensi per tahun."),
     Kind("targets", "Target", ("xlsx", "csv"), "Nilai dasar dan target per wilayah."),
+    Kind("sasaran", "Sasaran balita", ("xlsx", "csv"), "Jumlah balita (0-59 bulan) per kelurahan dan tahun: "
+         "penyebut cakupan penimbangan dan dasar perkiraan jumlah stunting di seluruh balita."),
     Kind("boundaries", "Batas wilayah kelurahan", ("geojson", "json", "zip", "gpkg"),
          "Batas resmi kelurahan (GeoJSON, Shapefile dalam .zip, atau GeoPackage), misalnya dari BIG/BPS.",
          template=False),

@@ -44,6 +44,8 @@ KINDS: dict[str, SourceKind] = {k.key: k for k in (
                "python -m konvergensi import keluarga BERKAS.xlsx", yearly=True),
     SourceKind("aksi", "8 aksi konvergensi", "aksi", "python -m konvergensi import aksi BERKAS.xlsx", yearly=True),
     SourceKind("targets", "target", "targets", "python -m konvergensi import targets BERKAS.xlsx"),
+    SourceKind("sasaran", "sasaran balita (jumlah balita per kelurahan)", "sasaran",
+               "python -m konvergensi import sasaran BERKAS.xlsx", yearly=True),
     SourceKind("boundaries", "batas wilayah kelurahan", "boundaries",
                "python -m konvergensi import-boundaries BERKAS.geojson"),
 )}
@@ -153,7 +155,7 @@ def period_message(kind: str, period: datetime.date, st: DataStatus) -> str:
 def overview(st: DataStatus) -> pd.DataFrame:
     """One row per kind of data, in the order a data manager usually fills the database: what is there
     (rows, latest month or year) and, where nothing is, what to import (Indonesian, for Kelola data)."""
-    order = ("posyandu", "eppgbm", "skdn", "bumil", "boundaries", "targets", "scorecard", "keluarga", "aksi")
+    order = ("posyandu", "eppgbm", "skdn", "bumil", "boundaries", "targets", "sasaran", "scorecard", "keluarga", "aksi")
     rows = []
     for key in order:
         k = KINDS[key]

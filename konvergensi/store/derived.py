@@ -34,6 +34,8 @@ from konvergensi.store import sql
 TABLES = {"child_month": "child_month_rows", "mother_month": "mother_month_rows",
           "stunting_monthly": "stunting_monthly_rows", "moved_measurements": "moved_measurements_rows"}
 MACROS = ("area_kelurahan",)
+# source tables added to the schema after databases were already in use: created (empty) by `build --refresh`
+ADDED_TABLES = ("target_population",)
 # tables written a few months at a time: one pass over a province's 6 M measurements held every
 # (child, month) group in memory at once (4.3 GB peak); six months at a time stays under 1.5 GB
 BY_PERIOD = {"child_month": "measurements", "mother_month": "pregnant_women"}
@@ -45,7 +47,8 @@ def _missing(con: duckdb.DuckDBPyConnection) -> list[str]:
     macros = {r[0] for r in con.execute(
         "SELECT function_name FROM duckdb_functions() WHERE function_type = 'table_macro' AND schema_name = 'main'"
     ).fetchall()}
-    return [t for t in TABLES if t not in have] + [m for m in MACROS if m not in macros]
+    return ([t for t in (*TABLES, *ADDED_TABLES) if t not in have]
+            + [m for m in MACROS if m not in macros])
 
 
 def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -57,7 +60,7 @@ def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
 
 def _create_missing(con: duckdb.DuckDBPyConnection) -> None:
     """Create a derived table a database built by an older version lacks (DDL from schema.sql)."""
-    missing = [t for t in _missing(con) if t in TABLES]
+    missing = [t for t in _missing(con) if t in TABLES or t in ADDED_TABLES]
     if not missing:
         return
     schema = paths.SCHEMA.read_text(encoding="utf-8")

@@ -32,6 +32,7 @@ TABLES = {
     "keluarga": ("families_at_risk", ("family_id", "year")),
     "aksi": ("convergence_actions", ("year", "aksi_no")),
     "targets": ("targets", ("target_id",)),
+    "sasaran": ("target_population", ("kelurahan_id", "year")),
     "boundaries": ("region_boundaries", ("region_id",)),
 }
 # related tables written before the main one, with their keys (rows already present are kept as they are)

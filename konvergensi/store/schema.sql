@@ -299,6 +299,18 @@ CREATE TABLE targets (
     source          VARCHAR                   -- where the target was set
 );
 
+-- Target population (sasaran balita): children under five (0-59 months) per kelurahan and year, from the
+-- Dukcapil/BPS/Pusdatin projections the dinas uses. The denominator of coverage (children measured /
+-- sasaran) and the multiplier of the estimated number of stunted children (prevalence x sasaran).
+CREATE TABLE target_population (
+    kelurahan_id    VARCHAR NOT NULL,
+    year            INTEGER NOT NULL,
+    children_under5 INTEGER NOT NULL,         -- balita 0-59 bulan
+    source          VARCHAR,                  -- 'Proyeksi Dukcapil 2025', ...
+    import_id       BIGINT,
+    PRIMARY KEY (kelurahan_id, year)
+);
+
 -- Published figures from outside (SSGI, SKI, city reports): never mixed with e-PPGBM without a label.
 CREATE TABLE published_figures (
     region_id       VARCHAR NOT NULL,
