@@ -151,3 +151,20 @@ def test_the_overview_warns_when_coverage_moved(tiny_with_sasaran, tmp_path):
     # a larger allowed shift: no warning
     relaxed = overview.Overview(**{**ov.__dict__, "coverage_warn_points": 20.0})
     assert "cakupan" not in {k.key: k for k in relaxed.kpis("Kabupaten Contoh")}["stunted"].note
+
+
+def test_a_database_without_the_sasaran_table_is_refused_with_the_fix(tiny_db, tiny_config, tmp_path, capsys):
+    import duckdb
+
+    path = tmp_path / "older.duckdb"
+    shutil.copyfile(tiny_db, path)
+    con = duckdb.connect(str(path))
+    con.execute("DROP TABLE target_population")           # a database from before issue 15
+    con.close()
+    code, _out, err = run_cli("summary", "--db", path, "--config", tiny_config, capsys=capsys)
+    assert code == 2 and f"build --refresh --db {path}" in err and "Buat dulu" not in err
+    code, out, err = run_cli("build", "--refresh", "--db", path, "--config", tiny_config, "--skip-system-check",
+                             capsys=capsys)
+    assert code == 0, err
+    code, out, err = run_cli("summary", "--db", path, "--config", tiny_config, "--json", capsys=capsys)
+    assert code == 0 and json.loads(out)["target_population"] is None     # the table is there, empty

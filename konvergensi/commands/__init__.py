@@ -19,8 +19,11 @@ def open_readonly(path, config=None):
     """A read-only connection to an existing dashboard database (`path`, else the region's own file,
     konvergensi.store.db.db_path), or a CliError saying how to make one."""
 
+    target = db.db_path(path, config)
     try:
-        return db.connect(db.db_path(path, config), read_only=True)
+        return db.connect(target, read_only=True)
     except db.DatabaseMissing as exc:
+        if target.is_file():      # there, but not openable or made by an older version: the message says what to do
+            raise CliError(str(exc).rstrip(".") + ".") from None
         advice = db.missing_advice(config) if path is None else "Buat dulu dengan `python -m konvergensi build`"
         raise CliError(f"{exc}. {advice}.") from None

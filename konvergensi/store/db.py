@@ -186,9 +186,10 @@ def connect(path: str | os.PathLike | None = None, read_only: bool = True) -> du
             raise DatabaseMissing(f"Berkas {p} bukan basis data dasbor ini ({exc})") from exc
         if derived.is_missing(con):
             con.close()
-            raise DatabaseMissing(f"Berkas {p} dibuat oleh versi dasbor yang lebih lama (tabel turunan belum ada). "
-                                  f"Jalankan `python -m konvergensi build --refresh --db {p}`: data tidak "
-                                  "berubah, hanya tabel turunan yang dihitung.")
+            raise DatabaseMissing(f"Berkas {p} dibuat oleh versi dasbor yang lebih lama (tabel yang ditambahkan "
+                                  f"versi ini belum ada). Jalankan `python -m konvergensi build --refresh --db {p}`: "
+                                  "data tidak berubah; tabel turunan dihitung ulang dan tabel baru ditambahkan "
+                                  "(kosong).")
     return con
 
 
