@@ -36,6 +36,8 @@ def card(key: str, better: str | None = "lower", **options) -> None:
     `better` 'lower' (stunting), 'higher' (D/S) or None (a delta that is a note, as the target's)."""
     k = kpi[key]
     delta = f"{k.change} vs bulan lalu" if k.change else k.delta
+    if k.steady:      # no change (e.g. 0 against 0): neither a red nor a green arrow
+        better, options = None, {**options, "delta_arrow": "off"}
     layout.kpi(k.label, k.value, delta, delta_color={"lower": "inverse", "higher": "normal"}.get(better, "off"),
                **options)
 

@@ -208,3 +208,16 @@ def test_ringkasan_cards_equal_the_pack_kpi_table(mini_path, serving, area, wila
     assert paragraph == pack.overview
     if role == "publik":     # the kota's 3 of 18 pregnant women with KEK (tests/test_rakor.py): hidden in both
         assert cards["Ibu hamil KEK"].value == table["Ibu hamil KEK"][1] == fmt.MISSING
+
+
+def test_no_change_is_steady_not_an_arrow(con):
+    """0 stunted against 0 last month is no change: the row says so (Ringkasan then draws no red/green arrow)."""
+    ov = overview.compute(con, FEB, REGION)
+    quiet = overview.Overview(**{**ov.__dict__,
+                                 "now": {**ov.now, "stunted": 0, "prevalence_stunting": 0.0},
+                                 "previous": {**ov.previous, "stunted": 0, "prevalence_stunting": 0.0}})
+    rows = {k.key: k for k in quiet.kpis("Kabupaten Contoh")}
+    assert rows["stunted"].steady and rows["stunted"].change == "0 anak"
+    assert rows["prevalence_stunting"].steady
+    moving = {k.key: k for k in ov.kpis("Kabupaten Contoh")}
+    assert not moving["stunted"].steady and moving["stunted"].change == "+3 anak"

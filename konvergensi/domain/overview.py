@@ -60,6 +60,7 @@ class Kpi:
     monthly: bool             # the row is compared with the previous month (the pack prints '–' when it cannot be)
     note: str                 # what the value is made of
     delta: str | None = None  # the second figure of the since-baseline and target rows
+    steady: bool = False      # the change is exactly nothing (e.g. 0 stunted against 0): no arrow, no colour
 
 
 @dataclass(frozen=True)
@@ -224,14 +225,15 @@ class Overview:
                         count(now.get("stunted")),
                         None if change is None else fmt.number(change, signed=True) + " anak", True,
                         f"{count(now.get('severely_stunted'))} sangat pendek (< -3 SD)"
-                        + (f"; {WEIGHING_LABEL}" if self.weighing_month else "") + (f". ⚠️ {warn}" if warn else "")))
+                        + (f"; {WEIGHING_LABEL}" if self.weighing_month else "") + (f". ⚠️ {warn}" if warn else ""),
+                        steady=change == 0))
         change = self.change("prevalence_stunting")
         interval = (f"IK 95% (Wilson) {fmt.percent(now.get('prevalence_stunting_low'))} – "
                     f"{fmt.percent(now.get('prevalence_stunting_high'))}; "
                     if now.get("prevalence_stunting") is not None else "")
         rows.append(Kpi("prevalence_stunting", "Prevalensi stunting", "Prevalensi stunting",
                         fmt.percent(now.get("prevalence_stunting")), None if change is None else fmt.points(change),
-                        True, f"{interval}dari {count(now.get('children_measured'))} balita diukur"))
+                        True, f"{interval}dari {count(now.get('children_measured'))} balita diukur", steady=change == 0))
         rows.append(self._coverage_row())
         rows.append(self._estimated_row())
         rows.append(self._baseline_row(area))
@@ -240,7 +242,7 @@ class Overview:
         def rate(key, label, count_key, den_key, unit, value=fmt.percent, scale=1):
             change = self.change(key)
             return Kpi(key, label, label, value(now.get(key)), None if change is None else fmt.points(change * scale),
-                       True, f"{count(now.get(count_key))} dari {count(now.get(den_key))} {unit}")
+                       True, f"{count(now.get(count_key))} dari {count(now.get(den_key))} {unit}", steady=change == 0)
 
         kek_cm = (now.get("thresholds") or {}).get("kek_muac_cm")
         rows.append(rate("prevalence_wasting", "Wasting (gizi kurang/buruk)", "wasted", "whz_measured", "balita"))
@@ -250,7 +252,8 @@ class Overview:
         change = self.change("ds_ratio")
         rows.append(Kpi("ds_ratio", "Partisipasi D/S", "Partisipasi D/S", fmt.share(now.get("ds_ratio")),
                         None if change is None else fmt.points(change * 100), True,
-                        f"N/D {fmt.share(now.get('nd_ratio'))}; D {count(now.get('d'))} / S {count(now.get('s'))}"))
+                        f"N/D {fmt.share(now.get('nd_ratio'))}; D {count(now.get('d'))} / S {count(now.get('s'))}",
+                        steady=change == 0))
         return rows
 
     def _coverage_row(self) -> Kpi:
