@@ -45,21 +45,17 @@ def _pct(value, low=None, high=None) -> str:
     return text
 
 
-def target_figures(con, h: dict, cfg) -> dict:
-    """The area's count target and the figure it is judged on (konvergensi.domain.overview, as Ringkasan and
-    the pack show it): target_value, target_date, target_basis ('stunted_at_baseline_coverage': prevalence
-    now x children measured in the baseline month), target_stunted_comparable and target_gap; None where
-    the area has no target (or under an age/sex filter: targets are for all children of an area)."""
-    out = dict.fromkeys(("target_value", "target_date", "target_basis", "target_stunted_comparable", "target_gap"))
-    if h["period"] is None or h["area_id"] is None:
-        return out
-    ov = overview.compute(con, h["period"], h["area_id"], h["age_group"], h["sex"], cfg)
-    if ov.target is None:
-        return out
-    out.update(target_value=ov.target.target_value, target_date=ov.target.target_date,
-               target_basis=ov.target_basis, target_stunted_comparable=ov.comparable_stunted,
-               target_gap=ov.target_gap)
-    return out
+def target_figures(ov: overview.Overview) -> dict:
+    """The area's count target and the figure it is judged on, from the overview Ringkasan and the pack show:
+    target_value, target_date, target_basis ('stunted_at_baseline_coverage': prevalence now x children
+    measured in the baseline month), target_stunted_comparable and target_gap; None where the area has no
+    target (or under an age/sex filter: targets are for all children of an area)."""
+    if ov.target is None or ov.period is None:     # no target, or no data at all to judge it on
+        return dict.fromkeys(("target_value", "target_date", "target_basis", "target_stunted_comparable",
+                              "target_gap"))
+    return {"target_value": ov.target.target_value, "target_date": ov.target.target_date,
+            "target_basis": ov.target_basis, "target_stunted_comparable": ov.comparable_stunted,
+            "target_gap": ov.target_gap}
 
 
 def run(args) -> int:
@@ -75,8 +71,9 @@ def run(args) -> int:
             period = summary.month_start(args.period) if args.period else None
         except ValueError as exc:
             raise CliError(str(exc)) from None
-        h = summary.headline(con, period, area_id, args.age_group, args.sex.upper() if args.sex else None, cfg)
-        h.update(target_figures(con, h, cfg))
+        # the overview holds the headline (summary.headline, nothing hidden) and the target judged on it
+        ov = overview.compute(con, period, area_id, args.age_group, args.sex.upper() if args.sex else None, cfg)
+        h = {**ov.now, **target_figures(ov)}
         info = db.build_info(con)
         latest = summary.latest_period(con)
     finally:
