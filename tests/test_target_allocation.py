@@ -41,6 +41,77 @@ def test_allocation_kecamatan_is_the_sum_of_its_kelurahan():
     assert targets.allocate(baseline.assign(baseline_stunted=0), 31).empty
 
 
+# --- re-balancing around areas with their own target ------------------------------------------------------
+# kecamatan A: k1 10, k2 20, k3 30 stunted in the baseline month; kecamatan B: k4 15, k5 25 (100 in all);
+# city target 50
+
+TWO_KEC = pd.DataFrame({"kelurahan_id": ["k1", "k2", "k3", "k4", "k5"], "kecamatan_id": ["A", "A", "A", "B", "B"],
+                        "kecamatan_name": ["Alfa", "Alfa", "Alfa", "Beta", "Beta"],
+                        "baseline_stunted": [10, 20, 30, 15, 25]})
+
+
+def _kelurahan_total(out: pd.DataFrame, fixed: dict) -> float:
+    kel = out[out.level == "kelurahan"].set_index("region_id").target_value.to_dict()
+    return sum(kel.values()) + sum(v for k, v in fixed.items() if k.startswith("k"))
+
+
+def test_a_fixed_kelurahan_keeps_its_target_and_the_others_share_the_rest():
+    # k3 fixed at 10: 50 - 10 = 40 over k1 k2 k4 k5 (10 20 15 25, 70 in all): quotas 5.71 11.43 8.57 14.29,
+    # floors 5 11 8 14 = 38, the 2 left to the largest remainders (k1 .71, k4 .57): 6 11 9 14
+    out = targets.allocate(TWO_KEC, 50, {"k3": 10}).set_index("region_id")
+    assert out.target_value.to_dict() == {"A": 27.0, "B": 23.0, "k1": 6.0, "k2": 11.0, "k4": 9.0, "k5": 14.0}
+    assert "k3" not in out.index                                   # no allocated row for the fixed one
+    assert _kelurahan_total(out.reset_index(), {"k3": 10}) == 50
+    assert out.target_value[["A", "B"]].sum() == 50                # kecamatan A = 6 + 11 + 10 (its fixed kelurahan)
+    assert (out.remaining.to_dict()["k1"], out.fixed.to_dict()["k1"]) == (40.0, 10.0)
+
+
+def test_a_kecamatan_target_is_split_among_its_kelurahan():
+    # A fixed at 30 with k1 fixed at 4 inside it: 30 - 4 = 26 over k2 k3 (20, 30): 10.4 15.6 -> 10 15 + 1 to k3;
+    # k5 fixed at 5 in B (no own target): the city's 50 - 30 (A) - 5 (k5) = 15 all to k4; B = 15 + 5
+    fixed = {"A": 30, "k1": 4, "k5": 5}
+    out = targets.allocate(TWO_KEC, 50, fixed).set_index("region_id")
+    assert out.target_value.to_dict() == {"B": 20.0, "k2": 10.0, "k3": 16.0, "k4": 15.0}
+    assert out.pool.to_dict() == {"B": "", "k2": "A", "k3": "A", "k4": ""}
+    assert _kelurahan_total(out.reset_index(), fixed) == 50
+    assert out.loc[["k2", "k3"], "target_value"].sum() + 4 == 30    # A's target = its kelurahan's
+    rows = targets.allocation_rows(TWO_KEC, ROOT_50, "Kota Uji", "Oktober 2024", fixed).set_index("region_id")
+    assert rows.source["k2"] == ("Alokasi proporsional dari target kecamatan Alfa (baseline Oktober 2024); "
+                                 "sisa setelah target yang ditetapkan sendiri (4 anak): 26 anak")
+    assert rows.source["k4"] == ("Alokasi proporsional dari target Kota Uji (baseline Oktober 2024); "
+                                 "sisa setelah target yang ditetapkan sendiri (35 anak): 15 anak")
+
+
+def test_over_commitment_gives_zero_not_a_negative_target():
+    # k1 fixed at 40 and B at 20: the city's 50 - 20 - 40 = -10: k2 and k3 get 0; B's 20 over k4 k5 (15, 25):
+    # 7.5 12.5 -> 7 12, the unit left to the tie's larger weight (k5): 7 13; A = 40 + 0 + 0
+    fixed = {"k1": 40, "B": 20}
+    out = targets.allocate(TWO_KEC, 50, fixed).set_index("region_id")
+    assert out.target_value.to_dict() == {"A": 40.0, "k2": 0.0, "k3": 0.0, "k4": 7.0, "k5": 13.0}
+    assert (out.target_value >= 0).all()
+    assert out.remaining["k2"] == -10.0
+    rows = targets.allocation_rows(TWO_KEC, ROOT_50, "Kota Uji", "Oktober 2024", fixed).set_index("region_id")
+    assert rows.source["k2"].endswith("; target yang ditetapkan sendiri (60 anak) melebihi target Kota Uji (50 anak): "
+                                      "sisa 0, wilayah yang lain mendapat 0")
+    assert "melebihi" not in rows.source["k4"]                       # B's own pool is not over-committed
+    # a kecamatan whose kelurahan take more than its own target: its other kelurahan get 0
+    inner = targets.allocate(TWO_KEC, 50, {"B": 10, "k4": 12}).set_index("region_id")
+    assert inner.target_value["k5"] == 0.0 and inner.remaining["k5"] == -2.0
+
+
+def test_nothing_fixed_is_the_plain_proportional_split():
+    # 50 over 10 20 30 15 25: 5 10 15 7.5 12.5 -> 5 10 15 7 12 + 1 to the tie's larger weight (k5)
+    out = targets.allocate(TWO_KEC, 50).set_index("region_id")
+    assert out.target_value.to_dict() == {"A": 30.0, "B": 20.0, "k1": 5.0, "k2": 10.0, "k3": 15.0, "k4": 7.0,
+                                          "k5": 13.0}
+    rows = targets.allocation_rows(TWO_KEC, ROOT_50, "Kota Uji", "Oktober 2024")
+    assert set(rows.source) == {"Alokasi proporsional dari target Kota Uji (baseline Oktober 2024)"}
+
+
+ROOT_50 = Target(indicator="stunted", region_id="K", baseline_period=datetime.date(2024, 10, 1), baseline_value=100,
+                 target_period=datetime.date(2025, 4, 1), target_value=50, source="uji")
+
+
 def _targets(path) -> pd.DataFrame:
     con = duckdb.connect(str(path), read_only=True)
     try:
@@ -89,6 +160,10 @@ def test_imported_kelurahan_target_replaces_its_allocation(tiny_db, tiny_config,
     # the other areas keep their allocated rows
     assert sorted(rows[[targets.is_allocated(i) for i in rows.target_id]].region_id) == sorted(
         [KEC["Pantai"], KEL["Ujung"], KEC["Bukit"], KEL["Puncak"]])
+    # and share what is left: 2 - 1 = 1 over Ujung (baseline 1) and Puncak (0); Pantai = Ujung 1 + Tengah 1
+    allocated = rows[[targets.is_allocated(i) for i in rows.target_id]].set_index("region_id").target_value
+    assert allocated.to_dict() == {KEC["Pantai"]: 2.0, KEL["Ujung"]: 1.0, KEC["Bukit"]: 0.0, KEL["Puncak"]: 0.0}
+    assert allocated[[KEL["Ujung"], KEL["Puncak"]]].sum() + 1 == 2          # the kelurahan add up to the city's 2
     # `build --refresh` re-allocates without bringing the allocated row back
     code, out, err = run_cli("build", "--refresh", "--db", db, "--config", tiny_config, capsys=capsys)
     assert code == 0, err

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from konvergensi.core import fmt
 from konvergensi.domain import projection
 from konvergensi.store import sql
 
@@ -90,45 +91,112 @@ def largest_remainder(weights, total: int) -> list[int]:
     return parts
 
 
-def allocate(baseline: pd.DataFrame, target_value: float) -> pd.DataFrame:
+def allocate(baseline: pd.DataFrame, target_value: float, fixed: dict | None = None) -> pd.DataFrame:
     """A kabupaten/kota's count target split over its kelurahan in proportion to each kelurahan's baseline
-    count of stunted children (largest remainder, so the kelurahan targets add up to the whole), and each
-    kecamatan's target the sum of its kelurahan's.
+    count of stunted children (largest remainder, so the parts add up to the whole), re-balanced around the
+    areas whose target is fixed (`fixed`: region_id -> own target of the same target date):
 
+    - a fixed kelurahan keeps its target;
+    - a fixed kecamatan's target, minus its fixed kelurahan, is split over its other kelurahan;
+    - the city target, minus the fixed kecamatan and the fixed kelurahan of the other kecamatan, is split
+      over the remaining kelurahan;
+    - a kecamatan without a fixed target gets the sum of its kelurahan (fixed + allocated).
+
+    When the fixed targets take more than there is, the free areas get 0 (never a negative target).
     `baseline`: kelurahan_id, kecamatan_id, baseline_stunted (queries/target_allocation_baseline.sql).
-    Returns region_id, level ('kecamatan' | 'kelurahan'), baseline_value, target_value (kecamatan first, then
-    kelurahan, each by id); empty when no child was stunted in the baseline month."""
-    columns = ["region_id", "level", "baseline_value", "target_value"]
+    Returns ALLOCATE_COLUMNS for the areas that are not fixed (kecamatan first, then kelurahan, each by id):
+    region_id, level ('kecamatan' | 'kelurahan'), baseline_value, target_value, pool (the kecamatan whose own
+    target a kelurahan's share comes from; '' for the city's), remaining (that pool's total before it was
+    split: the pool's target minus its fixed parts, negative when over-committed), fixed (what the pool's fixed
+    parts took). Empty when no child was stunted in the baseline month. `balance(result)` summarises the pools."""
     if not len(baseline) or float(baseline.baseline_stunted.sum()) <= 0:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=ALLOCATE_COLUMNS)
+    fixed = {str(k): float(v) for k, v in (fixed or {}).items()}
     kel = baseline.sort_values("kelurahan_id").reset_index(drop=True)
-    kel = kel.assign(target_value=largest_remainder(kel.baseline_stunted.tolist(), target_value))
+    kecamatan = set(kel.kecamatan_id)
+    kec_fixed = {k: v for k, v in fixed.items() if k in kecamatan}
+    kel_fixed = pd.to_numeric(kel.kelurahan_id.map(fixed), errors="coerce").astype("float64")
+    pool = kel.kecamatan_id.map(lambda k: k if k in kec_fixed else "")
+    # what each pool's fixed parts take: a fixed kecamatan's own kelurahan; for the city, the fixed kecamatan
+    # and the fixed kelurahan outside them
+    taken = {k: float(kel_fixed[pool == k].sum()) for k in kec_fixed}
+    taken[""] = float(sum(kec_fixed.values())) + float(kel_fixed[pool == ""].sum())
+    whole = {**kec_fixed, "": float(target_value)}
+    remaining = {p: whole[p] - taken[p] for p in whole}
+    free = kel_fixed.isna()
+    value = kel_fixed.copy()
+    for p in whole:
+        share = (pool == p) & free
+        if share.any():
+            value[share] = largest_remainder(kel.baseline_stunted[share].tolist(), max(remaining[p], 0.0))
+    kel = kel.assign(target_value=value, pool=pool, remaining=pool.map(remaining), fixed=pool.map(taken))
     kec = (kel.groupby("kecamatan_id", as_index=False)[["baseline_stunted", "target_value"]].sum()
            .sort_values("kecamatan_id"))
+    kec = kec[~kec.kecamatan_id.isin(list(kec_fixed))]
     out = pd.concat([
-        pd.DataFrame({"region_id": kec.kecamatan_id, "level": "kecamatan",
-                      "baseline_value": kec.baseline_stunted, "target_value": kec.target_value}),
-        pd.DataFrame({"region_id": kel.kelurahan_id, "level": "kelurahan",
-                      "baseline_value": kel.baseline_stunted, "target_value": kel.target_value}),
-    ], ignore_index=True)
-    out["baseline_value"] = out.baseline_value.astype(float)
-    out["target_value"] = out.target_value.astype(float)
-    return out[columns]
+        pd.DataFrame({"region_id": kec.kecamatan_id, "level": "kecamatan", "baseline_value": kec.baseline_stunted,
+                      "target_value": kec.target_value, "pool": "", "remaining": remaining[""],
+                      "fixed": taken[""]}),
+        pd.DataFrame({"region_id": kel.kelurahan_id[free], "level": "kelurahan",
+                      "baseline_value": kel.baseline_stunted[free], "target_value": kel.target_value[free],
+                      "pool": kel.pool[free], "remaining": kel.remaining[free], "fixed": kel.fixed[free]}),
+    ], ignore_index=True)[ALLOCATE_COLUMNS]
+    for c in ("baseline_value", "target_value", "remaining", "fixed"):
+        out[c] = out[c].astype(float)
+    out.attrs["pools"] = {p: {"target": whole[p], "fixed": taken[p], "remaining": remaining[p],
+                              "free_baseline": float(kel.baseline_stunted[(pool == p) & free].sum()),
+                              "free": int(((pool == p) & free).sum())}
+                          for p in whole}
+    return out
+
+
+ALLOCATE_COLUMNS = ["region_id", "level", "baseline_value", "target_value", "pool", "remaining", "fixed"]
+
+
+def pool_note(remaining: float, fixed: float, whole: float, whole_name: str, free_baseline: float | None = None) -> str:
+    """What a re-balanced share was cut from, in words ('' when nothing was fixed in the pool): the rest
+    after the targets set for other areas, or that those took more than `whole_name`'s target, so 0."""
+    if remaining < 0:
+        return (f"; target yang ditetapkan sendiri ({fmt.number(fixed)} anak) melebihi target {whole_name} "
+                f"({fmt.number(whole)} anak): sisa 0, wilayah yang lain mendapat 0")
+    note = ""
+    if fixed > 0:
+        note = (f"; sisa setelah target yang ditetapkan sendiri ({fmt.number(fixed)} anak): "
+                f"{fmt.number(remaining)} anak")
+    if remaining > 0 and free_baseline is not None and free_baseline <= 0:
+        note += f"; baseline 0 di semua wilayah yang dibagi: {fmt.number(remaining)} anak tidak terbagi"
+    return note
 
 
 def allocation_rows(baseline: pd.DataFrame, root: Target, root_name: str, month_label: str,
-                    own: set[str] = frozenset()) -> pd.DataFrame:
-    """Rows of `targets` for the allocation of `root` (a kabupaten/kota count target): one per kecamatan
-    and kelurahan, except the areas in `own` (those that have a count target of their own: it wins)."""
-    parts = allocate(baseline, root.target_value)
-    parts = parts[~parts.region_id.isin(own)]
+                    fixed: dict | None = None) -> pd.DataFrame:
+    """Rows of `targets` for the allocation of `root` (a kabupaten/kota count target), re-balanced around the
+    `fixed` areas (region_id -> own count target with root's target date; `allocate`): one row per kecamatan
+    and kelurahan that is not fixed. The source text names the target a share was cut from and, when other
+    areas' own targets were taken off first, what was left (or that nothing was: 0)."""
+    parts = allocate(baseline, root.target_value, fixed)
+    pools = parts.attrs.get("pools", {})
+    names = (dict(zip(baseline.kecamatan_id, baseline.kecamatan_name)) if "kecamatan_name" in baseline
+             else {})
+    base = ALLOCATION_SOURCE.format(area=root_name, month=month_label)
+
+    def source(r) -> str:
+        p = pools.get(r.pool) or {}
+        if r.pool:
+            name = f"kecamatan {names.get(r.pool, r.pool)}"
+            text = ALLOCATION_SOURCE.format(area=name, month=month_label)
+        else:
+            name, text = root_name, base
+        return text + pool_note(p.get("remaining", 0.0), p.get("fixed", 0.0), p.get("target", 0.0), name,
+                                p.get("free_baseline") if r.level == "kelurahan" else None)
+
     bd, td = root.baseline_period, root.target_period
     return pd.DataFrame({
         "target_id": [f"{r}:stunted:{bd}:{td}{ALLOCATED_SUFFIX}" for r in parts.region_id],
         "region_id": parts.region_id.to_numpy(), "indicator": "stunted", "baseline_date": bd,
         "baseline_value": parts.baseline_value.to_numpy(), "target_date": td,
         "target_value": parts.target_value.to_numpy(),
-        "source": ALLOCATION_SOURCE.format(area=root_name, month=month_label),
+        "source": [source(r) for r in parts.itertuples(index=False)],
     }, columns=["target_id", "region_id", "indicator", "baseline_date", "baseline_value", "target_date",
                 "target_value", "source"])
 
