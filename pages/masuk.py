@@ -8,8 +8,9 @@ from konvergensi.ui import access, layout
 
 layout.page_header("Masuk / keluar", icon="🔑")
 
-THROTTLE = auth.Throttle()
-_SESSION_THROTTLE = "_login_throttle"
+# One count for every session of every server process that shares the data folder (beside the audit log).
+THROTTLE = auth.LoginThrottle(audit.log_path().parent / auth.THROTTLE_FILE)
+SOURCE = auth.client_source(st.context.ip_address, st.context.headers)
 
 role = access.current_role()
 path = access.users_file()
@@ -59,32 +60,27 @@ if auth.is_demo_file(path):
                     + "\n".join(f"- `{name}` / `{pw}` ({desc})" for name, pw, desc in auth.DEMO_ACCOUNTS)
                     + "\n\nUntuk data nyata buat `config/users.toml`; akun demo tidak berlaku lagi.")
 
-session_state = st.session_state.setdefault(_SESSION_THROTTLE, {})
-wait = THROTTLE.wait(session_state)
+wait = THROTTLE.wait(st.session_state.get("_login_last_user", ""), SOURCE)
 with st.form("masuk", clear_on_submit=False):
     username = st.text_input("Nama pengguna", autocomplete="username")
     password = st.text_input("Kata sandi", type="password", autocomplete="current-password")
     submitted = st.form_submit_button("Masuk", type="primary", icon="🔑")
 
 if submitted:
-    user_state = auth.user_throttle_state(username)
-    wait = max(THROTTLE.wait(session_state), THROTTLE.wait(user_state))
-    if wait > 0:
-        st.error(f"Terlalu banyak percobaan gagal. Coba lagi dalam {int(wait) + 1} detik.", icon="⏳")
+    st.session_state["_login_last_user"] = username
+    result = auth.attempt_login(THROTTLE, username, password, SOURCE, path)
+    if result.wait > 0:
+        st.error(f"Terlalu banyak percobaan gagal. Coba lagi dalam {int(result.wait) + 1} detik.", icon="⏳")
         st.stop()
-    account = auth.authenticate(username, password, path)
-    if account is None:
-        locked = max(THROTTLE.failure(session_state), THROTTLE.failure(user_state))
+    if result.user is None:
         access._audit(audit.LOGIN_FAILED, {"username": (username or "")[:64]}, who=None, role="publik")
-        if locked:
+        if result.locked:
             st.error(f"Nama pengguna atau kata sandi salah. Terlalu banyak percobaan gagal: coba lagi dalam "
-                     f"{int(locked)} detik.", icon="⏳")
+                     f"{int(result.locked)} detik.", icon="⏳")
         else:
             st.error("Nama pengguna atau kata sandi salah.", icon="🚫")
         st.stop()
-    THROTTLE.success(session_state)
-    THROTTLE.success(user_state)
-    access.login(account)
+    access.login(result.user)
     st.rerun()
 elif wait > 0:
     st.warning(f"Terlalu banyak percobaan gagal. Coba lagi dalam {int(wait) + 1} detik.", icon="⏳")

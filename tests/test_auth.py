@@ -243,14 +243,3 @@ def test_users_command_checks_the_scope_against_the_database(monkeypatch, capsys
     assert code == 0 and "tidak dikenal di basis data: puskesmas pkm-tidak-ada" in err
     assert "Wilayah kerja: 3 kelurahan." in out          # pkm-satu: A Satu, A Dua; plus B Satu
     assert "ani" in auth.load_users()                    # saved anyway (the database may come later)
-
-
-def test_per_user_throttle_state_is_bounded(monkeypatch):
-    monkeypatch.setattr(auth, "_per_user", {})
-    monkeypatch.setattr(auth, "_PER_USER_MAX", 3)
-    t = auth.Throttle(max_failures=1, lockout=3600)
-    t.failure(auth.user_throttle_state("locked"))                 # locked for an hour: kept
-    auth.user_throttle_state("idle1"), auth.user_throttle_state("idle2")
-    auth.user_throttle_state("new")                               # full: idle names dropped
-    assert set(auth._per_user) == {"locked", "new"}
-    assert auth.user_throttle_state("LOCKED ") is auth._per_user["locked"]

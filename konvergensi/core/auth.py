@@ -27,8 +27,12 @@ can log in until an admin account is created on the command line.
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import hashlib
 import hmac
+import ipaddress
+import json
 import os
 import re
 import secrets
@@ -309,14 +313,15 @@ def authenticate(username: str, password: str, path: str | os.PathLike | None = 
 
 @dataclass
 class Throttle:
-    """Failed-login throttle on a plain dict (the session's state, or a process-wide one per user name).
+    """The lockout policy on one plain state dict (one user name, or one user name from one source).
 
-    After `max_failures` failures within `window` seconds, further attempts are refused for `lockout`
-    seconds (doubling for every further lockout in the window, at most 1 hour).
+    After `max_failures` attempts within `window` seconds, further attempts are refused for `lockout`
+    seconds, doubling for every further lockout while the state is kept, at most `max_lockout`.
     """
     max_failures: int = 5
     window: float = 900.0
     lockout: float = 60.0
+    max_lockout: float = 900.0
 
     def wait(self, state: dict, now: float | None = None) -> float:
         """Seconds the caller must still wait (0 when a login attempt is allowed)."""
@@ -331,7 +336,7 @@ class Throttle:
         if len(recent) >= self.max_failures:
             strikes = state.get("strikes", 0) + 1
             state["strikes"] = strikes
-            seconds = min(self.lockout * 2 ** (strikes - 1), 3600.0)
+            seconds = min(self.lockout * 2 ** (strikes - 1), self.max_lockout)
             state["locked_until"] = now + seconds
             state["failures"] = []
             return seconds
@@ -340,26 +345,206 @@ class Throttle:
     def success(self, state: dict) -> None:
         state.clear()
 
+    def idle(self, state: dict, now: float) -> bool:
+        """Nothing worth keeping: no lock within the last window and no failure within it."""
+        return (state.get("locked_until", 0.0) + self.window < now
+                and not any(now - t < self.window for t in state.get("failures", [])))
 
-# Process-wide per-user-name state, so that opening new sessions does not reset the count.
+
+THROTTLE_FILE = ".login-throttle.json"
+TRUSTED_PROXIES_ENV = "KONVERGENSI_TRUSTED_PROXIES"
+LOCAL_SOURCE = "lokal"
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """What the throttle said about one login attempt."""
+    allowed: bool
+    wait: float = 0.0          # refused: seconds still to wait (the password was not checked)
+    locks_for: float = 0.0     # allowed: the lock (seconds) that holds if this attempt fails
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    wait: float = 0.0          # > 0: refused without checking the password
+    locked: float = 0.0        # > 0: this failure started a lock of that many seconds
+
+
+# Process-wide throttle states when no state file is used (or it cannot be written):
+# {"source": {"<user>\n<source>": state}, "user": {"<user>": state}}.
 _per_user: dict[str, dict] = {}
-_per_user_lock = threading.Lock()
-
-
 _PER_USER_MAX = 10_000
+_throttle_lock = threading.Lock()
 
 
-def user_throttle_state(username: str) -> dict:
-    """The process-wide throttle state of one user name (made-up names cannot grow it without bound:
-    past 10,000 names, those neither locked nor failing within the last window are dropped)."""
-    key = (username or "").strip().lower()[:64]
-    with _per_user_lock:
-        if key not in _per_user and len(_per_user) >= _PER_USER_MAX:
-            now = time.time()
-            for name in [n for n, st in _per_user.items()
-                         if st.get("locked_until", 0) < now and not any(now - t < 900 for t in st.get("failures", []))]:
-                del _per_user[name]
-        return _per_user.setdefault(key, {})
+def _throttle_name(username: str) -> str:
+    name = (username or "").strip().lower()[:64]
+    return "".join(c if c.isprintable() else "?" for c in name)
+
+
+@dataclass
+class LoginThrottle:
+    """Failed-login throttle shared by every session of every server process that uses the same state
+    file (`path`, JSON, mode 0600; None: this process only).
+
+    Two keys per attempt: the user name from one source (the client address: `client_source`), locked
+    after `per_source.max_failures` attempts (60 s doubling, at most 15 minutes), and the user name from
+    all sources, locked after `per_user.max_failures` attempts for a short time (30 s doubling, at most
+    5 minutes): a flood of one name from one address locks only that address, a flood from many
+    addresses slows everyone for minutes, never an hour.
+
+    An attempt is counted *before* its password is checked, in one step under a lock (threads: a
+    threading.Lock; processes: flock on `<path>.lock`), so simultaneous attempts can never check more
+    than `per_source.max_failures` passwords; a correct password clears both counts.
+    """
+    path: Path | None = None
+    per_source: Throttle = field(default_factory=lambda: Throttle(5, 900.0, 60.0, 900.0))
+    per_user: Throttle = field(default_factory=lambda: Throttle(20, 900.0, 30.0, 300.0))
+    max_keys: int | None = None   # None: _PER_USER_MAX
+
+    # -- storage ------------------------------------------------------------------------------------
+
+    def _read(self) -> dict:
+        try:
+            raw = json.loads(Path(self.path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):   # unreadable or a half-written file from a crash: start over
+            return {}
+        return raw if isinstance(raw, dict) else {}
+
+    def _write(self, states: dict) -> None:
+        file = Path(self.path)
+        fd, tmp = tempfile.mkstemp(prefix=".login-throttle-", suffix=".tmp", dir=file.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(states, fh, separators=(",", ":"))
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, file)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    @contextlib.contextmanager
+    def _states(self, write: bool = True, now: float | None = None):
+        """The states dict, read and (when `write`) written back, as one step no other thread or process
+        can interleave with. A state file that cannot be written (read-only or full disk) turns this
+        throttle into a process-wide one, carrying its counts over: it never fails open or closed."""
+        with _throttle_lock:
+            fd = None
+            if self.path is not None:
+                try:
+                    Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                    fd = os.open(str(self.path) + ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+                except OSError:
+                    self.path = None
+            if fd is None:
+                yield _per_user
+                if write:
+                    self._prune(_per_user, now)
+                return
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                states = self._read()
+                yield states
+                if write:
+                    self._prune(states, now)
+                    try:
+                        self._write(states)
+                    except OSError:
+                        _per_user.clear()
+                        _per_user.update(states)
+                        self.path = None
+            finally:
+                os.close(fd)   # also releases the flock
+
+    def _prune(self, states: dict, now: float | None = None) -> None:
+        now = time.time() if now is None else now
+        limit = self.max_keys or _PER_USER_MAX
+        for kind, policy in (("source", self.per_source), ("user", self.per_user)):
+            table = states.setdefault(kind, {})
+            for key in [k for k, st in table.items() if not st or policy.idle(st, now)]:
+                del table[key]
+            if len(table) > limit:   # made-up names cannot grow the file without bound: oldest go first
+                def last(st):
+                    return max([st.get("locked_until", 0.0), *st.get("failures", [])])
+                for key in sorted(table, key=lambda k: last(table[k]))[:len(table) - limit]:
+                    del table[key]
+
+    # -- the three calls ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _keys(username: str, source: str | None) -> tuple[str, str]:
+        user = _throttle_name(username)
+        return f"{user}\n{(source or LOCAL_SOURCE)[:64]}", user
+
+    def wait(self, username: str, source: str | None, now: float | None = None) -> float:
+        """Seconds before this user name may be tried again from `source` (0: now)."""
+        skey, ukey = self._keys(username, source)
+        with self._states(write=False) as states:
+            return max(self.per_source.wait(states.get("source", {}).get(skey, {}), now),
+                       self.per_user.wait(states.get("user", {}).get(ukey, {}), now))
+
+    def begin(self, username: str, source: str | None, now: float | None = None) -> Attempt:
+        """Reserve one attempt: refused while a lock holds, else counted now (as a failure until
+        `succeeded`), in the same locked step that checked the lock."""
+        now = time.time() if now is None else now
+        skey, ukey = self._keys(username, source)
+        with self._states(now=now) as states:
+            by_source = states.setdefault("source", {}).setdefault(skey, {})
+            by_user = states.setdefault("user", {}).setdefault(ukey, {})
+            wait = max(self.per_source.wait(by_source, now), self.per_user.wait(by_user, now))
+            if wait > 0:
+                return Attempt(False, wait=wait)
+            locks = max(self.per_source.failure(by_source, now), self.per_user.failure(by_user, now))
+            return Attempt(True, locks_for=locks)
+
+    def succeeded(self, username: str, source: str | None) -> None:
+        """The password was right: both counts of this user name start again."""
+        skey, ukey = self._keys(username, source)
+        with self._states() as states:
+            states.setdefault("source", {}).pop(skey, None)
+            states.setdefault("user", {}).pop(ukey, None)
+
+
+def client_source(peer: str | None, headers=None, trusted: tuple[str, ...] | None = None) -> str:
+    """The client address a login attempt is counted against. `peer` is the connection's address
+    (Streamlit's st.context.ip_address: None for localhost). Behind a reverse proxy on the same
+    machine (peer None) or one listed in $KONVERGENSI_TRUSTED_PROXIES, the proxy's X-Real-IP or the
+    last X-Forwarded-For entry (the one the proxy added) is the client; any other peer's headers are
+    ignored (anyone can send them). No address at all: 'lokal'."""
+    if trusted is None:
+        trusted = tuple(p.strip() for p in os.environ.get(TRUSTED_PROXIES_ENV, "").split(",") if p.strip())
+
+    def valid(value) -> str | None:
+        try:
+            return str(ipaddress.ip_address(str(value).strip()))
+        except ValueError:
+            return None
+
+    peer = valid(peer) if peer else None
+    if peer is None or peer in trusted:
+        lowered = {str(k).lower(): str(v) for k, v in dict(headers or {}).items()}
+        forwarded = [p for p in lowered.get("x-forwarded-for", "").split(",") if p.strip()]
+        for candidate in (lowered.get("x-real-ip"), forwarded[-1] if forwarded else None):
+            if candidate and valid(candidate):
+                return valid(candidate)
+    return peer or LOCAL_SOURCE
+
+
+def attempt_login(throttle: LoginThrottle, username: str, password: str, source: str | None,
+                  path: str | os.PathLike | None = None) -> LoginResult:
+    """One login attempt through the throttle: refused without a password check while locked; else
+    counted first, then checked (`authenticate`)."""
+    attempt = throttle.begin(username, source)
+    if not attempt.allowed:
+        return LoginResult(None, wait=attempt.wait)
+    user = authenticate(username, password, path)
+    if user is None:
+        return LoginResult(None, locked=attempt.locks_for)
+    throttle.succeeded(username, source)
+    return LoginResult(user)
 
 
 # --- scope -------------------------------------------------------------------------------------------
