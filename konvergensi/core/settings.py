@@ -70,6 +70,20 @@ class Thresholds(BaseModel):
     # uploads
     max_upload_mb: float = _field(50, "Largest file the importers read, in MB (0: no limit); keep "
                                       ".streamlit/config.toml maxUploadSize the same.", UPLOADS, ge=0)
+    max_unpacked_mb: float = _field(500, "Largest total of an .xlsx's parts once unpacked (an .xlsx is a zip), in MB; "
+                                         "checked before the file is read, in the app and on the command line "
+                                         "(0: no limit).", UPLOADS, ge=0)
+    max_shared_strings_mb: float = _field(100, "Largest text table (xl/sharedStrings.xml, held whole in memory "
+                                               "while reading) of an .xlsx once unpacked, in MB (0: no limit).",
+                                          UPLOADS, ge=0)
+    max_cells: int = _field(20_000_000, "Most cells an .xlsx may hold (filled cells, also rows x widest row, "
+                                        "and distinct texts) or a CSV may hold (lines x columns) (0: no limit).",
+                            UPLOADS, ge=0)
+    max_columns: int = _field(1000, "Most columns a sheet may use (the last filled column; Excel allows 16,384) "
+                                    "(0: no limit).", UPLOADS, ge=0)
+    max_zip_ratio: float = _field(200, "A part of an .xlsx (or a zipped shapefile) over 10 MB unpacked that grows "
+                                       "more than this many times when unpacked is refused as a zip bomb "
+                                       "(0: no check).", UPLOADS, ge=0)
     # data quality checks (konvergensi.domain.quality)
     flagged_max: float = _field(0.01, "Share of flagged (implausible) z-scores above this is a concern, 0..1.",
                                 QUALITY, **SHARE)

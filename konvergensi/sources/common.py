@@ -31,6 +31,7 @@ import json
 import os
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -110,6 +111,184 @@ def _too_large(size: int, max_mb: float) -> str:
     limit_text = f"{max_mb:g}".replace(".", ",")
     return (f"terlalu besar ({size_text} MB; batas {limit_text} MB). "
             "Pecah menjadi beberapa berkas, misalnya per puskesmas atau per bulan.")
+
+
+# --------------------------------------------------------------------------- size once unpacked
+
+MB = 1024 * 1024
+RATIO_FLOOR = 10 * MB      # parts smaller than this once unpacked are never judged by their ratio
+SCAN_CHUNK = 1 << 20       # bytes of unpacked XML looked at at a time
+_OVERLAP = 512             # bytes kept between chunks so no tag is cut in two
+EXCEL_ROWS = 1_048_576     # the last row Excel has
+_ROOT = re.compile(rb"<([A-Za-z_][\w.-]*:)?(?:worksheet|sst)[\s>/]")
+
+
+@dataclass(frozen=True)
+class XlsxSize:
+    """What `check_xlsx` counted before the workbook is opened."""
+
+    unpacked_bytes: int
+    shared_strings_bytes: int
+    shared_strings: int
+    cells: int
+    rows: int
+    columns: int
+    last_row: int
+
+
+def _limits(config=None):
+    return config.thresholds if config is not None else DEFAULTS
+
+
+def _mb(size: float) -> str:
+    return f"{size / MB:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _count(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _tags(prefix: bytes, tag: bytes) -> tuple[bytes, ...]:
+    return tuple(b"<" + prefix + tag + end for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
+
+
+def _scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, tag: bytes) -> dict:
+    """Stream one part a chunk at a time (memory stays at a few MB whatever its size): how many `tag`
+    elements it has (<si> texts, <c> cells), its <row> elements, the largest row number and the largest
+    column letter of a cell. The namespace prefix (<x:c> from some writers) is read from the root tag."""
+    out = {"count": 0, "rows": 0, "last_row": 0, "column": 0}
+    tail, prefix = b"", None
+    with zf.open(info) as fh:
+        while True:
+            chunk = fh.read(SCAN_CHUNK)
+            last = not chunk
+            buffer = tail + chunk
+            if prefix is None:
+                root = _ROOT.search(buffer)
+                if root is None and not last and len(buffer) < 16 * SCAN_CHUNK:
+                    tail = buffer
+                    continue
+                prefix = re.escape(root.group(1)) if root is not None and root.group(1) else b""
+                raw = root.group(1) if root is not None and root.group(1) else b""
+                wanted, row_tags = _tags(raw, tag), _tags(raw, b"row")
+                row_number = re.compile(rb"<" + prefix + rb"row\s[^>]{0,400}?\br=\"(\d{1,12})\"")
+                cell_column = re.compile(rb"<" + prefix + rb"c\s[^>]{0,400}?\br=\"([A-Z]{1,12})\d")
+            cut = len(buffer) if last else max(0, len(buffer) - _OVERLAP)
+            end = min(len(buffer), cut + 64)
+            # tags starting before `cut` (the rest are counted with the next chunk)
+            out["count"] += sum(buffer.count(t, 0, end) - buffer.count(t, cut, end) for t in wanted)
+            if tag == b"c":
+                out["rows"] += sum(buffer.count(t, 0, end) - buffer.count(t, cut, end) for t in row_tags)
+                rows = row_number.findall(buffer)     # maxima: a tag seen twice does no harm
+                if rows:
+                    out["last_row"] = max(out["last_row"], max(int(r) for r in rows))
+                for letters in set(cell_column.findall(buffer)):
+                    out["column"] = max(out["column"], _column_number(letters))
+            if last:
+                return out
+            tail = buffer[cut:]
+
+
+def check_xlsx(data: bytes, name: str, config=None) -> XlsxSize:
+    """Refuse an .xlsx that would take far more memory or time to read than its size suggests, before
+    openpyxl opens it (a 3.9 MB file whose text table unpacked to gigabytes took the server from 0.5 to
+    7.1 GB). The zip's directory gives each part's unpacked size (Python's zipfile never yields more than
+    that); the text table and the sheets are then streamed to count texts, cells, rows and the widest
+    column. Limits: thresholds max_unpacked_mb, max_shared_strings_mb, max_cells, max_columns,
+    max_zip_ratio (0: that limit off). Raises ImportFileError naming the file and the limit."""
+    limits = _limits(config)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ImportFileError("rusak atau bukan berkas Excel .xlsx yang sah; buka dan simpan ulang di Excel. "
+                              f"({type(exc).__name__})", name) from exc
+    advice = ("Simpan hanya lembar dan kolom yang diperlukan di berkas baru, atau pecah menjadi beberapa berkas "
+              "(misalnya per puskesmas atau per bulan).")
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        unpacked = sum(i.file_size for i in infos)
+        if limits.max_unpacked_mb and unpacked > limits.max_unpacked_mb * MB:
+            raise ImportFileError(
+                f"isinya setelah dibuka berukuran {_mb(unpacked)} MB (berkas .xlsx adalah arsip zip); batas "
+                f"{_mb(limits.max_unpacked_mb * MB)} MB (ambang max_unpacked_mb). {advice}", name)
+        if limits.max_zip_ratio:
+            for i in infos:
+                if i.file_size > RATIO_FLOOR and i.file_size > limits.max_zip_ratio * max(i.compress_size, 1):
+                    raise ImportFileError(
+                        f"bagian {i.filename} memuai {_count(i.file_size // max(i.compress_size, 1))} kali saat "
+                        f"dibuka ({_mb(i.compress_size)} MB menjadi {_mb(i.file_size)} MB; batas "
+                        f"{limits.max_zip_ratio:g} kali, ambang max_zip_ratio): berkas seperti ini (bom zip) "
+                        "ditolak sebelum dibaca.", name)
+        lowered = {i.filename.lower(): i for i in infos}
+        shared = lowered.get("xl/sharedstrings.xml")
+        strings = 0
+        try:
+            if shared is not None:
+                if limits.max_shared_strings_mb and shared.file_size > limits.max_shared_strings_mb * MB:
+                    raise ImportFileError(
+                        f"tabel teksnya (xl/sharedStrings.xml) berukuran {_mb(shared.file_size)} MB setelah "
+                        f"dibuka; batas {_mb(limits.max_shared_strings_mb * MB)} MB (ambang max_shared_strings_mb). "
+                        f"{advice}", name)
+                strings = _scan(zf, shared, b"si")["count"]
+                if limits.max_cells and strings > limits.max_cells:
+                    raise ImportFileError(
+                        f"berisi {_count(strings)} teks berbeda; batas {_count(limits.max_cells)} (ambang "
+                        f"max_cells). {advice}", name)
+            cells = rows = columns = last_row = 0
+            for key, info in sorted(lowered.items()):
+                if not (key.startswith("xl/worksheets/") and key.endswith(".xml")):
+                    continue
+                found = _scan(zf, info, b"c")
+                cells += found["count"]
+                rows += found["rows"]
+                columns = max(columns, found["column"])
+                last_row = max(last_row, found["last_row"])
+                sheet = info.filename.rsplit("/", 1)[-1]
+                if found["last_row"] > EXCEL_ROWS:
+                    raise ImportFileError(
+                        f"lembar {sheet} memakai baris ke-{_count(found['last_row'])}, melewati baris terakhir "
+                        f"Excel ({_count(EXCEL_ROWS)}): berkas ini tidak dibuat oleh Excel dan ditolak.", name)
+                if limits.max_columns and found["column"] > limits.max_columns:
+                    raise ImportFileError(
+                        f"lembar {sheet} memakai {_count(found['column'])} kolom; batas "
+                        f"{_count(limits.max_columns)} (ambang max_columns). Hapus isi dan format di kolom di "
+                        f"kanan tabel, atau salin tabelnya saja ke berkas baru.", name)
+                # rows x widest row: openpyxl hands every row out as wide as its last filled cell
+                grid = found["rows"] * found["column"]
+                if limits.max_cells and max(cells, grid) > limits.max_cells:
+                    raise ImportFileError(
+                        f"berisi terlalu banyak sel: {_count(cells)} sel terisi; lembar {sheet} "
+                        f"{_count(found['rows'])} baris x {_count(found['column'])} kolom; batas "
+                        f"{_count(limits.max_cells)} sel (ambang max_cells). {advice}", name)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            raise ImportFileError("rusak atau bukan berkas Excel .xlsx yang sah; buka dan simpan ulang di Excel. "
+                                  f"({type(exc).__name__})", name) from exc
+    return XlsxSize(unpacked, shared.file_size if shared is not None else 0, strings, cells, rows, columns,
+                    last_row)
+
+
+def check_csv(data: bytes, name: str, width: int, kept: int, config=None) -> None:
+    """Refuse a CSV whose header is wider than max_columns, or whose lines x columns kept (`kept`, the
+    recognised ones: only those are parsed) exceed max_cells, before it is parsed (the parsed table
+    costs far more memory than its text)."""
+    limits = _limits(config)
+    if limits.max_columns and width > limits.max_columns:
+        raise ImportFileError(f"baris judulnya berisi {_count(width)} kolom; batas {_count(limits.max_columns)} "
+                              "(ambang max_columns).", name)
+    lines = data.count(b"\n") + 1
+    kept = max(kept, 1)
+    if limits.max_cells and lines * kept > limits.max_cells:
+        raise ImportFileError(
+            f"berisi {_count(lines)} baris x {_count(kept)} kolom yang dibaca = {_count(lines * kept)} sel; batas "
+            f"{_count(limits.max_cells)} sel (ambang max_cells). Pecah menjadi beberapa berkas, misalnya per "
+            "puskesmas atau per bulan.", name)
 
 
 def sha256(data: bytes) -> str:
@@ -234,18 +413,19 @@ def read_table(
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError("format Excel lama (.xls) tidak didukung. Buka di Excel lalu simpan sebagai .xlsx.", name)
     if head.startswith(b"PK") or lower.endswith((".xlsx", ".xlsm")):
+        check_xlsx(data, name, config)
         table = _read_xlsx(data, name, aliases, required, columns, what)
     elif head[:2] in (b"\xff\xfe", b"\xfe\xff"):  # Excel "Unicode Text" / "CSV UTF-16"
         try:
             text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise ImportFileError("berkas teks UTF-16 yang rusak.", name) from exc
-        table = _read_csv(text.encode("utf-8"), name, aliases, required, columns, what, ragged)
+        table = _read_csv(text.encode("utf-8"), name, aliases, required, columns, what, ragged, config)
         table.encoding = "utf-16"
     elif head.startswith(b"%PDF") or b"\x00" in data[:4096]:
         raise ImportFileError("bukan berkas .xlsx atau .csv yang dapat dibaca.", name)
     else:
-        table = _read_csv(data, name, aliases, required, columns, what, ragged)
+        table = _read_csv(data, name, aliases, required, columns, what, ragged, config)
     table.file_sha256 = digest
     table.size_bytes = len(data)
     missing = [c for c in required if c not in table.frame.columns]
@@ -305,6 +485,11 @@ def _read_xlsx(data: bytes, name: str, aliases, required, columns=None, what: st
     try:
         # data_only=False: a formula cell is read as its text ('=...'), never evaluated
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        for sheet in book.worksheets:
+            # ignore the sheet's stated size (<dimension ref="A1:XFD1048576"/> would pad every row to
+            # 16,384 cells and add empty rows up to 1,048,576): rows are as long as their last cell,
+            # which check_xlsx bounded
+            sheet.reset_dimensions()
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
         raise ImportFileError("rusak atau bukan berkas Excel .xlsx yang sah; buka dan simpan ulang di Excel. "
                               f"({type(exc).__name__})", name) from exc
@@ -335,7 +520,7 @@ def _read_xlsx(data: bytes, name: str, aliases, required, columns=None, what: st
 
 
 def _read_csv(data: bytes, name: str, aliases, required, columns=None, what: str = "data",
-              ragged: str = "error") -> RawTable:
+              ragged: str = "error", config=None) -> RawTable:
     # encoding: decided on the whole file (a cp1252 byte may sit in row 900,000)
     if _decodes(data, "utf-8"):
         encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
@@ -356,6 +541,7 @@ def _read_csv(data: bytes, name: str, aliases, required, columns=None, what: str
     mapped, unmapped = match_headers(header, aliases)
     if columns is not None:
         mapped = {p: c for p, c in mapped.items() if c in columns}
+    check_csv(data, name, len(header), len(mapped), config)
     # fast path: pyarrow (blank lines are kept as empty rows, so row numbers stay exact); it refuses
     # rows with fewer or more fields than the header, and then Python's csv module reads the file
     frame = _read_csv_arrow(data, delimiter, index + 1, len(header), mapped, encoding)

@@ -291,7 +291,7 @@ def preview(file, *, con=None, regions: pd.DataFrame | None = None, file_name: s
         config = config_module.load()
     limit = common.max_upload_mb(config) if max_mb is None else max_mb
     wanted = set(ALIASES) - NOT_USED - (set() if getattr(config, "store_identity", False) else IDENTITY_ONLY)
-    raw = common.read_table(file, ALIASES, required=REQUIRED, file_name=file_name, max_mb=limit,
+    raw = common.read_table(file, ALIASES, required=REQUIRED, file_name=file_name, max_mb=limit, config=config,
                             what="ekspor e-PPGBM", columns=wanted, ragged="reject")
     name = raw.file_name
     if "weight_kg" not in raw.frame and "lenhei_cm" not in raw.frame:
