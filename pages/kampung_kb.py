@@ -47,12 +47,14 @@ with c2:
 with c3:
     _group_kpi("Prevalensi di kelurahan lain", cv.OTHER_LABEL)
 with c4:
-    g = now["gap"].iloc[0] if len(now) else None
-    if fmt.is_missing(g):   # one of the two groups had no child measured this month
+    # the gap of the prevalences as this viewer sees them (role publik: from the rounded counts; none when a
+    # count is hidden)
+    shown_sums = viewer.frame(sums.reset_index(), indicators.STUNTING).set_index("group")["prevalence"]
+    g = None
+    if {cv.KAMPUNG_KB_LABEL, cv.OTHER_LABEL} <= set(shown_sums.index):
+        g = shown_sums[cv.KAMPUNG_KB_LABEL] - shown_sums[cv.OTHER_LABEL]
+    if fmt.is_missing(g):   # one of the two groups had no child measured this month, or a count is hidden
         g = None
-    if g is not None and any(viewer.share_text(r.prevalence, r.stunted, r.measured) == fmt.MISSING
-                             for r in sums.itertuples()):
-        g = None   # role publik: a gap from a small count would give it away
     layout.kpi("Selisih (Kampung KB − lain)", fmt.MISSING if g is None else fmt.number(g, 1, signed=True) + " poin",
                help="Dalam poin persen. Positif: prevalensi di Kampung KB lebih tinggi.")
 layout.definition_box("prevalence_stunting")
@@ -82,12 +84,13 @@ st.info("**Perbandingan, bukan bukti dampak.** Kelurahan sering ditetapkan sebag
 st.subheader(f"Kelurahan di {f.area_name}")
 shapes = data.boundaries(f.area_id) if f.area_level != "kelurahan" else None
 if shapes is not None:
-    shown_kel = viewer.frame(kel, indicators.STUNTING)
+    shown_kel = viewer.frame(kel, indicators.STUNTING).assign(exact_measured=kel["measured"])
     view = shapes.rows[["region_id", "name", "kecamatan"]].merge(
-        shown_kel[["region_id", "is_kampung_kb", "prevalence", "measured"]], on="region_id", how="left")
+        shown_kel[["region_id", "is_kampung_kb", "prevalence", "exact_measured"]], on="region_id", how="left")
     view["is_kampung_kb"] = view["is_kampung_kb"].fillna(False).astype(bool)
     view["prevalence"] = pd.to_numeric(view["prevalence"], errors="coerce").astype("float64")
-    enough = (pd.to_numeric(view["measured"], errors="coerce").fillna(0) >= data.min_children_map()) \
+    # "data kurang" on the true counts (it says only "fewer than the minimum"), as on Peta
+    enough = (pd.to_numeric(view["exact_measured"], errors="coerce").fillna(0) >= data.min_children_map()) \
         & view["prevalence"].notna()
     hover = ["Kampung KB" if kb else "" for kb in view["is_kampung_kb"]]
     st.plotly_chart(charts.kampung_kb_map(view, shapes, enough=enough, hover_extra=hover), theme=None,

@@ -40,8 +40,10 @@ names = dict(zip(reference.indicator_no.astype(int), reference.name))
 by_indicator = cv.coverage_by_indicator(rows)
 by_package = cv.coverage_by_package(rows)
 matrix = cv.coverage_matrix(rows)
-kel = data.kelurahan_indicators(f)
 viewer = data.viewer()
+# role publik: counts rounded and prevalence from the rounded counts, like every other page; "data kurang"
+# (`enough`) is judged on the true counts, as on Peta
+kel = viewer.frame(data.kelurahan_indicators(f), indicators.KELURAHAN)
 
 st.subheader(f"Cakupan per paket layanan · {f.area_name}, {fmt.month(sc_period)}")
 total_cov = cv.total_coverage(rows)
@@ -57,11 +59,11 @@ layout.definition_box("scorecard_coverage", "prevalence_stunting")
 # --- heat-map table -----------------------------------------------------------------------------------------
 st.subheader("Peta panas: kelurahan × indikator")
 # role publik: no cell built on 1-4 households (met or eligible)
-heat = viewer.grid(matrix, rows, ("region_id", "indicator_no"), indicators.SCORECARD.counts)
+heat = viewer.grid(matrix, rows, ("region_id", "indicator_no"), indicators.SCORECARD)
 heat.columns = [cv.short_name(c) for c in heat.columns]
 minimum = data.min_children_map()
-table = (cv.blank_when_few(kel[["region_id", "name", "kecamatan", "measured", "stunted", "prevalence"]],
-                           "prevalence", "measured", minimum)
+table = (kel[["region_id", "name", "kecamatan", "measured", "stunted"]]
+         .assign(prevalence=kel.prevalence.astype("float64").where(kel.enough))
          .merge(heat, left_on="region_id", right_index=True, how="inner"))
 columns = {"name": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"),
            "prevalence": (f"Stunting {fmt.month_short(f.period)} (%)", "percent"),

@@ -28,9 +28,12 @@ last_year AS (   -- the 12 months up to and including the period
 months6 AS (
     SELECT unnest(generate_series(($period - INTERVAL 5 MONTH)::DATE, $period::DATE, INTERVAL 1 MONTH))::DATE AS period
 ),
-sparkline AS (   -- D/S per month, 6 months, NULL where there is no report
+sparkline AS (   -- D/S per month, 6 months, NULL where there is no report (and its D and S: the public's
+                 -- sparkline is recomputed from rounded counts, konvergensi.ui.posyandu_view)
     SELECT p.posyandu_id,
-           list(round(r.d::DOUBLE / nullif(r.s, 0) * 100, 1) ORDER BY m.period) AS ds_6m
+           list(round(r.d::DOUBLE / nullif(r.s, 0) * 100, 1) ORDER BY m.period) AS ds_6m,
+           list(r.d ORDER BY m.period) AS d_6m,
+           list(r.s ORDER BY m.period) AS s_6m
     FROM area_posyandu AS p
     CROSS JOIN months6 AS m
     LEFT JOIN posyandu_reports AS r ON r.posyandu_id = p.posyandu_id AND r.period = m.period
@@ -50,7 +53,7 @@ SELECT
     coalesce(y.months_reported, 0) AS months_reported,
     coalesce(y.openings, 0) AS openings,
     y.kader_on_duty_avg, y.ds_12m, y.main_service_12m,
-    s.ds_6m,
+    s.ds_6m, s.d_6m, s.s_6m,
     coalesce(c.measured, 0) AS children_measured,
     coalesce(c.stunted, 0) AS children_stunted
 FROM area_posyandu AS p

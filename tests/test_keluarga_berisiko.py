@@ -275,7 +275,7 @@ def test_the_page_shows_the_shares_and_what_the_data_held(served):
 def test_the_public_sees_small_counts_suppressed(served):
     at = page("publik", 2025)
     factors = at.dataframe[0].value.set_index("Faktor risiko")
-    # 2 of 7 families: the 2 reads "<5" and its share is blank; the 7 assessed is shown
-    assert factors.loc["Keluarga miskin"].tolist() == ["<5", "7", "–"]
+    # 2 of 7 families: the 2 reads "<5" and its share is blank; the 7 assessed is shown rounded to 5
+    assert factors.loc["Keluarga miskin"].tolist() == ["<5", "5", "–"]
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Keluarga berisiko stunting"] == "<5" and metrics["Keluarga terdata"] == "7"
+    assert metrics["Keluarga berisiko stunting"] == "<5" and metrics["Keluarga terdata"] == "5"

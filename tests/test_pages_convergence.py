@@ -199,7 +199,7 @@ def test_scorecard_public_suppresses_small_counts(db_file):
     # Alfa indicator 18 (1 of 10) and Beta indicator 13 (1 of 10) are hidden for the public
     by_name = heat.set_index("Kelurahan")
     assert by_name.loc["Alfa", "18 · PAUD"] == "–" and by_name.loc["Alfa", "1 · ANC ≥4"] == "–"
-    assert by_name.loc["Beta", "1 · ANC ≥4"] == "80,0%"
+    assert by_name.loc["Beta", "1 · ANC ≥4"] == "100,0%"   # 8 of 10 households: 10 of 10 rounded
 
 
 # --- Ibu hamil --------------------------------------------------------------------------------------------------
@@ -230,7 +230,7 @@ def test_ibu_hamil_month_and_layer_from_url(db_file):
 def test_ibu_hamil_public(db_file):
     at = run("ibu_hamil")
     m = metrics(at)
-    assert m["Ibu hamil tercatat"] == "6" and m["KEK"] == "–"        # 2 KEK: fewer than 5
+    assert m["Ibu hamil tercatat"] == "5" and m["KEK"] == "–"        # 6 rounded to 5; 2 KEK: fewer than 5
     table = at.dataframe[0].value.set_index("Kelurahan")
     assert table.loc["Alfa", "Ibu hamil"] == "<5" and table.loc["Beta", "Ibu hamil"] == "0"
     assert "tidak ditampilkan untuk publik" in texts(at)
@@ -284,8 +284,8 @@ def test_keluarga_public(db_file):
     assert values(bar["x"]) == [0, 0] and sorted(bar["y"]) == ["Istri di atas 35 tahun (terlalu tua)",
                                                                 "Jarak kelahiran kurang dari 2 tahun (terlalu dekat)"]
     table = at.dataframe[0].value.set_index("Faktor risiko")
-    assert table.loc["Air minum tidak layak"].tolist() == ["<5", "6", "–"]
-    assert table.loc["Istri di atas 35 tahun (terlalu tua)"].tolist() == ["0", "6", "0,0%"]
+    assert table.loc["Air minum tidak layak"].tolist() == ["<5", "5", "–"]      # 6 assessed: 5 rounded
+    assert table.loc["Istri di atas 35 tahun (terlalu tua)"].tolist() == ["0", "5", "0,0%"]
     assert "tidak ditampilkan untuk publik" in texts(at)
 
 
@@ -320,7 +320,7 @@ def test_kampung_kb_kecamatan_and_public(db_file):
     assert m["Prevalensi di Kampung KB"] == "30,0%" and m["Prevalensi di kelurahan lain"] == "10,0%"
     at = run("kampung_kb")
     m = metrics(at)
-    assert m["Prevalensi di Kampung KB"] == "35,0%"              # 7 stunted: shown
+    assert m["Prevalensi di Kampung KB"] == "25,0%"              # 7 of 20 stunted: 5 of 20 rounded
     assert m["Prevalensi di kelurahan lain"] == "–"              # 3 stunted: hidden
     assert m["Selisih (Kampung KB − lain)"] == "–"
 

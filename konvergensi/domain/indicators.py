@@ -417,6 +417,8 @@ class Derived:
     column: str
     key: str                       # registry key
     sources: tuple[str, ...]       # columns it is computed from: blank when any of them is hidden
+    formula: str | None = None     # 'difference' (sources[0] - sources[1]): how the public's rounded figure is
+                                   # recomputed (konvergensi.domain.suppress); None: blank for the public
 
 
 @dataclass(frozen=True)
@@ -487,13 +489,20 @@ class Columns:
         return out
 
 
+def _derived(column: str, spec: tuple) -> Derived:
+    """A derived column from (registry key, sources) or (registry key, sources, formula)."""
+    key, src, *formula = spec
+    return Derived(column, get(key).key, tuple(src), formula[0] if formula else None)
+
+
 def columns(name: str, rates: Mapping[str, str | tuple[str, str]], *, counts=(), names: Mapping[str, str] | None = None,
-            derived: Mapping[str, tuple[str, tuple[str, ...]]] | None = None,
+            derived: Mapping[str, tuple] | None = None,
             totals: Mapping[str, tuple[str, ...]] | None = None) -> Columns:
     """The `Columns` of a frame. rates: column -> registry key, or (key, format) for a rate written in
     another format than the registry's (D/S as a percent). names: headline count name -> column of this
     frame where they differ. counts: further counts of people in the frame (headline names). derived:
-    column -> (registry key, source columns). totals: total count -> its parts (headline names)."""
+    column -> (registry key, source columns[, formula: "difference"]). totals: total count -> its parts (headline
+    names)."""
     alias = dict(names or {})
     col = lambda count: alias.get(count, count)   # noqa: E731
     built = []
@@ -506,17 +515,17 @@ def columns(name: str, rates: Mapping[str, str | tuple[str, str]], *, counts=(),
                           100.0 if (form or ind.format) == "percent" else 1.0, tuple(col(c) for c in ind.hides)))
     people = [col(c) for c in counts] + [c for r in built for c in r.hidden_by]
     return Columns(name, tuple(dict.fromkeys(people)), tuple(built),
-                   tuple(Derived(c, get(k).key, tuple(src)) for c, (k, src) in (derived or {}).items()),
+                   tuple(_derived(c, spec) for c, spec in (derived or {}).items()),
                    tuple((col(t), tuple(col(p) for p in parts)) for t, parts in (totals or {}).items()),
                    tuple((c, n) for n, c in alias.items()))
 
 
-def combine(name: str, *parts: Columns, derived: Mapping[str, tuple[str, tuple[str, ...]]] | None = None) -> Columns:
+def combine(name: str, *parts: Columns, derived: Mapping[str, tuple] | None = None) -> Columns:
     """One frame that holds several sets of columns (the kelurahan frame: this month and the baseline month)."""
     return Columns(name, tuple(dict.fromkeys(c for p in parts for c in p.counts)),
                    tuple(r for p in parts for r in p.rates),
                    tuple(d for p in parts for d in p.derived)
-                   + tuple(Derived(c, get(k).key, tuple(src)) for c, (k, src) in (derived or {}).items()),
+                   + tuple(_derived(c, spec) for c, spec in (derived or {}).items()),
                    tuple(t for p in parts for t in p.totals), tuple(n for p in parts for n in p.names))
 
 
@@ -549,8 +558,8 @@ KELURAHAN = combine(
             names={"children_measured": "measured"}, counts=("severely_stunted",)),
     columns("kelurahan, baseline month", {"baseline_prevalence": "prevalence_stunting"},
             names={"stunted": "baseline_stunted", "children_measured": "baseline_measured"}),
-    derived={"change_points": ("change_since_baseline", ("prevalence", "baseline_prevalence")),
-             "change_stunted": ("change_since_baseline", ("stunted", "baseline_stunted")),
+    derived={"change_points": ("change_since_baseline", ("prevalence", "baseline_prevalence"), "difference"),
+             "change_stunted": ("change_since_baseline", ("stunted", "baseline_stunted"), "difference"),
              # the map layer "Jarak ke target wilayah" (added by konvergensi.ui.peta_view.with_target_gap)
              "target_gap": ("target_wilayah", ("stunted",))})
 

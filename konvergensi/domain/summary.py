@@ -179,12 +179,22 @@ def population_figures(con: duckdb.DuckDBPyConnection, record: dict) -> dict:
                        year=record["period"].year).iloc[0]
     if not row["kelurahan"] or row["kelurahan_with_population"] < row["kelurahan"]:
         return out
-    population = int(row["target_population"])
+    return population_rates({**record, "target_population": int(row["target_population"])})
+
+
+def population_rates(record: dict) -> dict:
+    """target_population, coverage and stunted_estimated(_low/_high) of a headline record that holds its
+    target_population (see `population_figures`); pure, so the public's rounded record
+    (konvergensi.domain.suppress.suppress_record) gets them from its rounded counts by the same formula."""
+    population = record.get("target_population")
+    out = dict.fromkeys(("coverage", "stunted_estimated", "stunted_estimated_low", "stunted_estimated_high"))
     out["target_population"] = population
-    if record["age_group"] is not None or record["sex"] is not None or not population:
+    if population is None or record.get("age_group") is not None or record.get("sex") is not None \
+            or not population:
         return out
-    out["coverage"] = indicators.rate_of(record["children_measured"], population, 1.0)
-    if record["prevalence_stunting"] is not None:
+    if record.get("children_measured") is not None:
+        out["coverage"] = indicators.rate_of(record["children_measured"], population, 1.0)
+    if record.get("prevalence_stunting") is not None:
         out["stunted_estimated"] = record["prevalence_stunting"] / 100 * population
         out["stunted_estimated_low"] = record["prevalence_stunting_low"] / 100 * population
         out["stunted_estimated_high"] = record["prevalence_stunting_high"] / 100 * population

@@ -214,20 +214,6 @@ def path_value(target: Target, period) -> float:
     return float(path.loc[path.period == month, "value"].iloc[0])
 
 
-def status(current, measured, target: Target | None, period) -> str:
-    """'tercapai' (current <= target), 'sesuai jalur' (current <= the straight path's value for the month),
-    'tidak sesuai jalur'; 'belum ada target' / 'belum dapat dinilai' (no child measured in the month)."""
-    if target is None:
-        return STATUS_NO_TARGET
-    if pd.isna(measured) or not measured:
-        return STATUS_NO_DATA
-    if current <= target.target_value:
-        return STATUS_REACHED
-    if current <= path_value(target, period):
-        return STATUS_ON_TRACK
-    return STATUS_OFF_TRACK
-
-
 LEAGUE_COLUMNS = ["region_id", "name", "level", "parent_name", "measured", "baseline", "target", "stunted",
                   "path", "gap", "gap_share", "status", "target_date", "allocated", "source"]
 
@@ -240,7 +226,7 @@ def league(counts: pd.DataFrame, target_rows: pd.DataFrame, period) -> pd.DataFr
     own rows (a row an admin imported wins over the allocated one). Returns LEAGUE_COLUMNS: baseline and
     target of the region's target, the current count, the path value for the month, gap = current - target,
     gap_share = the region's max(gap, 0) over the sum of max(gap, 0) of all regions (None when nothing
-    remains), status (see `status`), worst first (largest share of the remaining gap)."""
+    remains), status (see `judge`), worst first (largest share of the remaining gap)."""
     rows = []
     for r in counts.itertuples(index=False):
         t = pick(target_rows[target_rows.region_id == r.region_id]) if len(target_rows) else None
@@ -249,18 +235,45 @@ def league(counts: pd.DataFrame, target_rows: pd.DataFrame, period) -> pd.DataFr
             "measured": int(r.measured), "stunted": int(r.stunted),
             "baseline": t.baseline_value if t else None, "target": t.target_value if t else None,
             "path": path_value(t, period) if t else None,
-            "gap": float(r.stunted - t.target_value) if t and r.measured else None,
-            "status": status(r.stunted, r.measured, t, period),
             "target_date": t.target_period if t else None,
             "allocated": t.allocated if t else False,
             "source": t.source if t else None,
         })
-    frame = pd.DataFrame(rows, columns=[c for c in LEAGUE_COLUMNS if c != "gap_share"])
-    remaining = frame.gap.clip(lower=0)
-    whole = float(remaining.sum(skipna=True))
-    frame["gap_share"] = remaining / whole if whole > 0 else None
+    frame = pd.DataFrame(rows, columns=[c for c in LEAGUE_COLUMNS if c not in ("gap", "gap_share", "status")])
+    frame = judge(frame)
     frame = frame.sort_values(["gap_share", "gap", "name"], ascending=[False, False, True], na_position="last")
     return frame.reset_index(drop=True)[LEAGUE_COLUMNS]
+
+
+def judge(frame: pd.DataFrame) -> pd.DataFrame:
+    """gap, gap_share and status of league rows from their stunted, measured, target and path columns (the
+    one definition: `league` uses it on the true counts, the public's league table on the rounded counts,
+    konvergensi.ui.peta_view.league_shown). gap = stunted - target (None without a target, without measured
+    children, or when stunted is hidden); status 'tercapai' (stunted <= target), 'sesuai jalur' (stunted <= the
+    straight path's value for the month, `path`), 'tidak sesuai jalur'; 'belum ada target' / 'belum dapat
+    dinilai' (no child measured in the month); None when stunted is hidden."""
+    num = {c: pd.to_numeric(frame[c], errors="coerce").astype("float64") for c in ("stunted", "measured",
+                                                                                 "target", "path")}
+    judged = num["target"].notna() & (num["measured"].fillna(0) > 0)
+    gap = (num["stunted"] - num["target"]).where(judged)
+    remaining = gap.clip(lower=0)
+    whole = float(remaining.sum(skipna=True))
+
+    def verdict(stunted, measured, target, path):
+        if pd.isna(target):
+            return STATUS_NO_TARGET
+        if pd.isna(measured) or not measured:
+            return STATUS_NO_DATA
+        if pd.isna(stunted):
+            return None
+        if stunted <= target:
+            return STATUS_REACHED
+        return STATUS_ON_TRACK if stunted <= path else STATUS_OFF_TRACK
+
+    return frame.assign(gap=gap,
+                        gap_share=(remaining / whole) if whole > 0 else None,
+                        status=[verdict(*v) for v in zip(num["stunted"], num["measured"], num["target"],
+                                                         num["path"])])
 
 
 def league_table(con, area_id: str, period, by_kelurahan: bool = False) -> pd.DataFrame:
@@ -271,7 +284,6 @@ def league_table(con, area_id: str, period, by_kelurahan: bool = False) -> pd.Da
     return league(counts, sql.run_query(con, "targets_in_area", area_id=area_id), period)
 
 
-# what role publik may see of a league table (konvergensi.domain.suppress.Viewer.frame): the counts, and the
-# figures made of them
-LEAGUE_COUNTS = ("measured", "baseline", "stunted")
-LEAGUE_DERIVED = {"gap": ("stunted",), "gap_share": ("stunted",), "path": ("baseline",)}
+# the counts of children in a league table: role publik sees them rounded (konvergensi.domain.suppress), and
+# gap, gap_share and status judged again from the rounded counts (`judge`)
+LEAGUE_COUNTS = ("measured", "baseline", "target", "path", "stunted")

@@ -26,7 +26,7 @@ _FORMATTERS = {
 
 GOOD, FAIR, POOR, NONE = "#d9f2e3", "#fff1c2", "#fcd5cf", ""
 PLACEHOLDER = "–"                                   # st.dataframe(placeholder=...) for missing cells
-HIDDEN_SENTINEL = {"primary": -1.0, "secondary": -2.0}   # stand-ins for counts hidden from the public
+HIDDEN_SENTINEL = {"primary": -1.0}   # stand-in for a count hidden from the public
 
 
 def _hex_to_rgb(colour: str) -> tuple[int, int, int]:
@@ -64,22 +64,21 @@ def styled(frame: pd.DataFrame, formats: dict[str, str], colours: dict[str, call
     """Formatted (and optionally coloured) view of `frame`; `colours` maps column -> value -> CSS.
 
     Cells hidden by konvergensi.domain.suppress (the mask it keeps in `frame.attrs['suppressed']`) read
-    `hidden_label` ('<5', a small count) or '*' (hidden so that a small count cannot be recomputed).
+    `hidden_label` ('<5', a small count).
     """
     frame = frame.reset_index(drop=True)
     suppressed = {c: states for c, states in (frame.attrs.get("suppressed") or {}).items()
                   if c in frame.columns and len(states) == len(frame)}
     if suppressed:
         # Streamlit shows its placeholder for a missing cell whatever the Styler says: give hidden cells a
-        # negative stand-in (sorts below every real count) that the formatter turns into '<5' or '*'.
+        # negative stand-in (sorts below every real count) that the formatter turns into '<5'.
         frame = frame.assign(**{c: pd.array([HIDDEN_SENTINEL[s] if s in HIDDEN_SENTINEL else v
                                              for v, s in zip(frame[c], states)], dtype="Float64")
                                 for c, states in suppressed.items()})
     formatters = {c: _FORMATTERS[k] for c, k in formats.items() if c in frame.columns}
     for column in suppressed:
         base = formatters.get(column, _FORMATTERS["count"])
-        formatters[column] = lambda v, base=base: (hidden_label if v == HIDDEN_SENTINEL["primary"] else
-                                                   "*" if v == HIDDEN_SENTINEL["secondary"] else base(v))
+        formatters[column] = lambda v, base=base: hidden_label if v == HIDDEN_SENTINEL["primary"] else base(v)
     styler = frame.style.format({c: _null_safe(f, fmt.MISSING) for c, f in formatters.items()})
     for column, rule in (colours or {}).items():
         if column in frame.columns:

@@ -51,6 +51,8 @@ def page_header(title: str, subtitle: str | None = None, icon: str | None = None
     if subtitle:
         st.markdown(subtitle)
     st.caption(" · ".join(bits))
+    if note := data.viewer().short_note():   # role publik: say once per page how the figures are protected
+        st.caption(note)
     return info
 
 

@@ -52,14 +52,19 @@ STATUS_COLOURS = {targets.STATUS_REACHED: "background-color: #d9f0d3", targets.S
 
 
 def league_shown(league: pd.DataFrame, hidden_below: int | None) -> pd.DataFrame:
-    """The league table as the viewer may see it: small counts hidden for role publik, and the figures made
-    of them (the gap, its share, the path made of the baseline, the status) blanked with them."""
-    shown = suppress.Viewer(hidden_below).frame(league, targets.LEAGUE_COUNTS, targets.LEAGUE_DERIVED)
-    hidden = (shown.attrs.get("suppressed") or {}).get("stunted")
-    if hidden is not None:   # the status would tell a hidden count's range (at most the target)
-        attrs = shown.attrs
-        shown = shown.assign(status=[maps.HIDDEN_LABEL if h is not None else s for s, h in zip(shown.status, hidden)])
-        shown.attrs = attrs
+    """The league table as the viewer may see it: for role publik the counts (baseline, target, its path,
+    stunted, measured) rounded, and the gap, its share and the status judged again from them
+    (konvergensi.domain.targets.judge); a hidden count reads as hidden, and so does its status (it would
+    tell the count's range)."""
+    viewer = suppress.Viewer(hidden_below)
+    if not viewer.hides:
+        return league
+    shown = viewer.frame(league, targets.LEAGUE_COUNTS)
+    attrs = shown.attrs
+    shown = targets.judge(shown)
+    hidden = (attrs.get("suppressed") or {}).get("stunted")
+    shown = shown.assign(status=[maps.HIDDEN_LABEL if h is not None else s for s, h in zip(shown.status, hidden)])
+    shown.attrs = attrs
     return shown
 
 

@@ -37,6 +37,13 @@ COLUMNS = {  # column -> (header, kind for tables.styled)
 }
 
 
+def _items(values) -> list:
+    """A list cell (numpy array, list, or missing) as a plain list."""
+    if isinstance(values, np.ndarray):
+        return values.tolist()
+    return list(values) if isinstance(values, (list, tuple)) else []
+
+
 @dataclass(frozen=True)
 class PosyanduTable:
     rows: int                 # posyandu shown (after the attention filter)
@@ -61,7 +68,8 @@ def table(period, area_id: str, hidden_below: int | None, only_attention: bool, 
         strata_computed=view.strata_computed.fillna("data kurang"),
         # plain lists: Streamlit turns every cell into text once more when it shows a styled table, and a
         # numpy array is slow to print
-        ds_6m=[v.tolist() if isinstance(v, np.ndarray) else v for v in view.ds_6m])
+        ds_6m=[v.tolist() if isinstance(v, np.ndarray) else v for v in view.ds_6m] if not viewer.hides else
+        [viewer.rate_series(_items(d), _items(s)) for d, s in zip(view.d_6m, view.s_6m)])
     shown.attrs = view.attrs   # the suppression mask travels with the rows
     styler = tables.styled(
         shown, {c: k for c, (_, k) in COLUMNS.items() if k},
