@@ -125,7 +125,7 @@ def test_name_matching_needs_the_kecamatan_when_a_name_repeats():
         {"region_id": "A1", "level": "kelurahan", "name": "Sukamaju", "parent_id": "A"},
         {"region_id": "B1", "level": "kelurahan", "name": "Sukamaju", "parent_id": "B"},
     ])
-    sq = shapely.box(0, 0, 0.01, 0.01)
+    sq = shapely.box(123.60, -10.20, 123.61, -10.19)   # in Indonesia: a region without points must lie there
     frame = gpd.GeoDataFrame({"desa": ["SUKAMAJU", "Sukamaju"], "kecamatan": ["Beta", ""]},
                              geometry=[sq, sq], crs=4326)
     result = b.match(frame, regions, "x.geojson")

@@ -1,7 +1,9 @@
 """`python -m konvergensi import-boundaries FILE [--db PATH] [--json]`: load official boundaries.
 
 FILE is a GeoJSON, a Shapefile (a .zip or a folder with .shp/.shx/.dbf/.prj) or a GeoPackage, in any
-projection with a definition (reprojected to WGS84). Features are matched to the database's kelurahan
+projection with a definition (reprojected to WGS84); coordinates that are not degrees in a file
+that does not name its system (a UTM GeoJSON without "crs") are refused with how to convert, or give
+the system with --crs EPSG:32751. Features are matched to the database's kelurahan
 by official code (KDEPUM, kode, ...) first, else by name within the kecamatan (WADMKD/WADMKC, ...).
 The matched kelurahan get the new polygons (schematic = FALSE); the others keep theirs. Unmatched
 features are rejected with a suggestion and logged; kelurahan left without a boundary are listed.
@@ -29,6 +31,8 @@ def register(subparsers) -> None:
     p.add_argument("--db", type=Path, default=None, metavar="BERKAS", help="basis data (bawaan: basis data wilayah di konfigurasi)")
     p.add_argument("--config", type=Path, default=None, metavar="BERKAS",
                    help="berkas konfigurasi wilayah (bawaan: $KONVERGENSI_CONFIG atau config/kota_kupang.toml)")
+    p.add_argument("--crs", default=None, metavar="EPSG",
+                   help="sistem koordinat berkas bila berkas tidak menyebutnya, misalnya EPSG:32751 (UTM zona 51S)")
     p.add_argument("--json", action="store_true", help="cetak satu objek JSON")
     p.add_argument("--user", default=None, metavar="NAMA", help="nama pengimpor untuk log impor")
     p.set_defaults(func=run)
@@ -36,5 +40,5 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
 
-    return run_import(args, lambda con: boundaries.preview(args.file, con=con), "Impor batas wilayah",
+    return run_import(args, lambda con: boundaries.preview(args.file, con=con, crs=args.crs), "Impor batas wilayah",
                       (boundaries.BoundaryError,))

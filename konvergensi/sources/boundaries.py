@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import re
 import tempfile
 import zipfile
@@ -36,6 +37,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 import shapely
+from pyproj import Transformer
 
 from konvergensi.sources import common
 from konvergensi.core.suggest import did_you_mean, similar_name
@@ -55,6 +57,14 @@ KELURAHAN_COLUMNS = ("WADMKD", "KELURAHAN", "DESA_KELURAHAN", "DESA_KEL", "DESA"
 KECAMATAN_COLUMNS = ("WADMKC", "KECAMATAN", "NAMA_KEC", "NAMA_KECAMATAN", "NM_KEC", "NMKEC", "KEC",
                      "ADM3_EN", "DISTRICT")
 KABKOTA_COLUMNS = ("WADMKK", "KABKOTA", "KAB_KOTA", "KABUPATEN", "KOTA", "NAMA_KAB", "NM_KAB", "ADM2_EN")
+
+# Indonesia with its outer islands (lon 94..142, lat -11.5..6.5): boundaries of a region whose kelurahan
+# have no coordinates must at least fall in here
+INDONESIA = (94.0, -11.5, 142.0, 6.5)
+EXTENT_MARGIN_DEGREES = 0.5   # about 55 km around the region's kelurahan points
+# UTM zones over Indonesia (WGS 84 / UTM 46N..54N and 46S..54S): a projected file without a CRS is
+# tried in each to say which one it is probably in
+UTM_ZONES = tuple(range(32646, 32655)) + tuple(range(32746, 32755))
 
 SIMPLIFY_DEGREES = 0.00001   # about 1 m: removes survey noise, keeps every visible bend
 PRECISION_DEGREES = 0.000001  # coordinates to 6 decimals (about 0.1 m)
@@ -101,11 +111,77 @@ def _shapefile_in(folder: Path) -> Path:
     return max(shps, key=lambda p: _layer_score(str(p), None))
 
 
-def read_features(source, file_name: str | None = None) -> tuple[gpd.GeoDataFrame, str]:
+def _in_degrees(bounds) -> bool:
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    return (all(map(math.isfinite, (minx, miny, maxx, maxy)))
+            and -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90)
+
+
+def _inside(box, lon: float, lat: float) -> bool:
+    return box[0] <= lon <= box[2] and box[1] <= lat <= box[3]
+
+
+def region_extent(regions: pd.DataFrame | None) -> tuple[tuple[float, float, float, float], str]:
+    """(min lon, min lat, max lon, max lat) the region's boundaries must fall in, and its name for
+    messages: its kelurahan (else any area's) points with a margin of EXTENT_MARGIN_DEGREES, else
+    Indonesia."""
+    if regions is not None and {"point_lat", "point_lon"} <= set(regions.columns):
+        points = regions.assign(lat=pd.to_numeric(regions.point_lat, errors="coerce"),
+                                lon=pd.to_numeric(regions.point_lon, errors="coerce")).dropna(subset=["lat", "lon"])
+        points = points[points.lat.between(-90, 90) & points.lon.between(-180, 180)]
+        if len(points):
+            top = regions.loc[regions.level == "kabkota", "name"] if "level" in regions else pd.Series([], dtype=str)
+            m = EXTENT_MARGIN_DEGREES
+            return ((float(points.lon.min()) - m, float(points.lat.min()) - m, float(points.lon.max()) + m,
+                     float(points.lat.max()) + m), str(top.iloc[0]) if len(top) else "wilayah ini")
+    return INDONESIA, "Indonesia"
+
+
+def _guess_zone(bounds, extent) -> str:
+    """' (koordinatnya cocok dengan EPSG:32751, UTM zona 51S)' when exactly one UTM zone over Indonesia
+    puts the file's centre inside `extent`, else ''."""
+    x, y = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
+    fits = []
+    for epsg in UTM_ZONES:
+        lon, lat = Transformer.from_crs(epsg, 4326, always_xy=True).transform(x, y)
+        if math.isfinite(lon) and math.isfinite(lat) and _inside(extent, lon, lat):
+            fits.append(epsg)
+    if len(fits) != 1:
+        return ""
+    zone = fits[0] % 100
+    return f" (koordinatnya cocok dengan EPSG:{fits[0]}, UTM zona {zone}{'N' if fits[0] < 32700 else 'S'})"
+
+
+def _projected_error(name: str, bounds, extent, crs_text: str | None) -> BoundaryError:
+    minx, miny, maxx, maxy = (float(v) for v in bounds)
+    hint = _guess_zone(bounds, extent)
+    example = re.search(r"EPSG:\d+", hint).group(0) if hint else "EPSG:32751"
+    said = (f"sistem yang disebut ({crs_text}) memakai derajat" if crs_text else
+            "berkas dibaca sebagai derajat WGS84 (GeoJSON tanpa anggota \"crs\" selalu dibaca begitu, juga "
+            "Shapefile tanpa .prj)")
+    return BoundaryError(
+        f"Berkas {name}: koordinatnya bukan derajat bujur/lintang (x {_num(minx)} s.d. {_num(maxx)}, y "
+        f"{_num(miny)} s.d. {_num(maxy)}): tampaknya koordinat terproyeksi dalam meter, misalnya UTM{hint}, "
+        f"padahal {said}. "
+        f"Ubah dulu ke WGS84, misalnya `ogr2ogr -s_srs {example} -t_srs EPSG:4326 batas_wgs84.geojson {name}`, "
+        f"atau sebutkan sistem koordinatnya: `import-boundaries {name} --crs {example}`, anggota \"crs\" di "
+        "GeoJSON, atau berkas .prj di samping Shapefile. Tidak ada yang diimpor.")
+
+
+def _num(value: float) -> str:
+    return f"{value:,.0f}".replace(",", ".")
+
+
+def read_features(source, file_name: str | None = None, *, crs: str | None = None,
+                  extent=None) -> tuple[gpd.GeoDataFrame, str]:
     """The features of a boundary file in WGS84, and the file's name (for messages and `source`).
 
     `source` is a path (file or Shapefile folder) or the bytes of an uploaded file (then `file_name`
-    tells its type: .geojson/.json, .zip, .gpkg, .shp is not possible alone).
+    tells its type: .geojson/.json, .zip, .gpkg, .shp is not possible alone). `crs` (e.g. 'EPSG:32751'):
+    the coordinates' system when the file does not say it (or says it wrongly). Coordinates that are not
+    degrees in a file read as degrees (a UTM GeoJSON without a "crs" member: GDAL reads any GeoJSON as
+    WGS84) are refused with a message saying how to convert, naming the UTM zone that fits `extent`
+    (see `region_extent`) when only one does.
     """
     if isinstance(source, (bytes, bytearray, memoryview, io.IOBase)):
         data = bytes(source) if not isinstance(source, io.IOBase) else source.read()
@@ -114,7 +190,7 @@ def read_features(source, file_name: str | None = None) -> tuple[gpd.GeoDataFram
         with tempfile.TemporaryDirectory(prefix="batas-") as tmp:
             path = Path(tmp) / f"upload{suffix}"
             path.write_bytes(data)
-            frame, _ = read_features(path, name)
+            frame, _ = read_features(path, name, crs=crs, extent=extent)
         return frame, name
 
     path = Path(source)
@@ -153,15 +229,28 @@ def read_features(source, file_name: str | None = None) -> tuple[gpd.GeoDataFram
     if not polys.any():
         raise BoundaryError(f"Berkas {name} tidak berisi poligon (hanya {', '.join(sorted(set(frame.geom_type)))})")
     frame = frame[polys]
-    if frame.crs is None:
-        minx, miny, maxx, maxy = frame.total_bounds
-        if -180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90:
-            frame = frame.set_crs(4326)
-        else:
-            raise BoundaryError(f"Berkas {name} tidak menyebut sistem koordinatnya (untuk Shapefile: berkas .prj "
-                                "tidak ada) dan koordinatnya bukan derajat bujur/lintang")
-    elif not frame.crs.equals("EPSG:4326"):
-        frame = frame.to_crs(4326)
+    extent = extent or INDONESIA
+    if crs:
+        try:
+            frame = frame.set_crs(crs, allow_override=True)
+        except Exception as exc:  # pyproj.exceptions.CRSError
+            raise BoundaryError(f"Sistem koordinat {crs!r} tidak dikenal; tulis kode EPSG, misalnya EPSG:32751 "
+                                "(UTM zona 51S) atau EPSG:4326 (derajat WGS84)") from exc
+    bounds = frame.total_bounds
+    if frame.crs is None or frame.crs.is_geographic:
+        if not _in_degrees(bounds):
+            stated = None if frame.crs is None or not crs else str(crs)
+            raise _projected_error(name, bounds, extent, stated)
+        frame = frame.set_crs(4326) if frame.crs is None else frame
+    if not frame.crs.equals("EPSG:4326"):
+        try:
+            frame = frame.to_crs(4326)
+        except Exception as exc:  # a CRS pyproj cannot transform
+            raise BoundaryError(f"Berkas {name}: sistem koordinatnya ({frame.crs}) tidak dapat diubah ke WGS84") from exc
+        if not _in_degrees(frame.total_bounds):
+            raise BoundaryError(f"Berkas {name}: setelah diubah dari {crs or 'sistem koordinat berkas'} ke WGS84 "
+                                "koordinatnya tidak masuk akal; periksa sistem koordinatnya (--crs, anggota \"crs\" "
+                                "atau berkas .prj)")
     return frame.reset_index(drop=True), name
 
 
@@ -313,7 +402,9 @@ def _geometry_json(geom) -> str:
 
 
 def match(frame: gpd.GeoDataFrame, regions: pd.DataFrame, file_name: str) -> BoundaryMatch:
-    """Match features to the kelurahan in `regions` (the schema's regions table)."""
+    """Match features to the kelurahan in `regions` (the schema's regions table). A feature whose
+    polygon lies far from the region (`region_extent`) is rejected, whatever its name; when every
+    matched feature does, the file is refused (wrong coordinate system, or another region's file)."""
     cols = detect_columns(frame.columns)
     if cols["code"] is None and cols["kelurahan"] is None:
         raise BoundaryError(
@@ -338,6 +429,9 @@ def match(frame: gpd.GeoDataFrame, regions: pd.DataFrame, file_name: str) -> Bou
     matched: dict[str, list[int]] = {}
     rejects, unknown, messages = [], {}, []
     outside = 0
+    extent, place = region_extent(regions)
+    points = frame.geometry.representative_point()
+    far: list[tuple[float, float]] = []
     for pos, row in enumerate(frame.itertuples(index=False)):
         attrs = row._asdict() if hasattr(row, "_asdict") else {}
         get = lambda role: _text(attrs.get(cols[role])) if cols[role] else ""  # noqa: E731
@@ -380,7 +474,27 @@ def match(frame: gpd.GeoDataFrame, regions: pd.DataFrame, file_name: str) -> Bou
             else:
                 messages.append(f'Fitur {pos + 1}: kode {code} adalah kelurahan {index.name_of(region_id)}, '
                                 f'tetapi nama di berkas "{kel_name}"; dipakai kodenya.')
+        point = points.iloc[pos]
+        if not _inside(extent, point.x, point.y):
+            far.append((point.y, point.x))
+            rejects.append({"row_number": pos + 1, "column_name": "geometry", "value": kel_name or code,
+                            "reason": f"Batas kelurahan {index.name_of(region_id)} di berkas ini terletak di "
+                                      f"{point.y:.3f}, {point.x:.3f} (lintang, bujur), jauh dari {place}; periksa "
+                                      "sistem koordinat berkas",
+                            "raw_json": json.dumps(raw, ensure_ascii=False)})
+            continue
         matched.setdefault(region_id, []).append(pos)
+
+    if far and not matched:
+        lat, lon = far[0]
+        raise BoundaryError(
+            f"Berkas {file_name}: {len(far)} fitur cocok namanya, tetapi semuanya jauh dari {place} (misalnya "
+            f"{lat:.3f}, {lon:.3f} lintang/bujur; wilayah ini di lintang {extent[1]:.2f} s.d. {extent[3]:.2f}, "
+            f"bujur {extent[0]:.2f} s.d. {extent[2]:.2f}). Sistem koordinat berkas kemungkinan salah (sebutkan "
+            "dengan --crs, anggota \"crs\" atau berkas .prj) atau berkas ini milik wilayah lain. Tidak ada yang "
+            "diimpor.")
+    if far:
+        messages.append(f"{len(far)} fitur jauh dari {place} ditolak (periksa sistem koordinat berkas).")
 
     rows = []
     geoms = frame.geometry.to_numpy()
@@ -405,8 +519,8 @@ def match(frame: gpd.GeoDataFrame, regions: pd.DataFrame, file_name: str) -> Bou
         unmatched_regions=sorted(missing), unknown_regions=unknown, outside=outside, messages=messages)
 
 
-def load(source, regions: pd.DataFrame, file_name: str | None = None) -> BoundaryMatch:
-    frame, name = read_features(source, file_name)
+def load(source, regions: pd.DataFrame, file_name: str | None = None, crs: str | None = None) -> BoundaryMatch:
+    frame, name = read_features(source, file_name, crs=crs, extent=region_extent(regions)[0])
     return match(frame, regions, name)
 
 
@@ -435,9 +549,10 @@ def file_sha256(source) -> str:
 
 
 def preview(source, *, con=None, regions: pd.DataFrame | None = None, file_name: str | None = None,
-            max_mb: float | None = None):
+            max_mb: float | None = None, crs: str | None = None):
     """A `konvergensi.store.importing.Preview` of kind 'boundaries' (accepted rows for region_boundaries).
-    `source`: a path, bytes or an uploaded file object; `max_mb`: size limit (None: none)."""
+    `source`: a path, bytes or an uploaded file object; `max_mb`: size limit (None: none); `crs`: the
+    coordinates' system when the file does not say it (see `read_features`)."""
 
     if isinstance(source, io.IOBase) or hasattr(source, "getvalue"):
         file_name = file_name or Path(getattr(source, "name", "") or "unggahan").name
@@ -455,7 +570,7 @@ def preview(source, *, con=None, regions: pd.DataFrame | None = None, file_name:
         if con is None:
             raise ValueError("preview needs con or regions")
         regions = regions_of(con)
-    result = load(source, regions, file_name)
+    result = load(source, regions, file_name, crs=crs)
     preview = Preview(kind=KIND, file_name=result.file_name, file_sha256=file_sha256(source),
                       rows_read=result.rows_read, accepted=result.accepted, rejects=result.rejects,
                       duplicates=0, unknown_regions=result.unknown_regions, messages=result.messages,
