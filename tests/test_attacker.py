@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from konvergensi.domain import indicators, overview, posyandu, rates, summary, suppress
+from konvergensi.figures import tables
 from konvergensi.report import rakor
 from konvergensi.store import db
 
@@ -243,3 +244,61 @@ def test_ringkasan_cards_for_the_public_are_rounded(demo_db, serving, con, perio
     value = stunted.value.replace(".", "")
     assert value == "<5" or int(value) % 5 == 0
     assert any("kelipatan 5" in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+# --- every public page, as the public sees it ------------------------------------------------------------------
+
+PEOPLE_METRICS = ("Balita stunting", "Ibu hamil tercatat", "Keluarga terdata", "Keluarga berisiko stunting",
+                  "… di keluarga berisiko", "Sejak baseline")
+PEOPLE_COLUMNS = {
+    "peta": ["measured", "stunted", "baseline", "target", "path", "gap"],
+    "posyandu": ["s", "k", "d", "n", "bgm", "t2", "children_measured"],
+    "ibu_hamil": ["Ibu hamil", "KEK", "Anemia", "TTD ≥ 90", "ANC ≥ 4"],
+    "keluarga_berisiko": ["Keluarga dengan faktor", "Keluarga dinilai", "Keluarga terdata", "Keluarga berisiko",
+                          "Belum dapat dinilai", "Balita stunting", "… di keluarga berisiko", "… di keluarga lain",
+                          "… tidak ada di data keluarga", "Keluarga berisiko dgn anak diukur", "… dgn anak stunting"],
+    "kampung_kb": ["Balita diukur", "Balita stunting"],
+    "scorecard": ["Balita diukur", "RT memenuhi", "RT sasaran"],
+    "ringkasan": [],
+}
+
+
+def shown_count(value):
+    """A cell or metric as the public sees it: None for '<5' / '–' / missing, else the number."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+        return None
+    text = str(value).replace(" anak", "").strip()
+    if text in ("<5", "–", "", "nan", "<NA>", "None"):
+        return None
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        # a styled table's stand-in for a hidden cell (it reads '<5' on screen)
+        return None if float(value) == tables.HIDDEN_SENTINEL["primary"] else float(value)
+    assert re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})*", text), text
+    return float(text.replace(".", ""))
+
+
+@pytest.mark.parametrize("page", sorted(PEOPLE_COLUMNS))
+def test_every_count_of_people_on_a_public_page_is_rounded(demo_db, serving, page, media_stores):
+    serving(demo_db)
+    at = open_page(f"pages/{page}.py")
+    seen = []
+    for m in at.metric:
+        if m.label.startswith(PEOPLE_METRICS):
+            seen.append((m.label, shown_count(m.value)))
+    for frame in at.dataframe:
+        for column in PEOPLE_COLUMNS[page]:
+            if column in frame.value.columns:
+                seen += [(column, shown_count(v)) for v in frame.value[column]]
+    for button in at.get("download_button"):          # the files the page hands out say the same
+        if button.proto.label.endswith("CSV"):
+            import io
+            csv = media_stores[-1].get_file(button.proto.url.split("/")[-1]).content.decode("utf-8-sig")
+            frame = pd.read_csv(io.StringIO(csv), dtype=str)
+            for column in ("S", "K", "D", "N", "BGM", "2T", "Balita diukur"):
+                if column in frame.columns:
+                    seen += [(f"CSV {column}", shown_count(v)) for v in frame[column]]
+    numbers = [(what, v) for what, v in seen if v is not None]
+    assert len(numbers) >= 2, seen
+    wrong = [(what, v) for what, v in numbers if v % 5]
+    assert not wrong, wrong[:10]
+    assert any(suppress.note(5)[:40] in c.value or "kelipatan 5" in c.value for c in at.caption)
