@@ -89,7 +89,7 @@ trend = cv.add_bumil_rates(data.query("bumil_trend", area_id=f.area_id, **t))
 if not len(trend):
     layout.empty_state("Belum ada catatan ibu hamil untuk wilayah ini.")
 else:
-    trend_shown = viewer.frame(trend, cv.BUMIL, as_text=True, secondary=False)
+    trend_shown = viewer.frame(trend, cv.BUMIL, as_text=True)
     st.plotly_chart(charts.rate_lines(trend_shown, {"kek_pct": "KEK", "anaemia_pct": "Anemia",
                                                     "ttd_pct": f"TTD ≥ {t['ttd_min']}", "anc_pct": f"ANC ≥ {t['anc_min']}"}),
                     theme=None, config={"displayModeBar": False}, key="bumil_trend")

@@ -64,7 +64,7 @@ if n_kb == 0:
 
 st.subheader("Tren prevalensi stunting: Kampung KB dan kelurahan lain")
 if len(trend):
-    shown = viewer.frame(trend, indicators.STUNTING, as_text=True, secondary=False)
+    shown = viewer.frame(trend, indicators.STUNTING, as_text=True)
     shown = shown.assign(prevalence=pd.to_numeric(shown["prevalence"], errors="coerce"))
     st.plotly_chart(charts.kampung_kb_lines(shown, cv.KAMPUNG_KB_LABEL, cv.OTHER_LABEL), theme=None,
                     config={"displayModeBar": False}, key="kampung_kb_trend")

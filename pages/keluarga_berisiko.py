@@ -56,14 +56,14 @@ layout.definition_box("families_at_risk", "stunted")
 
 st.subheader("Faktor risiko")
 if o.families:
-    bars = viewer.frame(factors, ["families", "assessed"], {"share": ("families", "assessed")}, secondary=False)
+    bars = viewer.frame(factors, ["families", "assessed"], {"share": ("families", "assessed")})
     shown = bars.dropna(subset=["share"]).astype({"share": "float64"})
     st.plotly_chart(charts.ranking(shown, name="label", value="share", kind="percent", colour="#b45309",
                                    label="Keluarga dengan faktor (% dari keluarga yang faktornya tercatat)"),
                     theme=None, config={"displayModeBar": False}, key="keluarga_factors")
     ucv.table(factors, {"label": ("Faktor risiko", "text"), "families": ("Keluarga dengan faktor", "count"),
                         "assessed": ("Keluarga dinilai", "count"), "share": ("Persentase", "percent")},
-              counts=["families", "assessed"], rates={"share": ("families", "assessed")}, secondary=False,
+              counts=["families", "assessed"], rates={"share": ("families", "assessed")},
               key="keluarga_factor_table")
     hidden = viewer.hides and shown["share"].count() < factors["share"].count()
     st.caption("Satu keluarga bisa punya beberapa faktor risiko. Persentase = keluarga dengan faktor / keluarga "
