@@ -170,8 +170,8 @@ def upload_tab() -> None:
                   on_click=commit_preview, args=(p,))
 
 
-tab_upload, tab_status, tab_history, tab_templates = st.tabs(["Unggah data", "Isi basis data", "Riwayat impor",
-                                                              "Templat kosong"])
+tab_upload, tab_status, tab_history, tab_templates, tab_targets = st.tabs(
+    ["Unggah data", "Isi basis data", "Riwayat impor", "Templat kosong", "Target wilayah"])
 
 with tab_upload:
     upload_tab()
@@ -222,3 +222,8 @@ with tab_templates:
             # built only when clicked (deferred download): the tab costs nothing until then
             st.download_button(f"⬇️ {upload.KINDS[k].label}", lambda k=k: templates.template(k, regions),
                                templates.file_name(k), XLSX, on_click="ignore", key=f"kelola_template_{k}")
+
+with tab_targets:
+    from konvergensi.ui import target_editor
+
+    target_editor.render()
