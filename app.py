@@ -7,15 +7,31 @@ sets the page up, checks the database and runs the page the user asked for.
 import duckdb
 import streamlit as st
 
-from konvergensi.store import db
+from konvergensi.core import config as kconfig
+from konvergensi.store import db, write
 from konvergensi.ui import access, data, layout, registry, selfwarm
 
 st.set_page_config(page_title="Dasbor Konvergensi Stunting", page_icon="📊", layout="wide")
 
+
+@st.cache_resource(show_spinner=False)
+def clean_leftovers(path: str) -> int:
+    """Once per process and database file: temporary copies (and their .wal) of a build or import that
+    was killed are removed, unless a writer is running now (konvergensi.store.write.clean_leftovers)."""
+    return len(write.clean_leftovers(path))
+
+
+try:
+    clean_leftovers(str(db.db_path()))
+except kconfig.ConfigError:   # said by the database check below
+    pass
+
 problem = data.check()
 if problem:
-    # One catch-all page, so every URL (/, /peta, ...) shows the same friendly message.
-    st.navigation([st.Page(lambda: layout.database_missing_page(problem), title="Basis data", icon="🛑",
+    # One catch-all page, so every URL (/, /peta, ...) shows the same friendly message; server paths
+    # only to an admin still logged in (the public sees relative paths and file names).
+    details = access.current_role() == "admin"
+    st.navigation([st.Page(lambda: layout.database_missing_page(problem, details=details), title="Basis data", icon="🛑",
                            url_path="basis-data", default=True)], position="hidden").run()
     st.stop()
 
@@ -31,4 +47,4 @@ access.sidebar_status()
 try:
     page.run()
 except (db.DatabaseMissing, duckdb.Error) as exc:   # file swapped for a broken one mid-session
-    layout.database_missing_page(str(exc))
+    layout.database_missing_page(str(exc), details=role == "admin")

@@ -10,6 +10,7 @@ import contextlib
 import fcntl
 import os
 import shutil
+import threading
 import uuid
 from pathlib import Path
 
@@ -75,6 +76,11 @@ def insert_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame
 
 # --------------------------------------------------------------------------------------- atomic writes
 
+# The database holds children's data (UU 27/2022): the file, its temporary copies, their write-ahead
+# logs and the writer's lock file are readable by the owner only, whatever the umask.
+FILE_MODE = 0o600
+
+
 def _temp_path(target: Path) -> Path:
     return target.parent / f".build-{uuid.uuid4().hex[:12]}-{target.name}"
 
@@ -85,19 +91,26 @@ def _remove(path: Path) -> None:
             p.unlink()
 
 
-def _remove_stale(target: Path) -> None:
-    """Temporary files of this database left by a killed writer (none can be running: we hold the lock)."""
+def _remove_stale(target: Path) -> list[Path]:
+    """Temporary files of this database left by a killed writer, and their .wal (the caller holds the
+    writer lock, so none is in use). Returns those removed."""
+    removed = []
     for p in target.parent.glob(f".build-????????????-{target.name}*"):
         with contextlib.suppress(FileNotFoundError):
             p.unlink()
+            removed.append(p)
+    return removed
+
+
+def _lock_path(target: Path) -> Path:
+    return target.parent / f".build-{target.name}.lock"
 
 
 @contextlib.contextmanager
 def _writer_lock(target: Path):
     """Exclusive lock for writers of one database (a lock file beside it)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = target.parent / f".build-{target.name}.lock"
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(_lock_path(target), os.O_RDWR | os.O_CREAT, FILE_MODE)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         _remove_stale(target)
@@ -107,6 +120,37 @@ def _writer_lock(target: Path):
         os.close(fd)
 
 
+def clean_leftovers(db_path=None) -> list[Path]:
+    """At the start of the app or a command: remove the temporary copies (and their .wal) of a writer
+    that was killed, unless a writer is running now (its lock is held: nothing is touched). The live
+    file's own .wal is kept: it may hold committed changes (the next write carries it along). Returns
+    the files removed; [] when the folder cannot be written."""
+    target = db.db_path(db_path)
+    try:
+        fd = os.open(_lock_path(target), os.O_RDWR | os.O_CREAT, FILE_MODE)
+    except OSError:
+        return []
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:          # a build or an import is writing right now
+            return []
+        try:
+            return _remove_stale(target)
+        except OSError:
+            return []
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _owner_only(path: Path) -> None:
+    for p in (path, Path(str(path) + ".wal")):
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(p, FILE_MODE)
+
+
 def _swap(con: duckdb.DuckDBPyConnection, tmp: Path, target: Path) -> None:
     con.execute("CHECKPOINT")
     con.close()
@@ -114,6 +158,7 @@ def _swap(con: duckdb.DuckDBPyConnection, tmp: Path, target: Path) -> None:
         os.fsync(fh.fileno())
     with contextlib.suppress(FileNotFoundError):
         Path(str(tmp) + ".wal").unlink()
+    os.chmod(tmp, FILE_MODE)      # the file swapped in is the owner's only, also over an older 0644 one
     os.replace(tmp, target)
     with contextlib.suppress(OSError):  # make the rename itself durable
         dfd = os.open(target.parent, os.O_RDONLY)
@@ -123,12 +168,34 @@ def _swap(con: duckdb.DuckDBPyConnection, tmp: Path, target: Path) -> None:
             os.close(dfd)
 
 
+_umask_lock = threading.Lock()
+_umask_users = [0, 0o022]   # writers inside _private_files, the umask to restore after the last one
+
+
+@contextlib.contextmanager
+def _private_files():
+    """New files are created for the owner only (umask 077) while a writer works: DuckDB creates the
+    copy's .wal itself. Counted, so that two writers of different databases in one process restore the
+    umask only when both are done; a stricter umask only ever makes another thread's new file more private."""
+    with _umask_lock:
+        if _umask_users[0] == 0:
+            _umask_users[1] = os.umask(0o077)
+        _umask_users[0] += 1
+    try:
+        yield
+    finally:
+        with _umask_lock:
+            _umask_users[0] -= 1
+            if _umask_users[0] == 0:
+                os.umask(_umask_users[1])
+
+
 @contextlib.contextmanager
 def _replacing(target: Path, *, from_live: bool):
     """Under the writer lock, a read-write connection to a new file beside `target` (a copy of it when
-    `from_live`); on success checkpointed, fsynced and swapped in over `target`; on any exception closed
-    and deleted, the live file untouched. Shared by `build` and `atomic_update`."""
-    with _writer_lock(target):
+    `from_live`), owner-only (FILE_MODE); on success checkpointed, fsynced and swapped in over `target`;
+    on any exception closed and deleted, the live file untouched. Shared by `build` and `atomic_update`."""
+    with _writer_lock(target), _private_files():
         tmp = _temp_path(target)
         con = None
         try:
@@ -138,6 +205,7 @@ def _replacing(target: Path, *, from_live: bool):
                 if wal.exists():  # an unclean earlier writer: carry its log along
                     shutil.copyfile(wal, Path(str(tmp) + ".wal"))
             con = duckdb.connect(str(tmp))
+            _owner_only(tmp)
             yield con
             _swap(con, tmp, target)
             con = None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from konvergensi.core import fmt
+from konvergensi.core import fmt, paths
 from konvergensi.ui import data
 from konvergensi.domain import indicators
 from konvergensi.store import data_status
@@ -129,16 +129,19 @@ def offer_period(message: str, latest, *, kind: str = "eppgbm", key: str = "offe
         st.button(f"Tampilkan {data_status.period_label(kind, latest)}", key=key, on_click=filters.choose_period, args=(latest,), type="primary")
 
 
-def database_missing_page(message: str) -> None:
-    """Shown instead of every page when the database is missing or cannot be read. Never a traceback."""
+def database_missing_page(message: str, *, details: bool = False) -> None:
+    """Shown instead of every page when the database is missing or cannot be read. Never a traceback;
+    absolute server paths only with `details` (an admin's session): the public sees relative paths and
+    file names (konvergensi.core.paths.redact)."""
+    show = str if details else paths.redact
     st.title("Dasbor Konvergensi Stunting")
     st.error("**Basis data belum tersedia atau tidak dapat dibaca.**", icon="🛑")
     expected = data.expected_database()
-    which = (f"basis data wilayah **{expected['region']}**, berkas `{expected['path']}`"
+    which = (f"basis data wilayah **{expected['region']}**, berkas `{show(expected['path'])}`"
              if expected["region"] else "satu berkas basis data DuckDB")
     if expected["advice"]:      # an install from before each region had its own file
         st.markdown(f"Dasbor membaca {which}. Berkas itu belum ada.\n\n**Yang perlu dilakukan:** "
-                    f"{expected['advice']}. Setelah itu muat ulang halaman ini.")
+                    f"{show(expected['advice'])}. Setelah itu muat ulang halaman ini.")
     else:
         st.markdown(
             f"""
@@ -147,7 +150,7 @@ Dasbor membaca {which}. Berkas itu belum ada, rusak, atau dibuat oleh versi lain
 **Yang perlu dilakukan** (di folder proyek):
 
 ```
-{expected['command']}
+{show(expected['command'])}
 ```
 
 Perintah itu membuat basis data contoh (sintetis). Untuk data nyata tambahkan `--sources FOLDER`
@@ -156,4 +159,4 @@ Untuk memakai berkas lain, atur variabel lingkungan `KONVERGENSI_DB`.
 """
         )
     with st.expander("Rincian teknis"):
-        st.code(message, language=None)
+        st.code(show(message), language=None)
