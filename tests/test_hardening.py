@@ -286,6 +286,9 @@ def test_the_audit_log_is_owner_only_whatever_the_umask(tmp_path):
     with _umask(0):
         audit.record(audit.LOGIN, "kepala", "admin", path=tmp_path / "audit.log")
     assert _mode(tmp_path / "audit.log") == 0o600
+    os.chmod(tmp_path / "audit.log", 0o644)           # an older version's log, or a rotation's new file
+    audit.record(audit.LOGOUT, "kepala", "admin", path=tmp_path / "audit.log")
+    assert _mode(tmp_path / "audit.log") == 0o600 and len(audit.read(tmp_path / "audit.log")) == 2
 
 
 def test_the_audit_log_and_login_state_are_not_in_git():

@@ -76,6 +76,11 @@ def record(event: str, user: str | None, role: str | None, details: dict | None 
     file.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
+        if os.fstat(fd).st_mode & 0o077:   # made by an older version or a log rotation: the owner's only
+            try:
+                os.fchmod(fd, 0o600)
+            except OSError:
+                pass
         if fcntl is not None:
             fcntl.flock(fd, fcntl.LOCK_EX)
         try:
