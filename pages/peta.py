@@ -64,19 +64,50 @@ def _drill_down():
         filters.select_area(region)
 
 
-if renderer == "plotly":
-    fig = data.shared(peta_view.choropleth, kel, map_area, layer_key, enough, hover, f.kelurahan_id)
-    st.plotly_chart(fig, key="peta_map", on_select=_drill_down, selection_mode="points", theme=None,
-                    config={"displayModeBar": False, "scrollZoom": True})
-else:
-    from streamlit_folium import st_folium
+# where to go back to: the kecamatan of a selected kelurahan, the kabupaten/kota of a selected kecamatan
+back = f.kecamatan_id if f.kelurahan_id else f.region_id if f.kecamatan_id else None
+if back:
+    st.button(f"⬅ Kembali ke {filters.regions().label(back)}", key="peta_back", on_click=filters.select_area,
+              args=(back,), help="Naik satu tingkat wilayah (juga: pilih wilayah di filter).")
 
-    tiles = st.toggle("Latar peta OpenStreetMap (butuh internet)", value=True, key="peta_tiles")
-    st_folium(maps.folium_map(kel, shapes, layer, enough=enough, hover_extra=hover, tiles=tiles, highlight=f.kelurahan_id),
-              height=560, use_container_width=True, returned_objects=[], key="peta_folium")
+# a selected kelurahan's details beside the map (a projector shows both at once)
+map_col, side = st.columns([3, 2], gap="medium") if f.kelurahan_id else (st.container(), None)
+with map_col:
+    if renderer == "plotly":
+        fig = data.shared(peta_view.choropleth, kel, map_area, layer_key, enough, hover, f.kelurahan_id)
+        st.plotly_chart(fig, key="peta_map", on_select=_drill_down, selection_mode="points", theme=None,
+                        config={"displayModeBar": False, "scrollZoom": True})
+    else:
+        from streamlit_folium import st_folium
+
+        tiles = st.toggle("Latar peta OpenStreetMap (butuh internet)", value=True, key="peta_tiles")
+        st_folium(maps.folium_map(kel, shapes, layer, enough=enough, hover_extra=hover, tiles=tiles,
+                                  highlight=f.kelurahan_id),
+                  height=560, use_container_width=True, returned_objects=[], key="peta_folium")
+
+if side is not None:
+    with side:
+        row = kel[kel.region_id == f.kelurahan_id].iloc[0]
+        st.subheader(f"Kelurahan {row['name']}")
+        st.caption(f"Kecamatan {row['kecamatan']} · {f.period_label}")
+        c1, c2 = st.columns(2)
+        with c1:
+            layout.kpi("Balita stunting", viewer.count_text(row["stunted"]),
+                       help=f"dari {viewer.count_text(row['measured'])} diukur")
+            layout.kpi("Wasting", fmt.percent(row["prevalence_wasting"]))
+        with c2:
+            layout.kpi("Prevalensi", fmt.percent(row["prevalence"]),
+                       help=f"IK 95% (Wilson): {maps.wilson_text(row['prevalence_lo'], row['prevalence_hi'])}")
+            layout.kpi("Partisipasi D/S", fmt.share(row["ds"]))
+        if not counts.loc[counts.region_id == f.kelurahan_id, "enough"].iloc[0]:
+            st.warning(f"Hanya {viewer.count_text(row['measured'])} balita terukur (kurang dari {minimum}): "
+                       "angka kelurahan ini sangat tidak pasti.")
 
 st.caption(shapes.note)   # where the boundaries come from (source and licence), or that they are schematic
-legend = f"Abu-abu = **{maps.INSUFFICIENT_LABEL}**: kurang dari {minimum} balita terukur (angka terlalu tidak pasti)."
+legend = (f"Abu-abu muda = **{maps.INSUFFICIENT_LABEL}**: kurang dari {minimum} balita terukur (angka terlalu "
+          "tidak pasti). Nama tertulis: lima kelurahan dengan angka terburuk pada lapisan ini.")
+if viewer.hides:
+    legend += f" Abu-abu tua = **{maps.HIDDEN_LABEL}**: angka kecil tidak ditampilkan untuk publik."
 if layer.key == "perubahan" and baseline:
     legend += f" Perubahan dihitung dari {fmt.month(baseline)} ke {f.period_label}; biru = turun."
 if layer.key == "jarak_target":
@@ -84,24 +115,6 @@ if layer.key == "jarak_target":
                "jenis kelamin tidak berlaku); merah = di atas target, biru = di bawah target.")
 st.caption(legend)
 layout.definition_box(*maps.definitions(layer))
-
-if f.kelurahan_id:
-    row = kel[kel.region_id == f.kelurahan_id].iloc[0]
-    st.subheader(f"Kelurahan {row['name']}")
-    c1, c2, c3, c4 = st.columns(4)
-    with c1:
-        layout.kpi("Balita stunting", viewer.count_text(row["stunted"]),
-                   help=f"dari {viewer.count_text(row['measured'])} diukur")
-    with c2:
-        layout.kpi("Prevalensi", fmt.percent(row["prevalence"]),
-                   help=f"IK 95% (Wilson): {maps.wilson_text(row['prevalence_lo'], row['prevalence_hi'])}")
-    with c3:
-        layout.kpi("Wasting", fmt.percent(row["prevalence_wasting"]))
-    with c4:
-        layout.kpi("Partisipasi D/S", fmt.share(row["ds"]))
-    if not counts.loc[counts.region_id == f.kelurahan_id, "enough"].iloc[0]:
-        st.warning(f"Hanya {viewer.count_text(row['measured'])} balita terukur (kurang dari {minimum}): "
-                   "angka kelurahan ini sangat tidak pasti.")
 
 st.subheader(f"Tabel kelurahan · {f.period_label}")
 st.dataframe(

@@ -7,6 +7,7 @@ import re
 import pandas as pd
 import pytest
 
+from konvergensi.domain import suppress
 from konvergensi.figures import maps
 
 ROOT = __import__("pathlib").Path(maps.__file__).resolve().parents[2]
@@ -66,12 +67,33 @@ def test_choropleth_draws_each_kelurahan_once_with_data_kurang_and_labels():
 
 
 def test_hidden_value_is_labelled_not_as_data_kurang():
+    """A value hidden from the public (the protection mask says so) is its own grey, named in the legend, not
+    'data kurang'; too few children is 'data kurang'."""
     geo = maps.geojson_from_rows(ROWS)
-    frame = FRAME.assign(prevalence=[10.0, None, None])       # b hidden for the public, c too few children
-    fig = maps.choropleth(frame, geo, maps.LAYERS["prevalensi"], enough=frame.measured >= 10)
+    frame = suppress.Viewer(5).frame(FRAME.assign(stunted=[6, 3, 1]), ["stunted", "measured"],
+                                     {"prevalence": ("stunted", "measured")})
+    layer = maps.LAYERS["prevalensi"]
+    assert maps.hidden(frame, layer).tolist() == [False, True, True]
+    fig = maps.choropleth(frame, geo, layer, enough=FRAME.measured >= 10, hidden_rows=maps.hidden(frame, layer))
+    hidden = next(t for t in fig.data if t.name == maps.HIDDEN_LABEL)
+    assert list(hidden.locations) == ["b", "c"] and hidden.showlegend
+    assert maps.HIDDEN_LABEL in dict(zip(hidden.locations, hidden.hovertext))["b"]
+    assert not any(t.name == maps.INSUFFICIENT_LABEL for t in fig.data)
+    fig = maps.choropleth(FRAME, geo, layer, enough=FRAME.measured >= 10)     # a viewer who sees everything
     grey = next(t for t in fig.data if t.name == maps.INSUFFICIENT_LABEL)
-    texts = dict(zip(grey.locations, grey.hovertext))
-    assert maps.HIDDEN_LABEL in texts["b"] and maps.INSUFFICIENT_LABEL in texts["c"]
+    assert list(grey.locations) == ["c"] and maps.INSUFFICIENT_LABEL in grey.hovertext[0]
+
+
+def test_the_worst_kelurahan_are_named_on_the_map():
+    geo = maps.geojson_from_rows(ROWS)
+    layer = maps.LAYERS["prevalensi"]
+    enough = FRAME.measured >= 10
+    assert maps.worst(FRAME, layer, enough, n=1) == ["b"]                        # 30 % is the worst
+    assert maps.worst(FRAME.assign(ds_percent=[90.0, 50.0, None]), maps.LAYERS["ds"], pd.Series([True] * 3),
+                      n=1) == ["b"]                                               # D/S: the lowest is the worst
+    fig = maps.choropleth(FRAME, geo, layer, enough=enough, named=("b",))
+    names = next(t for t in fig.data if t.name == "Nama kelurahan")
+    assert list(names.text) == ["B"] and 123.52 < names.lon[0] < 123.54
 
 
 def test_colour_at_interpolates():

@@ -236,6 +236,20 @@ def test_map_drill_down_to_a_kelurahan_from_the_url(use_db):
     assert drawn == ["53.99.01.1001", "53.99.01.1002", "53.99.01.1003"]     # its kecamatan, highlighted
     assert any(h.value == "Kelurahan Batu Merah" for h in at.subheader)
     assert {s.label: s.value for s in at.selectbox}["Kelurahan"] == "53.99.01.1002"
+    # the details sit beside the map (two columns), the worst kelurahan and the selected one carry their
+    # names on the map, and "Kembali" goes up to the kecamatan, then to the kota
+    beside = [c for c in at.columns if any(getattr(x, "type", "") == "subheader" and x.value == "Kelurahan Batu Merah"
+                                           for x in c.children.values())]
+    assert len(beside) == 1 and beside[0].proto.weight == pytest.approx(0.4)       # the 2 of [3, 2]
+    names = next(t for t in spec["data"] if t.get("name") == "Nama kelurahan")
+    assert "Batu Merah" in names["text"]
+    back = next(b for b in at.button if b.label.startswith("⬅ Kembali ke"))
+    assert back.label.startswith("⬅ Kembali ke Kecamatan ")
+    back.click().run()
+    assert not at.exception and {s.label: s.value for s in at.selectbox}["Kelurahan"] != "53.99.01.1002"
+    assert at.query_params["wilayah"] == "53.99.01"
+    next(b for b in at.button if b.label.startswith("⬅ Kembali ke")).click().run()
+    assert at.query_params.get("wilayah") in (None, "", "53.99") and not any(b.label.startswith("⬅") for b in at.button)
 
 
 def test_publik_map_hides_small_counts(use_db, mini_path):
@@ -402,7 +416,8 @@ def test_overview_for_publik_hides_a_small_count(use_db, mini_path):
     assert 1 <= stunted <= 4                                           # the mini database has this case
     at = open_page("pages/ringkasan.py", {"wilayah": "53.99.02.1003"}, role="publik")
     got = _metrics(at)
-    assert got["Balita stunting ditemukan"] == "<5" and got["Prevalensi stunting"] == fmt.MISSING
+    # 6 children measured, below min_children_map (10): the prevalence reads "data kurang", as on Peta
+    assert got["Balita stunting ditemukan"] == "<5" and got["Prevalensi stunting"] == "data kurang"
     assert any("kurang dari 5 anak" in m.value for m in at.markdown)
     at = open_page("pages/ringkasan.py", {"wilayah": "53.99.02.1003"}, role="pimpinan")
     assert _metrics(at)["Balita stunting ditemukan"] == fmt.number(stunted)

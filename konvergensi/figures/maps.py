@@ -99,6 +99,7 @@ LAYERS: dict[str, MapLayer] = {layer.key: layer for layer in (
              denominator=COLUMNS.column("children_measured"), diverging=True, definition="target_wilayah"),
 )}
 HIDDEN_LABEL = "tidak ditampilkan (angka kecil)"
+HIDDEN_COLOUR = "#9e9e9e"     # a value hidden from the public: darker than "data kurang", and named in the legend
 
 
 def enough(frame: pd.DataFrame, layer: MapLayer, minimum: int) -> pd.Series:
@@ -108,6 +109,53 @@ def enough(frame: pd.DataFrame, layer: MapLayer, minimum: int) -> pd.Series:
     if layer.key == "perubahan":
         return frame["enough"] & frame["baseline_enough"]
     return frame[layer.denominator] >= (minimum if layer.denominator != "s" else 1)
+
+
+def _sources(column: str) -> set[str]:
+    """The count columns of the kelurahan frame a layer's column is made of (through rates and derived
+    columns)."""
+    if column == TARGET_GAP:
+        return {"stunted"}
+    if column in COLUMNS.counts:
+        return {column}
+    rate = next((r for r in COLUMNS.rates if r.column == column), None)
+    if rate is not None:
+        return set(rate.hidden_by)
+    derived = next((d for d in COLUMNS.derived if d.column == column), None)
+    return set().union(*(_sources(c) for c in derived.sources)) if derived else set()
+
+
+def hidden(frame: pd.DataFrame, layer: MapLayer) -> pd.Series:
+    """Rows whose layer value is hidden from the viewer (a small count behind it, konvergensi.domain.suppress's
+    mask in `frame.attrs`): drawn as "tidak ditampilkan (angka kecil)", not as "data kurang"."""
+    states = frame.attrs.get("suppressed") or {}
+    out = np.zeros(len(frame), dtype=bool)
+    for column in _sources(layer.column):
+        marks = states.get(column)
+        if marks is not None and len(marks) == len(frame):
+            out |= np.array([m is not None for m in marks], dtype=bool)
+    return pd.Series(out, index=frame.index)
+
+
+def worst(frame: pd.DataFrame, layer: MapLayer, enough: pd.Series, n: int = 5) -> list[str]:
+    """The region_ids of the `n` kelurahan that fare worst on a layer among those coloured (enough data and a
+    value shown): the highest values, or the lowest for a layer where higher is better (D/S). The map names
+    them, so a projector audience that cannot hover sees where to look."""
+    values = pd.to_numeric(frame[layer.column], errors="coerce").astype("float64")
+    shown = pd.Series(enough, index=frame.index).fillna(False).astype(bool) & values.notna()
+    ranked = values[shown].sort_values(ascending=layer.scale is SCALE_GOOD_HIGH, kind="stable")
+    return frame.loc[ranked.index[:n], "region_id"].tolist()
+
+
+def label_points(geojson: dict, region_ids) -> pd.DataFrame:
+    """region_id, lon, lat of a point inside each named kelurahan polygon (its representative point)."""
+    wanted = set(region_ids)
+    rows = []
+    for feature in geojson["features"]:
+        if feature["id"] in wanted:
+            point = shape(feature["geometry"]).representative_point()
+            rows.append({"region_id": feature["id"], "lon": point.x, "lat": point.y})
+    return pd.DataFrame(rows, columns=["region_id", "lon", "lat"])
 
 
 def definitions(layer: MapLayer) -> tuple[str, ...]:
@@ -190,33 +238,40 @@ def value_text(value, kind: str) -> str:
 def choropleth(frame: pd.DataFrame, geojson: dict, layer: MapLayer, *, enough: pd.Series,
                hover_extra: list[str] | None = None, outlines: pd.DataFrame | None = None,
                highlight: str | None = None, height: int = 560, width_hint: int = 760,
-               colour_range: tuple[float, float] | None = None, labels: bool = True) -> go.Figure:
+               colour_range: tuple[float, float] | None = None, labels: bool = True,
+               named: tuple[str, ...] = (), hidden_rows: pd.Series | None = None) -> go.Figure:
     """Kelurahan choropleth. `frame` has region_id, name, kecamatan and layer.column; rows where
-    `enough` is False are drawn grey as "data kurang"; `hover_extra` adds a line per row (e.g. the
-    95% interval). Every kelurahan in `geojson` is drawn exactly once."""
+    `enough` is False (or without a value) are drawn light grey as "data kurang", rows in `hidden_rows` (a
+    value hidden from the public, `hidden`) darker grey as "tidak ditampilkan (angka kecil)", each named in
+    the legend;
+    `hover_extra` adds a line per row (e.g. the 95% interval); the kelurahan in `named` carry their name on
+    the map. Every kelurahan in `geojson` is drawn exactly once."""
     frame = frame.reset_index(drop=True)
     enough = pd.Series(enough).reset_index(drop=True).fillna(False).astype(bool)
     values = pd.to_numeric(frame[layer.column], errors="coerce")
-    has_value = enough & values.notna()
+    secret = (pd.Series(hidden_rows).reset_index(drop=True).fillna(False).astype(bool) if hidden_rows is not None
+              else pd.Series(False, index=frame.index))
+    has_value = enough & values.notna() & ~secret
     extra = list(hover_extra) if hover_extra is not None else [""] * len(frame)
     hover = [
         f"<b>{r.name}</b><br>Kec. {r.kecamatan}<br>{layer.label}: "
-        + (value_text(v, layer.kind) if ok else HIDDEN_LABEL if e else INSUFFICIENT_LABEL)
+        + (value_text(v, layer.kind) if ok else HIDDEN_LABEL if h else INSUFFICIENT_LABEL)
         + (f"<br>{x}" if x else "")
-        for r, v, ok, e, x in zip(frame.itertuples(index=False), values, has_value, enough, extra)
+        for r, v, ok, h, x in zip(frame.itertuples(index=False), values, has_value, secret, extra)
     ]
     frame = frame.assign(_hover=hover)
     fig = go.Figure()
 
-    low = frame[~has_value]
-    if len(low):
-        fig.add_trace(go.Choroplethmap(
-            geojson=geojson, locations=low.region_id, z=np.zeros(len(low)),
-            colorscale=[[0, INSUFFICIENT_COLOUR], [1, INSUFFICIENT_COLOUR]], showscale=False,
-            marker={"line": {"color": "#ffffff", "width": 0.8}, "opacity": 0.9},
-            customdata=low.region_id, hovertext=low._hover, hovertemplate="%{hovertext}<extra></extra>",
-            name=INSUFFICIENT_LABEL, showlegend=True,
-        ))
+    for rows, colour, name in ((frame[~has_value & ~secret], INSUFFICIENT_COLOUR, INSUFFICIENT_LABEL),
+                               (frame[~has_value & secret], HIDDEN_COLOUR, HIDDEN_LABEL)):
+        if len(rows):
+            fig.add_trace(go.Choroplethmap(
+                geojson=geojson, locations=rows.region_id, z=np.zeros(len(rows)),
+                colorscale=[[0, colour], [1, colour]], showscale=False,
+                marker={"line": {"color": "#ffffff", "width": 0.8}, "opacity": 0.9},
+                customdata=rows.region_id, hovertext=rows._hover, hovertemplate="%{hovertext}<extra></extra>",
+                name=name, showlegend=True,
+            ))
     ok = frame[has_value]
     if len(ok):
         vals = values[has_value]
@@ -246,6 +301,13 @@ def choropleth(frame: pd.DataFrame, geojson: dict, layer: MapLayer, *, enough: p
                 textfont={"family": LABEL_FONT, "size": 13, "color": OUTLINE_COLOUR},
                 name="Nama kecamatan", hoverinfo="skip", showlegend=False,
             ))
+    points = label_points(geojson, named).merge(frame[["region_id", "name"]], on="region_id")
+    if len(points):
+        fig.add_trace(go.Scattermap(
+            lon=points.lon, lat=points.lat, mode="markers+text", text=points.name, textposition="top center",
+            marker={"size": 7, "color": "#111827"}, textfont={"family": LABEL_FONT, "size": 14, "color": "#111827"},
+            name="Nama kelurahan", hoverinfo="skip", showlegend=False,
+        ))
     if highlight is not None and highlight in set(frame.region_id):
         feature = next(f for f in geojson["features"] if f["id"] == highlight)
         geom = shape(feature["geometry"])

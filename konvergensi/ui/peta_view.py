@@ -22,12 +22,16 @@ TABLE_FORMATS = {"measured": "count", "stunted": "count", "prevalence": "percent
 
 def choropleth(frame: pd.DataFrame, map_area: str, layer_key: str, enough: pd.Series, hover: list[str],
                highlight: str | None):
-    """maps.choropleth of `frame` on the kelurahan polygons of `map_area` (None without boundaries)."""
+    """maps.choropleth of `frame` on the kelurahan polygons of `map_area` (None without boundaries), naming
+    the five kelurahan that fare worst on the layer and the selected one (readable on a projector)."""
     shapes = data.boundaries(map_area)
     if shapes is None:
         return None
-    return maps.choropleth(frame, shapes.geojson, maps.LAYERS[layer_key], enough=enough, hover_extra=hover,
-                           outlines=shapes.outlines, highlight=highlight)
+    layer = maps.LAYERS[layer_key]
+    named = tuple(dict.fromkeys(maps.worst(frame, layer, enough) + ([highlight] if highlight else [])))
+    return maps.choropleth(frame, shapes.geojson, layer, enough=enough, hover_extra=hover,
+                           outlines=shapes.outlines, highlight=highlight, named=named,
+                           hidden_rows=maps.hidden(frame, layer))
 
 
 def table(kel: pd.DataFrame, enough: pd.Series, hidden_below: int | None) -> Styler:
