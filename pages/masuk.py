@@ -14,6 +14,8 @@ SOURCE = auth.client_source(st.context.ip_address, st.context.headers)
 
 role = access.current_role()
 path = access.users_file()
+if (demo := access.demo_warning()) is not None:   # demo data with imports, or a documented demo password
+    st.warning(demo[1], icon="⚠️")
 
 if access.user():
     st.success(f"Anda masuk sebagai **{st.session_state.get('user_name') or access.user()}** "

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-from konvergensi.store import db
+from konvergensi.store import db, demo_accounts
 from konvergensi.store.write import atomic_update, registered, storage_order, table_columns
 from konvergensi.domain import convergence
 
@@ -166,6 +166,7 @@ def commit(preview: Preview, db_path=None, imported_by: str | None = None) -> di
         duplicates = int(preview.duplicates + late_duplicates)
         messages = [past_tense(m) for m in preview.messages]
         message = "; ".join(messages) if messages else None
+        demo_off = demo_accounts.first_import(con)   # the first import into demo data turns the demo accounts off
         con.execute(
             "INSERT INTO import_log (import_id, imported_at, kind, file_name, file_sha256, rows_read, accepted, "
             "rejected, duplicates, imported_by, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -178,6 +179,8 @@ def commit(preview: Preview, db_path=None, imported_by: str | None = None) -> di
             with registered(con, "_rejects", rej):
                 con.execute("INSERT INTO import_rejects (import_id, row_number, column_name, value, reason, raw_json) "
                             "SELECT import_id, row_number, column_name, value, reason, raw_json FROM _rejects")
+    if demo_off:
+        messages.append(demo_accounts.record_turned_off(path, imported_by, preview.kind, preview.file_name))
     return {
         "import_id": int(import_id), "kind": preview.kind, "file": preview.file_name,
         "rows_read": int(preview.rows_read), "accepted": int(written), "rejected": int(preview.rejected),

@@ -20,7 +20,7 @@ import os
 
 import streamlit as st
 
-from konvergensi.store import audit
+from konvergensi.store import audit, demo_accounts
 from konvergensi.core import auth
 from konvergensi.ui import data
 
@@ -29,12 +29,33 @@ SESSION_KEYS = ("role", "user", "user_name", "scope")
 
 def users_file():
     """The users file for this server: config/users.toml / $KONVERGENSI_USERS, or the demo accounts
-    when the served database is synthetic and no users file exists."""
+    when the served database is synthetic, nothing was imported into it (konvergensi.store.demo_accounts)
+    and no users file exists."""
     try:
-        synthetic = bool(data.build_info().get("synthetic"))
+        synthetic = bool(data.cached(demo_accounts.accounts_active))
     except Exception:   # no database: no demo accounts
         synthetic = False
     return auth.users_path(synthetic=synthetic)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)   # keyed on the file's mtime: scrypt checks run once
+def _demo_warning(path: str, mtime_ns: int, demo: demo_accounts.DemoState) -> tuple[str, str] | None:
+    return demo_accounts.warning(demo, path)
+
+
+def demo_warning() -> tuple[str, str] | None:
+    """(sidebar line, full text) when demo data holds imported files (demo accounts off) or a users file
+    holds a documented demo password; else None."""
+    try:
+        demo = data.cached(demo_accounts.state)
+    except Exception:   # no database
+        return None
+    path = users_file()
+    try:
+        mtime = os.stat(path).st_mtime_ns
+    except OSError:
+        mtime = 0
+    return _demo_warning(str(path), mtime, demo)
 
 
 @st.cache_data(show_spinner=False, max_entries=4, ttl=60)
@@ -124,3 +145,5 @@ def sidebar_status() -> None:
             st.caption(f"👤 **{st.session_state.get('user_name') or user()}** · {auth.ROLE_LABELS.get(role, role)}")
         else:
             st.caption("👤 Publik (belum masuk) · angka kecil disembunyikan")
+        if (demo := demo_warning()) is not None:
+            st.warning(demo[0], icon="⚠️")
