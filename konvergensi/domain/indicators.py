@@ -304,8 +304,11 @@ _LIST = [
         "Target kecamatan dan kelurahan yang tidak ditetapkan sendiri adalah alokasi proporsional dari target "
         "kota/kabupaten: dibagi sebanding dengan jumlah balita stunting tiap kelurahan di bulan baseline "
         "(metode sisa terbesar, sehingga jumlah bagian sama dengan target kota; target kecamatan = jumlah "
-        "target kelurahannya). Target yang diimpor admin untuk suatu wilayah menggantikan alokasinya.",
-        "Target dari berkas konfigurasi wilayah atau impor target (Kelola data); e-PPGBM",
+        "target kelurahannya). Target yang ditetapkan admin untuk suatu wilayah (impor, atau tab Target wilayah "
+        "di Kelola data; tercatat di log audit) menggantikan alokasinya, dan sisa target kota dibagi ulang ke "
+        "wilayah lain sehingga jumlahnya tetap sama dengan target kota (tidak pernah negatif). Untuk publik "
+        "jumlah dibulatkan ke kelipatan 5 dan status dinilai dari angka yang dibulatkan.",
+        "Target dari berkas konfigurasi wilayah, impor target atau tab Target wilayah (Kelola data); e-PPGBM",
         counts=("stunted",), format="count"),
     Indicator(
         "main_service_coverage", "Cakupan layanan utama posyandu",
