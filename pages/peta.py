@@ -116,7 +116,7 @@ if layer.key == "jarak_target":
 st.caption(legend)
 layout.definition_box(*maps.definitions(layer))
 
-st.subheader(f"Tabel kelurahan · {f.period_label}")
+st.subheader(f"Tabel kelurahan · {f.period_title}")
 st.dataframe(
     data.shared(peta_view.table, kel, counts.enough, viewer.hidden_below),
     hide_index=True, placeholder=tables.PLACEHOLDER,
@@ -128,7 +128,7 @@ st.dataframe(
 if note := viewer.note():
     st.caption(note)
 
-st.subheader(f"Target per wilayah · {f.period_label}")
+st.subheader(f"Target per wilayah · {f.period_title}")
 if peta_view.has_targets(league):
     st.dataframe(
         data.shared(peta_view.league_table, league, viewer.hidden_below),

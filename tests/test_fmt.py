@@ -51,3 +51,15 @@ def test_period_keys_round_trip():
     with pytest.raises(ValueError):
         fmt.parse_period("maret")
     assert fmt.months_between(datetime.date(2024, 10, 1), datetime.date(2025, 4, 1)) == 6
+
+
+def test_month_label_names_the_weighing_months():
+    """February and August are bulan penimbangan massal: said wherever a month is shown (one function)."""
+    assert fmt.WEIGHING_MONTHS == (2, 8)
+    assert fmt.month_label(datetime.date(2026, 8, 1)) == "Agustus 2026 · penimbangan massal"
+    assert fmt.month_label(pd.Timestamp("2026-02-01")) == "Februari 2026 · penimbangan massal"
+    assert fmt.month_label("2026-10-01") == "Oktober 2026"
+    assert fmt.month_label(datetime.date(2026, 8, 1), short=True) == "Agustus 2026 ◆"
+    assert fmt.month_label(None) == fmt.MISSING and not fmt.is_weighing_month(None)
+    assert [fmt.is_weighing_month(datetime.date(2026, m, 1)) for m in (1, 2, 7, 8, 9)] == [False, True, False, True,
+                                                                                             False]

@@ -10,6 +10,8 @@ No Streamlit here: the PDF/PPTX pack imports this module too.
     '24 Oktober 2024'
     >>> month(datetime.date(2024, 10, 1))
     'Oktober 2024'
+    >>> month_label(datetime.date(2026, 8, 1))
+    'Agustus 2026 · penimbangan massal'
 
 Percentages are passed as percent values (18.4 means 18,4%); use `share()` for a fraction (0.184).
 Missing values (None, NaN, NaT) print as an en dash so a table never shows "nan".
@@ -28,6 +30,12 @@ MONTHS = (
 )
 MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 MISSING = "–"
+# February and August are the mass-weighing months (bulan penimbangan massal): far more children are measured
+# than in other months, so a count found then is not comparable with the month before. One definition for
+# domain (overview, projection, quality), figures and ui.
+WEIGHING_MONTHS = (2, 8)
+WEIGHING_LABEL = "penimbangan massal"
+WEIGHING_MARK = "◆"
 
 
 def is_missing(value) -> bool:
@@ -103,6 +111,22 @@ def month(value) -> str:
     if d is None:
         return MISSING
     return f"{MONTHS[d.month - 1]} {d.year}"
+
+
+def is_weighing_month(value) -> bool:
+    """February or August (bulan penimbangan massal); False for a missing value."""
+    d = _as_date(value)
+    return d is not None and d.month in WEIGHING_MONTHS
+
+
+def month_label(value, short: bool = False) -> str:
+    """A month as shown wherever a month is named: 2026-08-01 -> 'Agustus 2026 · penimbangan massal' (a
+    mass-weighing month says so), 2026-10-01 -> 'Oktober 2026'. short=True marks it with '◆' only
+    ('Agustus 2026 ◆'), for narrow places such as the filter bar's period list (the page explains ◆)."""
+    text = month(value)
+    if not is_weighing_month(value):
+        return text
+    return f"{text} {WEIGHING_MARK}" if short else f"{text} · {WEIGHING_LABEL}"
 
 
 def month_short(value) -> str:

@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from konvergensi.core import fmt
+
 # Two-sided 95% Student t quantiles t(0.975, df); beyond 30 df interpolated towards 1.96.
 _T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262,
          10: 2.228, 11: 2.201, 12: 2.179, 13: 2.160, 14: 2.145, 15: 2.131, 16: 2.120, 17: 2.110,
@@ -153,7 +155,7 @@ def project(periods, values, until, window: int = 12, floor: float | None = 0.0)
 # 10th and 90th percentiles of those errors at each horizon 1..6 months (`error_bands`). How often such an
 # interval held when it was built only from errors known at the time is `backtest_coverage`.
 
-WEIGHING_MONTHS = (2, 8)
+WEIGHING_MONTHS = fmt.WEIGHING_MONTHS    # bulan penimbangan massal (konvergensi.core.fmt)
 MAX_HORIZON = 6          # the interval is tested up to 6 months ahead; nothing further is shown
 LEVEL = 0.8              # 8 of 10 past errors fall inside the interval (10th..90th percentile)
 MIN_ERRORS = 8           # fewer past errors at a horizon than this: no interval at that horizon

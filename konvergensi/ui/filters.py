@@ -60,7 +60,13 @@ class Filters:
 
     @property
     def period_label(self) -> str:
+        """'Agustus 2026' (inside sentences)."""
         return fmt.month(self.period)
+
+    @property
+    def period_title(self) -> str:
+        """'Agustus 2026 · penimbangan massal' (titles and captions that name the period; fmt.month_label)."""
+        return fmt.month_label(self.period)
 
     @property
     def subgroup_label(self) -> str:
@@ -73,9 +79,10 @@ class Filters:
         return ", ".join(parts)
 
     def describe(self) -> str:
-        """'Kecamatan Maulafa, Oktober 2024 (0-23 bulan)'."""
+        """'Kecamatan Maulafa, Oktober 2024 (0-23 bulan)'; a mass-weighing month says so
+        ('..., Agustus 2024 · penimbangan massal')."""
         extra = self.subgroup_label
-        return f"{self.area_name}, {self.period_label}" + (f" ({extra})" if extra else "")
+        return f"{self.area_name}, {self.period_title}" + (f" ({extra})" if extra else "")
 
 
 class Regions:
@@ -132,6 +139,21 @@ class Regions:
 
 def regions() -> Regions:
     return Regions(data.query("regions_tree"))
+
+
+def period_option(key: str, with_data=None) -> str:
+    """The period list's text for '2026-08': 'Agustus 2026 ◆' (◆ = bulan penimbangan massal, explained under
+    the bar; short so it is not cut off at 1366x768), ' (tanpa data)' for a month without data."""
+    text = fmt.month_label(fmt.parse_period(key), short=True)
+    return text + ("" if with_data is None or key in with_data else " (tanpa data)")
+
+
+def weighing_caption(period: datetime.date) -> str | None:
+    """The line under the filter bar in a mass-weighing month (None otherwise)."""
+    if not fmt.is_weighing_month(period):
+        return None
+    return (f"{fmt.WEIGHING_MARK} {fmt.month_label(period)}: jauh lebih banyak balita diukur daripada bulan biasa, "
+            "jadi jumlah yang ditemukan melonjak; bandingkan prevalensi atau perkiraan seluruh balita.")
 
 
 def periods() -> list[datetime.date]:
@@ -238,10 +260,12 @@ def filter_bar(*, show_period: bool = True, show_subgroups: bool = True, data_ki
         if show_period:
             with_data = {fmt.period_key(m) for m in months}
             st.selectbox("Periode", month_keys, key=_W_PERIOD, disabled=not months,
-                         format_func=lambda k: fmt.month(fmt.parse_period(k)) + ("" if k in with_data else
-                                                                                  " (tanpa data)"))
+                         format_func=lambda k: period_option(k, with_data),
+                         help=f"{fmt.WEIGHING_MARK} = bulan penimbangan massal (Februari, Agustus)")
         else:
-            st.markdown(f"**Data s.d.**  \n{fmt.month(latest)}")
+            st.markdown(f"**Data s.d.**  \n{fmt.month_label(latest, short=True)}",
+                        help=f"{fmt.WEIGHING_MARK} = bulan penimbangan massal" if fmt.is_weighing_month(latest)
+                        else None)
     with cols[1]:
         st.selectbox("Kecamatan", kecamatan, key=_W_KEC,
                      format_func=lambda r: f"Semua ({reg.name(root)})" if r == ALL else reg.name(r))
@@ -268,6 +292,8 @@ def filter_bar(*, show_period: bool = True, show_subgroups: bool = True, data_ki
     st.session_state[_STATE] = values
     _write_url(values)
 
+    if show_period and (note := weighing_caption(fmt.parse_period(period_key))):
+        st.caption(note)
     level = reg.by_id[area_id].level if area_id in reg.by_id else "kabkota"
     return Filters(
         period=fmt.parse_period(period_key),
