@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 
 from konvergensi.core import config
+from konvergensi.sources import boundaries
 from konvergensi.core.settings import DEFAULTS
 from konvergensi.sources import common, eppgbm, sheets, upload
 
@@ -216,3 +217,15 @@ def test_the_app_upload_path_refuses_with_a_message(db_path):
             assert not outcome.ok and "unggahan.xlsx" in outcome.error and "max_zip_ratio" in outcome.error
     finally:
         con.close()
+
+
+def test_a_zipped_shapefile_bomb_is_refused_before_gdal_opens_it(tmp_path):
+    bomb = tmp_path / "batas.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        info = zipfile.ZipInfo("batas/desa.shp")
+        info.compress_type = zipfile.ZIP_DEFLATED
+        with zf.open(info, "w", force_zip64=True) as fh:
+            for _ in range(40):
+                fh.write(b"\0" * (1 << 20))
+    with pytest.raises(boundaries.BoundaryError, match=r"'batas.zip'.*batas/desa.shp memuai .*max_zip_ratio"):
+        boundaries.load(bomb, config.load().regions())

@@ -203,6 +203,10 @@ def read_features(source, file_name: str | None = None, *, crs: str | None = Non
         elif path.suffix.lower() == ".zip":
             try:
                 with zipfile.ZipFile(path) as zf:
+                    try:
+                        common.check_zip(zf, name, what="isi arsip shapefile")   # GDAL would unpack a zip bomb
+                    except common.ImportFileError as exc:
+                        raise BoundaryError(str(exc)) from None
                     inner = sorted((n for n in zf.namelist() if n.lower().endswith((".shp", ".gpkg", ".geojson", ".json"))),
                                    key=lambda n: (not n.lower().endswith(".shp"), n.count("/"), n))
             except zipfile.BadZipFile as exc:

@@ -196,6 +196,28 @@ def _scan(zf: zipfile.ZipFile, info: zipfile.ZipInfo, tag: bytes) -> dict:
             tail = buffer[cut:]
 
 
+def check_zip(zf: zipfile.ZipFile, name: str, config=None, *, what: str = "arsip zip", advice: str = "") -> int:
+    """Refuse a zip archive (an .xlsx, a zipped shapefile) whose parts unpack to more than
+    max_unpacked_mb, or of which a part over 10 MB grows more than max_zip_ratio times (a zip bomb),
+    from its directory alone. Returns the unpacked size in bytes."""
+    limits = _limits(config)
+    infos = [i for i in zf.infolist() if not i.is_dir()]
+    unpacked = sum(i.file_size for i in infos)
+    if limits.max_unpacked_mb and unpacked > limits.max_unpacked_mb * MB:
+        raise ImportFileError(
+            f"isinya setelah dibuka berukuran {_mb(unpacked)} MB ({what}); batas "
+            f"{_mb(limits.max_unpacked_mb * MB)} MB (ambang max_unpacked_mb). {advice}".rstrip(), name)
+    if limits.max_zip_ratio:
+        for i in infos:
+            if i.file_size > RATIO_FLOOR and i.file_size > limits.max_zip_ratio * max(i.compress_size, 1):
+                raise ImportFileError(
+                    f"bagian {i.filename} memuai {_count(i.file_size // max(i.compress_size, 1))} kali saat "
+                    f"dibuka ({_mb(i.compress_size)} MB menjadi {_mb(i.file_size)} MB; batas "
+                    f"{limits.max_zip_ratio:g} kali, ambang max_zip_ratio): berkas seperti ini (bom zip) "
+                    "ditolak sebelum dibaca.", name)
+    return unpacked
+
+
 def check_xlsx(data: bytes, name: str, config=None) -> XlsxSize:
     """Refuse an .xlsx that would take far more memory or time to read than its size suggests, before
     openpyxl opens it (a 3.9 MB file whose text table unpacked to gigabytes took the server from 0.5 to
@@ -212,20 +234,8 @@ def check_xlsx(data: bytes, name: str, config=None) -> XlsxSize:
     advice = ("Simpan hanya lembar dan kolom yang diperlukan di berkas baru, atau pecah menjadi beberapa berkas "
               "(misalnya per puskesmas atau per bulan).")
     with zf:
+        unpacked = check_zip(zf, name, config, what="berkas .xlsx adalah arsip zip", advice=advice)
         infos = [i for i in zf.infolist() if not i.is_dir()]
-        unpacked = sum(i.file_size for i in infos)
-        if limits.max_unpacked_mb and unpacked > limits.max_unpacked_mb * MB:
-            raise ImportFileError(
-                f"isinya setelah dibuka berukuran {_mb(unpacked)} MB (berkas .xlsx adalah arsip zip); batas "
-                f"{_mb(limits.max_unpacked_mb * MB)} MB (ambang max_unpacked_mb). {advice}", name)
-        if limits.max_zip_ratio:
-            for i in infos:
-                if i.file_size > RATIO_FLOOR and i.file_size > limits.max_zip_ratio * max(i.compress_size, 1):
-                    raise ImportFileError(
-                        f"bagian {i.filename} memuai {_count(i.file_size // max(i.compress_size, 1))} kali saat "
-                        f"dibuka ({_mb(i.compress_size)} MB menjadi {_mb(i.file_size)} MB; batas "
-                        f"{limits.max_zip_ratio:g} kali, ambang max_zip_ratio): berkas seperti ini (bom zip) "
-                        "ditolak sebelum dibaca.", name)
         lowered = {i.filename.lower(): i for i in infos}
         shared = lowered.get("xl/sharedstrings.xml")
         strings = 0
