@@ -164,7 +164,8 @@ def test_made_up_names_cannot_grow_the_state_without_bound(tmp_path):
 @pytest.mark.parametrize("peer, headers, trusted, expected", [
     ("203.0.113.9", {"X-Forwarded-For": "1.2.3.4"}, (), "203.0.113.9"),        # headers of a stranger: ignored
     (None, {"X-Forwarded-For": "6.6.6.6, 198.51.100.7"}, (), "198.51.100.7"),   # local proxy: the hop it added
-    (None, {"x-real-ip": "198.51.100.8", "X-Forwarded-For": "6.6.6.6"}, (), "198.51.100.8"),
+    (None, {"x-real-ip": "198.51.100.8"}, (), "198.51.100.8"),
+    (None, {"X-Real-IP": "6.6.6.6", "X-Forwarded-For": "198.51.100.8"}, (), "198.51.100.8"),
     ("10.0.0.2", {"X-Forwarded-For": "198.51.100.9"}, ("10.0.0.2",), "198.51.100.9"),   # trusted balancer
     (None, {"X-Forwarded-For": "bukan-alamat"}, (), "lokal"),
     (None, {}, (), "lokal"),
@@ -172,6 +173,13 @@ def test_made_up_names_cannot_grow_the_state_without_bound(tmp_path):
 ])
 def test_client_source(peer, headers, trusted, expected):
     assert auth.client_source(peer, headers, trusted) == expected
+
+
+def test_repeated_header_lines_from_streamlit():
+    from streamlit.runtime.context import StreamlitHeaders
+
+    headers = StreamlitHeaders([("X-Forwarded-For", "6.6.6.6"), ("x-forwarded-for", "7.7.7.7, 198.51.100.7")])
+    assert auth.client_source(None, headers, ()) == "198.51.100.7"
 
 
 def test_trusted_proxies_from_the_environment(monkeypatch):

@@ -511,9 +511,10 @@ class LoginThrottle:
 def client_source(peer: str | None, headers=None, trusted: tuple[str, ...] | None = None) -> str:
     """The client address a login attempt is counted against. `peer` is the connection's address
     (Streamlit's st.context.ip_address: None for localhost). Behind a reverse proxy on the same
-    machine (peer None) or one listed in $KONVERGENSI_TRUSTED_PROXIES, the proxy's X-Real-IP or the
-    last X-Forwarded-For entry (the one the proxy added) is the client; any other peer's headers are
-    ignored (anyone can send them). No address at all: 'lokal'."""
+    machine (peer None) or one listed in $KONVERGENSI_TRUSTED_PROXIES, the last X-Forwarded-For entry
+    (the one the proxy added; over all header lines), else X-Real-IP, is the client; any other peer's
+    headers are ignored (anyone can send them). No address at all: 'lokal'. A forged header can at
+    most spread one client's attempts over made-up addresses: the per-user ceiling still holds."""
     if trusted is None:
         trusted = tuple(p.strip() for p in os.environ.get(TRUSTED_PROXIES_ENV, "").split(",") if p.strip())
 
@@ -523,11 +524,18 @@ def client_source(peer: str | None, headers=None, trusted: tuple[str, ...] | Non
         except ValueError:
             return None
 
+    def lines(name: str) -> list[str]:
+        if headers is None:
+            return []
+        if hasattr(headers, "get_all"):          # Streamlit's headers: every line of a repeated header
+            return list(headers.get_all(name))
+        return [str(v) for k, v in dict(headers).items() if str(k).lower() == name]
+
     peer = valid(peer) if peer else None
     if peer is None or peer in trusted:
-        lowered = {str(k).lower(): str(v) for k, v in dict(headers or {}).items()}
-        forwarded = [p for p in lowered.get("x-forwarded-for", "").split(",") if p.strip()]
-        for candidate in (lowered.get("x-real-ip"), forwarded[-1] if forwarded else None):
+        forwarded = [p for line in lines("x-forwarded-for") for p in line.split(",") if p.strip()]
+        real = lines("x-real-ip")
+        for candidate in (forwarded[-1] if forwarded else None, real[-1] if real else None):
             if candidate and valid(candidate):
                 return valid(candidate)
     return peer or LOCAL_SOURCE
