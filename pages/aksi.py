@@ -111,7 +111,7 @@ st.caption(f"Perubahan dicatat atas nama **{user or '(tidak diketahui)'}** denga
 if submitted:
     edit = cv.AksiEdit(year, no, status, done_date, note, opd)
     try:
-        saved = cv.save_aksi_edit(db.db_path(), edit, user)
+        saved = cv.save_aksi_edit(db.db_path(), edit, user, role=role)   # audited inside the same write
     except cv.AksiEditError as exc:
         st.error("**Perubahan belum disimpan.**\n\n" + "\n".join(f"- {m}" for m in exc.messages), icon="🛑")
     else:
@@ -119,14 +119,5 @@ if submitted:
             st.info("Tidak ada yang berubah; basis data tidak diubah.")
         else:
             message = f"Aksi {no} tahun {year} disimpan: {saved['status']}."
-            try:
-                from konvergensi.store import audit
-
-                audit.record(audit.DATA_EDIT, user, role, {
-                    "tabel": "convergence_actions", "tahun": year, "aksi": no,
-                    "status": saved["status"], "status_sebelumnya": (saved["previous"] or {}).get("status"),
-                    "tanggal_selesai": saved["done_date"]})
-            except OSError as exc:
-                message += f" (Catatan audit gagal ditulis: {exc})"
             st.session_state["aksi_flash"] = message
             st.rerun()

@@ -335,3 +335,23 @@ def test_save_aksi_edit_invalid_or_unchanged_leaves_file_untouched(tmp_path):
     same = cv.save_aksi_edit(path, cv.AksiEdit(2025, 3, "Berjalan", opd="Bappeda"), "ani")
     assert same["changed"] is False
     assert db.file_identity(path) == before
+
+
+def test_save_aksi_edit_is_audited_and_refused_without_an_audit_log(tmp_path):
+    """Every aksi edit leaves an audit line (who, the aksi, status before and after); when the line cannot be
+    written the edit is refused and the database file is untouched (issue 16)."""
+    import json
+
+    path = fx.build(tmp_path / "k.duckdb")
+    log = tmp_path / "audit.log"
+    cv.save_aksi_edit(path, cv.AksiEdit(2025, 8, "Berjalan", opd="Bappeda"), "budi", role="petugas",
+                      audit_path=log)
+    entry = json.loads(log.read_text(encoding="utf-8").splitlines()[-1])
+    assert (entry["event"], entry["user"], entry["role"]) == ("ubah_data", "budi", "petugas")
+    assert entry["details"]["aksi"] == 8 and entry["details"]["status"] == "Berjalan"
+    before = db.file_identity(path)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("x")                      # a file where the log's folder should be: cannot be written
+    with pytest.raises(cv.AksiEditError, match="audit tidak dapat ditulis"):
+        cv.save_aksi_edit(path, cv.AksiEdit(2025, 8, "Belum mulai"), "budi", audit_path=blocked / "audit.log")
+    assert db.file_identity(path) == before

@@ -15,13 +15,15 @@ bumil_*, keluarga_* and kampung_kb_*.sql; no Streamlit, tested on a hand-made da
 from __future__ import annotations
 
 import datetime
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from konvergensi.domain import indicators
-from konvergensi.store import write
+from konvergensi.store import audit, write
 
 # --- The 8 convergence actions -------------------------------------------------------------------------
 
@@ -146,11 +148,15 @@ ON CONFLICT (year, aksi_no) DO UPDATE SET
 
 
 def save_aksi_edit(db_path, edit: AksiEdit, user: str, now: datetime.datetime | None = None,
-                   today: datetime.date | None = None) -> dict:
+                   today: datetime.date | None = None, *, role: str | None = None, audit_path=None) -> dict:
     """Validate and write one aksi edit through `konvergensi.store.write.atomic_update` (a failed write leaves
-    the database as it was). Records who (`updated_by`) and when (`updated_at`). Returns the saved row
-    with `changed` (False when nothing differed from the stored row: nothing is written then).
-    Raises AksiEditError with Indonesian messages on an invalid edit or a missing user name."""
+    the database as it was). Records who (`updated_by`) and when (`updated_at`), and an audit line
+    (audit.DATA_EDIT: the aksi, its status before and after) written inside the same atomic write, before
+    the new file is swapped in: when the audit log cannot be written the edit is refused and nothing
+    changes (`audit_path`: the log, default $KONVERGENSI_AUDIT or audit.log beside the database). Returns the
+    saved row with `changed` (False when nothing differed from the stored row: nothing is written then).
+    Raises AksiEditError with Indonesian messages on an invalid edit, a missing user name or an unwritable
+    audit log."""
 
     e = edit.cleaned()
     problems = validate_aksi_edit(e, today=today)
@@ -160,6 +166,8 @@ def save_aksi_edit(db_path, edit: AksiEdit, user: str, now: datetime.datetime | 
     if problems:
         raise AksiEditError(problems)
     now = now or datetime.datetime.now().replace(microsecond=0)
+    if audit_path is None and not os.environ.get("KONVERGENSI_AUDIT"):
+        audit_path = Path(db_path).parent / "audit.log"
     row = {"year": e.year, "aksi_no": e.aksi_no, "name": AKSI_NAMES[e.aksi_no], "status": e.status,
            "done_date": e.done_date, "output_note": e.output_note, "opd": e.opd,
            "updated_by": user, "updated_at": now}
@@ -174,6 +182,15 @@ def save_aksi_edit(db_path, edit: AksiEdit, user: str, now: datetime.datetime | 
                 if (status, done, note, opd) == (e.status, e.done_date, e.output_note, e.opd):
                     raise _Unchanged
             con.execute(_UPSERT, [row[c] for c in AKSI_COLUMNS])
+            try:
+                audit.record(audit.DATA_EDIT, user, role, {
+                    "tabel": "convergence_actions", "tahun": e.year, "aksi": e.aksi_no, "status": e.status,
+                    "status_sebelumnya": old[0][1] if old else None, "tanggal_selesai": e.done_date},
+                    path=audit_path)
+            except OSError as exc:
+                raise AksiEditError([f"Catatan audit tidak dapat ditulis ({exc.strerror or type(exc).__name__}): "
+                                     "perubahan tidak disimpan. Setiap perubahan harus tercatat; hubungi "
+                                     "pengelola server."]) from exc
     except _Unchanged:   # atomic_update discarded its copy: the live file is untouched
         return {**row, "changed": False, "previous": None}
     previous = dict(zip(["name", "status", "done_date", "output_note", "opd"], old[0])) if old else None
