@@ -186,3 +186,41 @@ def test_trusted_proxies_from_the_environment(monkeypatch):
     monkeypatch.setenv(auth.TRUSTED_PROXIES_ENV, "10.0.0.2, 10.0.0.3")
     assert auth.client_source("10.0.0.3", {"X-Forwarded-For": "198.51.100.9"}) == "198.51.100.9"
     assert auth.client_source("10.0.0.4", {"X-Forwarded-For": "198.51.100.9"}) == "10.0.0.4"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_flood_through_a_local_proxy_in_a_real_server(tiny_db, tiny_config, users, tmp_path):
+    """The running server: a client behind a local proxy (X-Forwarded-For, peer 127.0.0.1) floods the admin
+    with wrong passwords and is locked; the admin from another address logs in at once. The count is in
+    the state file beside the audit log, keyed by the forwarded address."""
+    import json
+
+    import streamlit_server
+
+    if not os.path.exists(streamlit_server.CHROMIUM):
+        pytest.skip("Debian chromium is not installed (scripts/install-system-packages.sh installs it)")
+    env = {"KONVERGENSI_USERS": str(users), "KONVERGENSI_AUDIT": str(tmp_path / "audit.log"),
+           "KONVERGENSI_CONFIG": str(tiny_config)}
+
+    def login(context, url, password):
+        page = context.new_page()
+        page.goto(f"{url}/masuk")
+        streamlit_server.wait_for_page(page)
+        page.get_by_label("Nama pengguna").fill("kepala")
+        page.get_by_label("Kata sandi").fill(password)
+        page.get_by_role("button", name="Masuk").click()
+        streamlit_server.wait_for_page(page)
+        text = page.locator("[data-testid='stMainBlockContainer']").inner_text()
+        page.close()
+        return text
+
+    with streamlit_server.server(tiny_db, env=env) as url, streamlit_server.browser() as browser:
+        attacker = browser.new_context(extra_http_headers={"X-Forwarded-For": ATTACKER})
+        said = [login(attacker, url, f"salah-{i}") for i in range(6)]
+        admin = browser.new_context(extra_http_headers={"X-Forwarded-For": ADMIN_HOME})
+        welcome = login(admin, url, PASSWORD)
+    assert "Terlalu banyak percobaan gagal" in said[4] and "Terlalu banyak percobaan gagal" in said[5]
+    assert "Anda masuk sebagai" in welcome
+    state = json.loads((tmp_path / auth.THROTTLE_FILE).read_text())
+    assert list(state["source"]) == [f"kepala\n{ATTACKER}"] and state["user"] == {}
