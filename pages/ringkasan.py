@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from konvergensi.core import fmt
-from konvergensi.domain import indicators
+from konvergensi.domain import indicators, trend_outlook
 from konvergensi.figures import charts
 from konvergensi.ui import data, filters, layout
 
@@ -44,15 +44,20 @@ def card(key: str, better: str | None = "lower", **options) -> None:
 
 st.subheader(f"Stunting · {f.describe()}")
 c1, c2, c3, c4 = st.columns(4)
-# 12-month line inside the first two cards (counts hidden from the public stay out of it)
+# line inside the first two cards: the last 12 months, or for the public only the months since the last
+# hidden one (st.metric's chart_data is a Vega-Lite sparkline: a NaN there is not a documented gap, so none
+# is passed; trend_outlook.contiguous_tail)
 series = viewer.frame(data.stunting_trend(f), indicators.STUNTING, secondary=False)
 series = series[series.period <= pd.Timestamp(f.period)].tail(12)
+counts = trend_outlook.contiguous_tail(series.stunted)
+shares = [round(v, 2) for v in trend_outlook.contiguous_tail(series.prevalence)]
+line = (f"Garis: {len(counts)} bulan terakhir" + (" (sejak bulan terakhir yang angkanya disembunyikan)"
+                                                   if len(counts) < len(series) else "") + ".")
 with c1:
-    card("stunted", chart_data=series.stunted.astype("float64").tolist(),
-         help=f"{kpi['stunted'].note}. Garis: 12 bulan terakhir.")
+    card("stunted", chart_data=counts if len(counts) > 1 else None, help=f"{kpi['stunted'].note}. {line}")
 with c2:
-    card("prevalence_stunting", chart_data=series.prevalence.astype("float64").round(2).tolist(),
-         help=kpi["prevalence_stunting"].note)
+    card("prevalence_stunting", chart_data=shares if len(shares) > 1 and not kpi["prevalence_stunting"].insufficient
+         else None, help=kpi["prevalence_stunting"].note)
 with c3:
     card("since_baseline",
          help=f"{kpi['since_baseline'].note}"

@@ -22,7 +22,8 @@ with c2:
 
 # small monthly counts are hidden from the public (a gap in the line); rows are months, not parts of a total
 viewer = data.viewer()
-series = viewer.frame(data.stunting_trend(f), indicators.STUNTING, secondary=False)
+raw = data.stunting_trend(f)
+series = viewer.frame(raw, indicators.STUNTING, secondary=False)
 if not len(series):
     layout.empty_state(f"Belum ada data pengukuran untuk {f.area_name}.")
     st.stop()
@@ -33,8 +34,11 @@ trajectory = projection.trajectory(target.baseline_period, target.baseline_value
                                    target.target_value) if target else None
 # projection, labels and notes shared with the meeting pack (konvergensi.domain.trend_outlook)
 out = trend_outlook.outlook(series, target, kind=kind, window=window)
+# each month's Wilson interval and "data kurang" (fewer than the minimum measured, on the true counts)
+minimum = data.min_children_map()
+months = data.shared(trend_outlook.monthly, series, raw, minimum, viewer.hidden_below)
 
-fig = data.shared(charts.trend, series, value=column, label=MEASURES[measure], kind=kind, trajectory=trajectory,
+fig = data.shared(charts.trend, months, value=column, label=MEASURES[measure], kind=kind, trajectory=trajectory,
                   projection=out.shown, target=(target.target_period, target.target_value) if target else None,
                   band_label=out.band_label, projection_label=out.projection_label)
 st.plotly_chart(fig, theme=None, config={"displayModeBar": False})
@@ -47,6 +51,10 @@ st.markdown("\n".join(f"- {n}" for n in notes))
 st.caption("◆ = bulan penimbangan massal (Februari dan Agustus): jauh lebih banyak balita diukur, sehingga jumlah "
            "stunting yang ditemukan melonjak; ◇ = bulan penimbangan massal dalam proyeksi. Yang diproyeksikan adalah "
            "prevalensi, bukan jumlah. Proyeksi tidak memperhitungkan kebijakan baru. Uji mundur: lihat docs/projection.md.")
+st.caption(f"○ = **data kurang**: kurang dari {minimum} balita diukur pada bulan itu, angkanya sangat tidak pasti. "
+           + ("Garis tipis pada prevalensi = IK 95% (Wilson) bulan itu; " if kind == "percent" else "")
+           + "arahkan kursor ke titik untuk melihat IK 95% dan jumlah balita diukur. Bulan yang angkanya "
+           "disembunyikan untuk publik dibiarkan kosong (garis terputus), bukan nol.")
 layout.definition_box("stunted" if measure == "jumlah" else "prevalence_stunting")
 
 sub = viewer.frame(data.stunting_trend_by_subarea(f), indicators.STUNTING, secondary=False)

@@ -276,7 +276,8 @@ def _pack_counts(pack) -> tuple[int, int]:
 
     row = next(r for r in pack.kpis.rows if r[0].startswith("Balita stunting"))
     prevalence = next(r for r in pack.kpis.rows if r[0].startswith("Prevalensi stunting"))
-    measured = re.search(r"dari ([\d.]+) balita diukur", prevalence[3]).group(1)
+    # 'dari 22 balita diukur', or below min_children_map ("data kurang") 'hanya 7 balita diukur'
+    measured = re.search(r"(?:dari|hanya) ([\d.]+) balita diukur", prevalence[3]).group(1)
     return number(row[1]), int(measured.replace(".", ""))
 
 

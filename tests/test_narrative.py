@@ -52,3 +52,20 @@ def test_target_judged_at_the_baseline_coverage():
 def test_no_children_measured():
     s = Situation(area="Kelurahan Oebobo", period=AUG25, measured=0, stunted=0, prevalence=None)
     assert overview(s) == "Per Agustus 2025, belum ada balita yang diukur di Kelurahan Oebobo."
+
+
+def test_too_few_measured_says_the_prevalence_is_uncertain():
+    """Below the minimum measured (min_children_map) the paragraph gives the interval, not a plain
+    prevalence, and no change in prevalence (the counts are still compared)."""
+    s = Situation(area="Kelurahan Oesapa", period=AUG25, measured=7, stunted=1, prevalence=100 / 7,
+                  previous_period=JUL25, previous_stunted=2, previous_prevalence=20.0, uncertain=True,
+                  minimum=10, interval=(2.6, 51.3))
+    assert overview(s) == (
+        "Per Agustus 2025, 1 balita di Kelurahan Oesapa tercatat stunting dari hanya 7 balita yang diukur "
+        "(kurang dari 10): data kurang, prevalensinya sangat tidak pasti (IK 95% 2,6% – 51,3%) dan tidak dapat "
+        "disimpulkan. Dibanding Juli 2025 jumlahnya turun 1 anak."
+    )
+    # enough now, too few last month: the count is compared, the prevalence is not
+    s2 = Situation(area="Kota Kupang", period=AUG25, measured=50, stunted=20, prevalence=40.0,
+                   previous_period=JUL25, previous_stunted=2, previous_prevalence=50.0, previous_uncertain=True)
+    assert "Dibanding Juli 2025 jumlahnya naik 18 anak." in overview(s2)

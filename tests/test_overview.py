@@ -12,6 +12,7 @@ Then Ringkasan (AppTest) and the pack's KPI table (rakor.gather) on tests/mini_d
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from pathlib import Path
 
@@ -52,12 +53,25 @@ def late_baseline(tmp_path_factory):
     c.close()
 
 
+@pytest.fixture(scope="module")
+def cfg(tiny_config):
+    """The tiny region's config: min_children_map 3 (February's 7 children are enough, January's 2 are not)."""
+    return config.load(tiny_config)
+
+
+@pytest.fixture(scope="module")
+def cfg2(cfg):
+    """The same with min_children_map 2, so that January's 2 children count and the changes can be checked by
+    hand (the "data kurang" rule itself: test_small_numbers_*)."""
+    return dataclasses.replace(cfg, thresholds=cfg.thresholds.model_copy(update={"min_children_map": 2}))
+
+
 def rows(ov: overview.Overview, area: str = "Kabupaten Contoh") -> dict[str, overview.Kpi]:
     return {k.key: k for k in ov.kpis(area)}
 
 
-def test_region_now_last_month_baseline_and_target_by_hand(con):
-    ov = overview.compute(con, FEB, REGION)
+def test_region_now_last_month_baseline_and_target_by_hand(con, cfg2):
+    ov = overview.compute(con, FEB, REGION, config=cfg2)
     assert (ov.now["children_measured"], ov.now["stunted"]) == (7, 4)
     assert ov.previous_period == JAN and (ov.previous["children_measured"], ov.previous["stunted"]) == (2, 1)
     assert ov.baseline_period == JAN and ov.baseline["stunted"] == 1 and not ov.baseline_missing
@@ -96,10 +110,10 @@ def test_region_now_last_month_baseline_and_target_by_hand(con):
             in ov.paragraph("Kabupaten Contoh"))
 
 
-def test_kecamatan_without_own_target_gets_its_share_of_the_region_target(con):
+def test_kecamatan_without_own_target_gets_its_share_of_the_region_target(con, cfg2):
     # the region's target of 2 is allocated in proportion to January's stunted children (Ujung 1 of 1):
     # Pantai's target is 2, with the region's baseline month (konvergensi.store.allocation)
-    ov = overview.compute(con, FEB, PANTAI)
+    ov = overview.compute(con, FEB, PANTAI, config=cfg2)
     assert ov.baseline_period == JAN                                # the baseline month of the region's target
     assert (ov.target.target_value, ov.target.baseline_value, ov.target.allocated) == (2.0, 1.0, True)
     assert (ov.now["stunted"], ov.baseline["stunted"]) == (3, 1)
@@ -110,9 +124,9 @@ def test_kecamatan_without_own_target_gets_its_share_of_the_region_target(con):
                                        "(baseline Januari 2025)")
 
 
-def test_kelurahan_measured_for_the_first_time_is_not_compared_with_nobody(con):
+def test_kelurahan_measured_for_the_first_time_is_not_compared_with_nobody(con, cfg2):
     """Puncak: nobody measured in January (the previous and the baseline month): no change, no baseline."""
-    ov = overview.compute(con, FEB, PUNCAK)
+    ov = overview.compute(con, FEB, PUNCAK, config=cfg2)
     assert ov.previous_period == JAN and ov.previous["children_measured"] == 0
     assert ov.change("stunted") is None and ov.change("prevalence_stunting") is None
     assert ov.baseline_missing and ov.baseline is None
@@ -123,16 +137,16 @@ def test_kelurahan_measured_for_the_first_time_is_not_compared_with_nobody(con):
     assert "Dibanding" not in text and "Sejak baseline" not in text
 
 
-def test_subgroup_has_no_target_but_keeps_the_baseline(con):
-    ov = overview.compute(con, FEB, REGION, age_group="0-23")
+def test_subgroup_has_no_target_but_keeps_the_baseline(con, cfg):
+    ov = overview.compute(con, FEB, REGION, age_group="0-23", config=cfg)
     assert (ov.now["children_measured"], ov.now["stunted"]) == (3, 2)     # c01 c05 c08; c04 flagged
     assert ov.target is None and ov.baseline_period == JAN
     assert ov.since_baseline("stunted") == 1                             # January 0-23: c05
     assert rows(ov)["target"].value == fmt.MISSING and "kelompok umur" in rows(ov)["target"].note
 
 
-def test_the_baseline_month_itself_is_not_compared_with_itself(con):
-    ov = overview.compute(con, JAN, REGION)
+def test_the_baseline_month_itself_is_not_compared_with_itself(con, cfg):
+    ov = overview.compute(con, JAN, REGION, config=cfg)
     assert ov.at_baseline and ov.baseline is None and not ov.baseline_missing
     assert ov.previous_period is None and ov.change("stunted") is None
     k = rows(ov)
@@ -159,8 +173,8 @@ def test_baseline_month_without_data_cannot_be_judged(late_baseline):
     assert pack.overview.startswith(text)        # then the lagging kelurahan
 
 
-def test_hidden_small_counts_leave_no_difference_that_reveals_them(con):
-    ov = overview.compute(con, FEB, REGION, hidden_below=5)
+def test_hidden_small_counts_leave_no_difference_that_reveals_them(con, cfg):
+    ov = overview.compute(con, FEB, REGION, config=cfg, hidden_below=5)
     assert ov.hidden and ov.now["stunted"] is None and ov.now["children_measured"] == 5   # 7 rounded to 5
     assert ov.change("stunted") is None and ov.since_baseline("stunted") is None and ov.target_gap is None
     k = rows(ov)
@@ -210,9 +224,9 @@ def test_ringkasan_cards_equal_the_pack_kpi_table(mini_path, serving, area, wila
         assert cards["Ibu hamil KEK"].value == table["Ibu hamil KEK"][1] == fmt.MISSING
 
 
-def test_no_change_is_steady_not_an_arrow(con):
+def test_no_change_is_steady_not_an_arrow(con, cfg2):
     """0 stunted against 0 last month is no change: the row says so (Ringkasan then draws no red/green arrow)."""
-    ov = overview.compute(con, FEB, REGION)
+    ov = overview.compute(con, FEB, REGION, config=cfg2)
     quiet = overview.Overview(**{**ov.__dict__,
                                  "now": {**ov.now, "stunted": 0, "prevalence_stunting": 0.0},
                                  "previous": {**ov.previous, "stunted": 0, "prevalence_stunting": 0.0}})
@@ -221,3 +235,61 @@ def test_no_change_is_steady_not_an_arrow(con):
     assert rows["prevalence_stunting"].steady
     moving = {k.key: k for k in ov.kpis("Kabupaten Contoh")}
     assert not moving["stunted"].steady and moving["stunted"].change == "+3 anak"
+
+
+# --- small numbers: "data kurang" below the minimum measured -------------------------------------------------
+
+def test_small_numbers_default_minimum_makes_the_tiny_region_data_kurang(con):
+    """Without a config the minimum is the default 10: February's 7 children measured (4 stunted, 57,1%) are
+    too few; the prevalence reads "data kurang" with n and its Wilson interval (4/7: 25,0% - 84,2%, by hand:
+    p = 4/7, z = 1,96, centre (p + z²/14) / (1 + z²/7), half-width z sqrt(p(1-p)/7 + z²/196) / (1 + z²/7))."""
+    ov = overview.compute(con, FEB, REGION)
+    assert ov.min_children == 10 and "prevalence_stunting" in ov.few
+    k = rows(ov)
+    p = k["prevalence_stunting"]
+    assert (p.value, p.change, p.insufficient) == ("data kurang", None, True)
+    assert p.note == ("hanya 7 balita diukur (kurang dari 10); IK 95% (Wilson) 25,0% – 84,2%: angka terlalu tidak "
+                      "pasti untuk disimpulkan")
+    assert "57,1%" not in p.value
+    assert ov.change("prevalence_stunting") is None and ov.since_baseline("prevalence_stunting") is None
+    assert k["since_baseline"].delta is None and k["since_baseline"].value == "+3 anak"   # counts still compared
+    assert k["stunted"].change == "+3 anak"
+    assert k["prevalence_wasting"].value == "data kurang" and k["prevalence_underweight"].value == "data kurang"
+    text = ov.paragraph("Kabupaten Contoh")
+    assert text.startswith("Per Februari 2025, 4 balita di Kabupaten Contoh tercatat stunting dari hanya 7 balita "
+                           "yang diukur (kurang dari 10): data kurang, prevalensinya sangat tidak pasti (IK 95% "
+                           "25,0% – 84,2%) dan tidak dapat disimpulkan.")
+    assert "prevalensinya naik" not in text and "poin persen" not in text
+
+
+def test_small_numbers_previous_month_below_the_minimum_gives_no_prevalence_change(con, cfg):
+    """With the tiny config (3): February's 7 are enough, January's 2 are not: no change in prevalence
+    (50% of 2 children against 57,1% of 7 means nothing), the counts are still compared."""
+    ov = overview.compute(con, FEB, REGION, config=cfg)
+    assert ov.few == frozenset() and "prevalence_stunting" in ov.previous_few
+    k = rows(ov)
+    assert (k["prevalence_stunting"].value, k["prevalence_stunting"].change) == ("57,1%", None)
+    assert k["since_baseline"].delta is None and k["since_baseline"].note.startswith(
+        "prevalensi: data kurang, perubahannya tidak dihitung; baseline 1 anak (50,0%)")
+    assert k["stunted"].change == "+3 anak"
+    text = ov.paragraph("Kabupaten Contoh")
+    assert "Dibanding Januari 2025 jumlahnya naik 3 anak." in text and "prevalensinya" not in text
+    # Puncak: 2 measured in February, below 3: data kurang; none measured is not "data kurang" (no figure)
+    puncak = rows(overview.compute(con, FEB, PUNCAK, config=cfg), "Kelurahan Puncak")
+    assert puncak["prevalence_stunting"].value == "data kurang"
+    assert puncak["prevalence_stunting"].note.startswith("hanya 2 balita diukur (kurang dari 3); IK 95% (Wilson) ")
+    assert overview.small_rates({"children_measured": 0, "whz_measured": 2, "waz_measured": None}, 3) == \
+        ["prevalence_wasting"]
+
+
+def test_small_numbers_in_the_meeting_pack_kpi_table(con, tiny_config):
+    """The pack's KPI table is the overview's rows: "data kurang" there too (default minimum via a config
+    whose min_children_map is 10)."""
+    cfg = config.load(tiny_config)
+    cfg = dataclasses.replace(cfg, thresholds=cfg.thresholds.model_copy(update={"min_children_map": 10}))
+    pack = rakor.gather(con, period=FEB, role="petugas", config=cfg, figures=False)
+    table = {r[0]: r for r in pack.kpis.rows}
+    assert table["Prevalensi stunting"][1] == "data kurang"
+    assert table["Prevalensi stunting"][2] == fmt.MISSING           # no change given
+    assert "hanya 7 balita diukur (kurang dari 10)" in table["Prevalensi stunting"][3]
+    assert "prevalensinya sangat tidak pasti" in pack.overview

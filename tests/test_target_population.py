@@ -13,6 +13,7 @@ February, more than the default 10 -> the change in the count found carries a wa
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import shutil
@@ -22,6 +23,7 @@ import pytest
 
 import tiny_dataset as T
 from conftest import run_cli
+from konvergensi.core import config
 from konvergensi.store import db
 from konvergensi.domain import overview, summary
 
@@ -135,10 +137,14 @@ def test_bad_rows_are_rejected_with_their_reason(tiny_db, tiny_config, tmp_path,
     assert any("sudah ada di baris" in r for r in reasons)
 
 
-def test_the_overview_warns_when_coverage_moved(tiny_with_sasaran, tmp_path):
+def test_the_overview_warns_when_coverage_moved(tiny_with_sasaran, tiny_config, tmp_path):
+    # the tiny config with min_children_map 2: January's 2 measured children count, so the change in the
+    # estimate can be checked by hand (below the minimum it is "data kurang": tests/test_small_numbers.py)
+    cfg = config.load(tiny_config)
+    cfg = dataclasses.replace(cfg, thresholds=cfg.thresholds.model_copy(update={"min_children_map": 2}))
     con = db.connect(tiny_with_sasaran)
     try:
-        ov = overview.compute(con, T.FEB, T.REGION)
+        ov = overview.compute(con, T.FEB, T.REGION, config=cfg)
     finally:
         con.close()
     rows = {k.key: k for k in ov.kpis("Kabupaten Contoh")}

@@ -29,6 +29,11 @@ class Situation:
     comparable_stunted: float | None = None  # stunted now at the baseline's coverage (what the target is judged on)
     lagging: list[tuple[str, float]] = field(default_factory=list)   # (kelurahan, prevalence %) worst first
     subgroup: str = ""                      # '0-23 bulan, perempuan' or ''
+    uncertain: bool = False                 # fewer children measured than `minimum`: the prevalence is "data kurang"
+    minimum: int | None = None              # thresholds.min_children_map
+    interval: tuple | None = None           # Wilson 95% interval of the prevalence (percent low, high)
+    previous_uncertain: bool = False        # the previous month had too few measured: no change in prevalence
+    baseline_uncertain: bool = False        # likewise the baseline month
 
 
 def _change(now: float, before: float, unit_words: str, decimals: int = 0) -> str:
@@ -41,17 +46,32 @@ def _change(now: float, before: float, unit_words: str, decimals: int = 0) -> st
 
 def overview(s: Situation) -> str:
     """'Per Agustus 2025, 3.377 balita di Kota Kupang tercatat stunting (17,2% dari 19.634 balita yang
-    diukur). ...'"""
+    diukur). ...'; with too few children measured (`uncertain`) the first sentence says the prevalence is
+    "data kurang" with its interval, and no change in prevalence is given."""
     who = f"balita {s.subgroup} " if s.subgroup else "balita "
     if not s.measured:
         return f"Per {fmt.month(s.period)}, belum ada balita yang diukur di {s.area}."
-    parts = [
-        f"Per {fmt.month(s.period)}, {fmt.number(s.stunted)} {who}di {s.area} tercatat stunting "
-        f"({fmt.percent(s.prevalence)} dari {fmt.number(s.measured)} balita yang diukur)."
-    ]
+    if s.uncertain:
+        low, high = s.interval or (None, None)
+        # a count rounded for the public can read as the minimum itself (8 -> 10): then say only "fewer than"
+        rounded_up = s.minimum is not None and s.measured >= s.minimum
+        parts = [
+            f"Per {fmt.month(s.period)}, {fmt.number(s.stunted)} {who}di {s.area} tercatat stunting dari "
+            + (f"kurang dari {fmt.number(s.minimum)} balita yang diukur" if rounded_up else
+               f"hanya {fmt.number(s.measured)} balita yang diukur"
+               + (f" (kurang dari {fmt.number(s.minimum)})" if s.minimum else ""))
+            + f": data kurang, prevalensinya sangat tidak pasti (IK 95% {fmt.percent(low)} – {fmt.percent(high)}) "
+            "dan tidak dapat disimpulkan."
+        ]
+    else:
+        parts = [
+            f"Per {fmt.month(s.period)}, {fmt.number(s.stunted)} {who}di {s.area} tercatat stunting "
+            f"({fmt.percent(s.prevalence)} dari {fmt.number(s.measured)} balita yang diukur)."
+        ]
     if s.previous_stunted is not None and s.previous_period is not None:
         text = f"Dibanding {fmt.month(s.previous_period)} jumlahnya {_change(s.stunted, s.previous_stunted, 'anak')}"
-        if s.previous_prevalence is not None and s.prevalence is not None:
+        if s.previous_prevalence is not None and s.prevalence is not None and not s.uncertain \
+                and not s.previous_uncertain:
             text += f", prevalensinya {_change(s.prevalence, s.previous_prevalence, 'poin persen', 1)}"
         parts.append(text + ".")
     if s.baseline_stunted is not None and s.baseline_period is not None:

@@ -18,6 +18,11 @@ pack (`konvergensi.report.rakor.gather`), so the two cannot disagree:
   in the baseline month, there is no change since baseline and the count target is 'belum dapat dinilai'
   (a database that starts after the baseline month would otherwise compare with 0 children).
 
+- small numbers: below `min_children` measured children (thresholds.min_children_map, the Peta rule, decided
+  on the true counts) a prevalence (stunting, wasting and underweight, each by its own denominator) reads
+  "data kurang" with n and its Wilson interval instead of a plain figure, its change vs last month or the
+  baseline is not given (no arrow), and the paragraph says the figure is uncertain.
+
 `Overview.kpis` gives the rows both show (value now, change vs last month, change since baseline, target
 status), already formatted ('<5' for a hidden count); pages and the pack only lay them out.
 No Streamlit here.
@@ -37,8 +42,12 @@ from konvergensi.domain import indicators, narrative, summary, suppress, targets
 
 NOT_JUDGED = "belum dapat dinilai"
 TARGET_PASSED = " (tanggal target sudah lewat)"
-WEIGHING_MONTHS = (2, 8)    # bulan penimbangan massal: far more children measured than in other months
-WEIGHING_LABEL = "bulan penimbangan massal"
+WEIGHING_MONTHS = fmt.WEIGHING_MONTHS    # bulan penimbangan massal: far more children measured than in other months
+WEIGHING_LABEL = f"bulan {fmt.WEIGHING_LABEL}"
+INSUFFICIENT = "data kurang"   # as on Peta (konvergensi.figures.maps.INSUFFICIENT_LABEL)
+# rate -> the count of children it is out of: below the minimum measured it reads "data kurang"
+SMALL_DENOMINATOR = {"prevalence_stunting": "children_measured", "prevalence_wasting": "whz_measured",
+                     "prevalence_underweight": "waz_measured"}
 # count -> the count it is out of (stunted -> children_measured): a count is not compared with a month in
 # which none of its denominator were measured
 DENOMINATOR = {r.numerator: r.denominator for r in reversed(indicators.HEADLINE.rates)}   # first rate wins
@@ -61,6 +70,7 @@ class Kpi:
     note: str                 # what the value is made of
     delta: str | None = None  # the second figure of the since-baseline and target rows
     steady: bool = False      # the change is exactly nothing (e.g. 0 stunted against 0): no arrow, no colour
+    insufficient: bool = False  # too few children measured: the value reads "data kurang" (note: n, interval)
 
 
 @dataclass(frozen=True)
@@ -78,6 +88,10 @@ class Overview:
     target: targets.Target | None             # None under an age/sex filter or when no target is set
     hidden_below: int | None = None           # the suppression threshold when small counts are hidden
     coverage_warn_points: float = DEFAULTS.coverage_warn_points   # warn on count changes past this coverage shift
+    min_children: int = DEFAULTS.min_children_map   # fewer measured: a prevalence reads "data kurang"
+    few: frozenset = frozenset()            # rates (SMALL_DENOMINATOR) with too few measured now
+    previous_few: frozenset = frozenset()   # ... in the previous month
+    baseline_few: frozenset = frozenset()   # ... in the baseline month
 
     # --- numbers -----------------------------------------------------------------------------------------
 
@@ -100,10 +114,15 @@ class Overview:
         a count whose denominator was 0 last month in this area (no children measured is not 0 stunted)."""
         if not self.previous or self.previous.get(DENOMINATOR.get(key)) == 0:
             return None
+        if key in self.few or key in self.previous_few:    # an uncertain rate gets no arrow
+            return None
         return minus(self.now.get(key), self.previous.get(key))
 
     def since_baseline(self, key: str):
-        """now - baseline month of one figure, None without a usable baseline or when either is hidden."""
+        """now - baseline month of one figure, None without a usable baseline, when either is hidden, or for
+        a rate with too few children measured in either month."""
+        if key in self.few or key in self.baseline_few:
+            return None
         return minus(self.now.get(key), self.baseline.get(key)) if self.baseline else None
 
     @property
@@ -205,7 +224,11 @@ class Overview:
             target_date=self.target.target_date if judged else None,
             target_stunted=self.target.target_value if judged else None,
             comparable_stunted=self.comparable_stunted if judged else None,
-            lagging=list(lagging), subgroup=subgroup)
+            lagging=list(lagging), subgroup=subgroup,
+            uncertain="prevalence_stunting" in self.few, minimum=self.min_children,
+            interval=(now.get("prevalence_stunting_low"), now.get("prevalence_stunting_high")),
+            previous_uncertain="prevalence_stunting" in self.previous_few,
+            baseline_uncertain="prevalence_stunting" in self.baseline_few)
 
     def paragraph(self, area: str, lagging=(), subgroup: str = "") -> str:
         """The overview paragraph (konvergensi.domain.narrative), or the sentence saying the count is hidden."""
@@ -231,15 +254,22 @@ class Overview:
         interval = (f"IK 95% (Wilson) {fmt.percent(now.get('prevalence_stunting_low'))} – "
                     f"{fmt.percent(now.get('prevalence_stunting_high'))}; "
                     if now.get("prevalence_stunting") is not None else "")
-        rows.append(Kpi("prevalence_stunting", "Prevalensi stunting", "Prevalensi stunting",
-                        fmt.percent(now.get("prevalence_stunting")), None if change is None else fmt.points(change),
-                        True, f"{interval}dari {count(now.get('children_measured'))} balita diukur", steady=change == 0))
+        if "prevalence_stunting" in self.few:
+            rows.append(self._few_row("prevalence_stunting", "Prevalensi stunting", "Prevalensi stunting",
+                                      "children_measured", "balita diukur"))
+        else:
+            rows.append(Kpi("prevalence_stunting", "Prevalensi stunting", "Prevalensi stunting",
+                            fmt.percent(now.get("prevalence_stunting")), None if change is None else fmt.points(change),
+                            True, f"{interval}dari {count(now.get('children_measured'))} balita diukur",
+                            steady=change == 0))
         rows.append(self._coverage_row())
         rows.append(self._estimated_row())
         rows.append(self._baseline_row(area))
         rows.append(self._target_row(area))
 
         def rate(key, label, count_key, den_key, unit, value=fmt.percent, scale=1):
+            if key in self.few:
+                return self._few_row(key, label, label, den_key, f"{unit} diukur")
             change = self.change(key)
             return Kpi(key, label, label, value(now.get(key)), None if change is None else fmt.points(change * scale),
                        True, f"{count(now.get(count_key))} dari {count(now.get(den_key))} {unit}", steady=change == 0)
@@ -255,6 +285,25 @@ class Overview:
                         f"N/D {fmt.share(now.get('nd_ratio'))}; D {count(now.get('d'))} / S {count(now.get('s'))}",
                         steady=change == 0))
         return rows
+
+    def few_text(self, key: str, den_key: str, unit: str = "balita diukur") -> str:
+        """'hanya 7 balita diukur (kurang dari 10); IK 95% (Wilson) 2,6% – 51,3%': why a rate reads "data
+        kurang" (the interval is blank when a count is hidden from the public)."""
+        # for the public a count is rounded (8 reads 10): "fewer than the minimum" is said without it
+        n = (f"kurang dari {self.min_children} {unit}" if self.hidden_below is not None else
+             f"hanya {self.count(self.now.get(den_key))} {unit} (kurang dari {self.min_children})")
+        return (f"{n}; IK 95% "
+                f"(Wilson) {fmt.percent(self.now.get(key + '_low'))} – {fmt.percent(self.now.get(key + '_high'))}")
+
+    @property
+    def _few_since_baseline(self) -> bool:
+        return "prevalence_stunting" in self.few or "prevalence_stunting" in self.baseline_few
+
+    def _few_row(self, key: str, label: str, name: str, den_key: str, unit: str) -> Kpi:
+        """A prevalence with too few children measured: "data kurang", n and the interval, no change."""
+        return Kpi(key, label, name, INSUFFICIENT, None, True,
+                   f"{self.few_text(key, den_key, unit)}: angka terlalu tidak pasti untuk disimpulkan",
+                   insufficient=True)
 
     def _coverage_row(self) -> Kpi:
         now = self.now
@@ -276,8 +325,14 @@ class Overview:
         if now.get("stunted_estimated") is None:
             return Kpi("stunted_estimated", label, name, fmt.MISSING, None, True,
                        "perlu sasaran balita dan prevalensi (lihat cakupan)")
+        if "prevalence_stunting" in self.few:
+            return Kpi("stunted_estimated", label, name, INSUFFICIENT, None, True,
+                       f"rentang {fmt.number(round(now['stunted_estimated_low']))}–"
+                       f"{fmt.number(round(now['stunted_estimated_high']))} anak; prevalensi dari "
+                       f"{self.few_text('prevalence_stunting', 'children_measured')}", insufficient=True)
         change = None
-        if self.previous and self.previous.get("stunted_estimated") is not None:
+        if self.previous and self.previous.get("stunted_estimated") is not None \
+                and "prevalence_stunting" not in self.previous_few:
             change = now["stunted_estimated"] - self.previous["stunted_estimated"]
         return Kpi("stunted_estimated", label, name, fmt.number(round(now["stunted_estimated"])),
                    None if change is None else fmt.number(round(change), signed=True) + " anak", True,
@@ -301,7 +356,9 @@ class Overview:
         warn = self.coverage_warning(self.baseline, self.coverage_warn_points, "bulan baseline")
         return Kpi("since_baseline", label, name,
                    fmt.MISSING if change is None else fmt.number(change, signed=True) + " anak", None, False,
-                   f"{fmt.points(points)}; baseline {self.count(self.baseline.get('stunted'))} anak "
+                   (f"{fmt.points(points)}" if points is not None or not self._few_since_baseline else
+                    f"prevalensi: {INSUFFICIENT}, perubahannya tidak dihitung")
+                   + f"; baseline {self.count(self.baseline.get('stunted'))} anak "
                    f"({fmt.percent(self.baseline.get('prevalence_stunting'))})" + (f". ⚠️ {warn}" if warn else ""),
                    None if points is None else fmt.points(points))
 
@@ -358,13 +415,18 @@ def baseline_period(con: duckdb.DuckDBPyConnection, area_id: str) -> datetime.da
 def compute(con: duckdb.DuckDBPyConnection, period=None, area_id: str | None = None, age_group=None, sex=None,
             config=None, hidden_below: int | None = None) -> Overview:
     """The overview of an area (None: the first kabupaten/kota) and subgroup for a month (None: the latest
-    with data). `hidden_below`: the suppression threshold when small counts are hidden from the viewer."""
+    with data). `hidden_below`: the suppression threshold when small counts are hidden from the viewer.
+    `config` None: the default thresholds (min_children_map 10: a prevalence of fewer children measured
+    reads "data kurang")."""
     period = summary.month_start(period) if period is not None else summary.latest_period(con)
-
+    thresholds = config.thresholds if config is not None else DEFAULTS
     viewer = suppress.Viewer(hidden_below)   # the registry's headline counts, rates and totals (publik)
+    few = {}   # month -> rates with too few children measured, decided on the true counts (as on Peta)
 
     def headline(month):
-        return viewer.record(summary.headline(con, month, area_id, age_group, sex, config))
+        record = summary.headline(con, month, area_id, age_group, sex, config)
+        few[month] = frozenset(small_rates(record, thresholds.min_children_map))
+        return viewer.record(record)
 
     now = headline(period)
     area = now.get("area_id")
@@ -376,8 +438,18 @@ def compute(con: duckdb.DuckDBPyConnection, period=None, area_id: str | None = N
         base = headline(base_period)
         if base.get("children_measured") == 0:
             base, missing = None, True
+    previous = headline(previous_period) if previous_period else None
     return Overview(period=period, area_id=area, age_group=age_group, sex=now.get("sex"), now=now,
-                    previous_period=previous_period, previous=headline(previous_period) if previous_period else None,
+                    previous_period=previous_period, previous=previous,
                     baseline_period=base_period, baseline=base, baseline_missing=missing, target=goal,
-                    hidden_below=hidden_below,
-                    coverage_warn_points=(config.thresholds if config is not None else DEFAULTS).coverage_warn_points)
+                    hidden_below=hidden_below, coverage_warn_points=thresholds.coverage_warn_points,
+                    min_children=thresholds.min_children_map, few=few[period],
+                    previous_few=few.get(previous_period, frozenset()),
+                    baseline_few=few.get(base_period, frozenset()) if base is not None else frozenset())
+
+
+def small_rates(record: dict, minimum: int) -> list[str]:
+    """The rates of a headline record (SMALL_DENOMINATOR) whose children measured are 1 to minimum - 1: too
+    few for the figure to mean anything alone (none measured is no figure at all, not "data kurang")."""
+    return [key for key, den in SMALL_DENOMINATOR.items()
+            if not fmt.is_missing(record.get(den)) and 0 < record[den] < minimum]

@@ -14,6 +14,12 @@ or None) and returns:
   key -> sentence (method, estimate, interval, count_basis, count_why, target, target_passed, trajectory,
   insufficient), so the pack can keep the ones that fit on its page.
 
+`monthly(shown, raw, minimum, hidden_below)` adds to the monthly series what the line says about each month:
+its Wilson 95% interval (`low`, `high`, from the counts shown), `few` (fewer than `minimum` children measured,
+decided on the true counts as on Peta: drawn as a hollow marker) and `hover` (e.g. 'data kurang: 5 balita
+diukur, IK 95% 2,6% – 51,3%'). A month whose count is hidden from the public stays missing (a gap in the
+line, never 0). `contiguous_tail(values)`: the last run of months without a gap (KPI sparklines).
+
 No Streamlit, no database.
 """
 
@@ -25,7 +31,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from konvergensi.core import fmt
-from konvergensi.domain import projection
+from konvergensi.domain import indicators, projection, suppress
 
 DEFAULT_WINDOW = 12      # the Tren page's default "Dasar proyeksi"
 
@@ -56,6 +62,44 @@ class Outlook:
     def tested(self) -> bool:
         """The interval has been tested by the backtest (otherwise none is drawn)."""
         return bool(self.projection and self.projection.tested)
+
+
+def monthly(shown: pd.DataFrame, raw: pd.DataFrame | None = None, minimum: int | None = None,
+            hidden_below: int | None = None) -> pd.DataFrame:
+    """`shown` (period, stunted, measured: as the viewer may see them) with `low`, `high` (Wilson 95% of
+    stunted/measured, percent; NaN where a count is hidden or nobody was measured), `few` (0 < true measured
+    < minimum; `raw` holds the true counts, default `shown`) and `hover` (the month's note for the chart).
+    `hidden_below`: the viewer's threshold when counts are protected (suppress.Viewer.hidden_below), else None."""
+    count_text = suppress.Viewer(hidden_below).count_text
+    out = shown.copy()
+    stunted = pd.to_numeric(out["stunted"], errors="coerce").astype("float64")
+    measured = pd.to_numeric(out["measured"], errors="coerce").astype("float64")
+    low, high = indicators.wilson_interval(stunted.to_numpy(), measured.to_numpy())
+    out["low"], out["high"] = low, high
+    source = shown if raw is None else raw
+    true = dict(zip(pd.to_datetime(source["period"]), pd.to_numeric(source["measured"], errors="coerce")))
+    n = pd.Series([true.get(p) for p in pd.to_datetime(out["period"])], index=out.index, dtype="float64")
+    out["few"] = (n > 0) & (n < minimum) if minimum else False
+    # for the public a count is rounded (8 reads 10): "fewer than the minimum" is said without it
+    few_n = (lambda m: f"kurang dari {minimum}") if hidden_below is not None else \
+        (lambda m: f"{fmt.number(m)} (kurang dari {minimum})")
+    out["hover"] = [
+        (f"data kurang: {few_n(m)} balita diukur, IK 95% {fmt.percent(lo)} – {fmt.percent(hi)}" if few else
+         f"IK 95% {fmt.percent(lo)} – {fmt.percent(hi)}; {count_text(m)} balita diukur" if not fmt.is_missing(lo)
+         else f"{count_text(m)} balita diukur")
+        for m, lo, hi, few in zip(out["measured"], low, high, out["few"])]
+    return out
+
+
+def contiguous_tail(values) -> list[float]:
+    """The last run of values without a missing one: a sparkline drawn through a hidden month would show
+    0 or join its neighbours, so it shows only the months since the last gap."""
+    out: list[float] = []
+    for v in reversed(list(values)):
+        if fmt.is_missing(v):
+            break
+        out.append(float(v))
+    return out[::-1]
 
 
 def plain(text: str) -> str:

@@ -2,7 +2,9 @@
 
 Every figure sets template="plotly" and explicit colours (importing Streamlit changes plotly's default
 template), Indonesian month labels on time axes (plotly's own month names are English), and numbers
-formatted by konvergensi.core.fmt in the hover text.
+formatted by konvergensi.core.fmt in the hover text; a hover that names a month says when it is a
+mass-weighing month (fmt.month_label). Values are drawn as floats: a count hidden from the public (<NA>) is
+a gap in the line (None in the trace), never 0.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ TARGET = "#7c3aed"
 PROJECTION = "#d97706"
 MASS_MONTH = "#1d4ed8"
 GRID = "#e5e7eb"
-MASS_MONTHS = (2, 8)   # bulan penimbangan: February and August
+MASS_MONTHS = fmt.WEIGHING_MONTHS   # bulan penimbangan massal: February and August
 
 
 def month_axis(periods, max_ticks: int = 12) -> dict:
@@ -30,7 +32,15 @@ def month_axis(periods, max_ticks: int = 12) -> dict:
         return {}
     step = max(1, -(-len(periods) // max_ticks))
     ticks = periods[::step]
-    return {"tickvals": ticks, "ticktext": [fmt.month_short(p) for p in ticks], "gridcolor": GRID}
+    # the hover's header as a number (plotly's own month names are English); each line names the month
+    return {"tickvals": ticks, "ticktext": [fmt.month_short(p) for p in ticks], "gridcolor": GRID,
+            "hoverformat": "%m/%Y"}
+
+
+def values(column) -> list:
+    """A column as plain floats for a trace, a missing value (hidden from the public, <NA>) as NaN: plotly
+    leaves a gap there (connectgaps is off) instead of failing on <NA> or drawing 0."""
+    return pd.to_numeric(pd.Series(column), errors="coerce").astype("float64").tolist()
 
 
 def _base(fig: go.Figure, height: int, y_title: str) -> go.Figure:
@@ -49,7 +59,12 @@ def trend(series: pd.DataFrame, *, value: str, label: str, kind: str = "count",
           band_label: str = "Rentang proyeksi", projection_label: str = "Proyeksi tren") -> go.Figure:
     """Monthly line of `series[value]` (period column) with the target trajectory, the projection and
     its band (drawn only where `lower`/`upper` are given; named `band_label`), the target point, and
-    markers "penimbangan massal" on the February/August mass-weighing months (hollow when projected)."""
+    markers "penimbangan massal" on the February/August mass-weighing months (hollow when projected).
+
+    From `konvergensi.domain.trend_outlook.monthly`, when the series has them: `few` months (fewer children
+    measured than the minimum) get a hollow marker "data kurang", `hover` is added to each month's hover,
+    and for a prevalence (kind 'percent') `low`/`high` are drawn as the month's Wilson interval (error bars).
+    A missing value (hidden from the public) is a gap in the line."""
     as_text = (lambda v: fmt.percent(v)) if kind == "percent" else (lambda v: fmt.number(v))
     s = series.sort_values("period")
     periods = [pd.Timestamp(p).date() for p in s.period]
@@ -63,8 +78,9 @@ def trend(series: pd.DataFrame, *, value: str, label: str, kind: str = "count",
             fig.add_trace(go.Scatter(x=bx + bx[::-1], y=list(b.upper) + list(b.lower)[::-1], fill="toself",
                                      fillcolor="rgba(217,119,6,0.15)", line={"width": 0}, hoverinfo="skip",
                                      name=band_label))
-        hover = [f"{as_text(f)} (rentang {as_text(lo)} – {as_text(hi)})" if not (pd.isna(lo) or pd.isna(hi)) else as_text(f)
-                 for f, lo, hi in zip(p.fit, p.lower, p.upper)]
+        hover = [f"{fmt.month_label(d)}: " + (f"{as_text(f)} (rentang {as_text(lo)} – {as_text(hi)})"
+                                               if not (pd.isna(lo) or pd.isna(hi)) else as_text(f))
+                 for d, f, lo, hi in zip(x, p.fit, p.lower, p.upper)]
         fig.add_trace(go.Scatter(x=x, y=p.fit, mode="lines", line={"color": PROJECTION, "dash": "dot", "width": 2},
                                  name=projection_label, customdata=hover,
                                  hovertemplate="Proyeksi: %{customdata}<extra></extra>"))
@@ -79,12 +95,29 @@ def trend(series: pd.DataFrame, *, value: str, label: str, kind: str = "count",
         fig.add_trace(go.Scatter(x=x, y=trajectory.value, mode="lines", line={"color": TARGET, "dash": "dash", "width": 2},
                                  name="Lintasan target", customdata=[as_text(v) for v in trajectory.value],
                                  hovertemplate="Lintasan target: %{customdata}<extra></extra>"))
-    fig.add_trace(go.Scatter(x=periods, y=s[value], mode="lines+markers", line={"color": ACTUAL, "width": 3},
-                             marker={"size": 6}, name=label, customdata=[as_text(v) for v in s[value]],
-                             hovertemplate=f"{label}: %{{customdata}}<extra></extra>"))
+    y = values(s[value])
+    extra = [f"<br>{h}" for h in s["hover"]] if "hover" in s.columns else [""] * len(s)
+    hidden = ["tidak ditampilkan (angka kecil)" if fmt.is_missing(v) else as_text(v) for v in y]
+    error = None
+    if kind == "percent" and {"low", "high"} <= set(s.columns):
+        low, high = values(s["low"]), values(s["high"])
+        error = {"type": "data", "symmetric": False, "array": [h - v for h, v in zip(high, y)],
+                 "arrayminus": [v - lo for lo, v in zip(low, y)], "color": "rgba(15,118,110,0.35)", "thickness": 1.2,
+                 "width": 3}
+    fig.add_trace(go.Scatter(x=periods, y=y, mode="lines+markers", line={"color": ACTUAL, "width": 3},
+                             marker={"size": 6}, name=label, error_y=error, connectgaps=False,
+                             customdata=[[fmt.month_label(p), t, e] for p, t, e in zip(periods, hidden, extra)],
+                             hovertemplate=f"{label} · %{{customdata[0]}}: %{{customdata[1]}}%{{customdata[2]}}"
+                                           "<extra></extra>"))
+    if "few" in s.columns and s["few"].fillna(False).astype(bool).any():
+        few = s[s["few"].fillna(False).astype(bool).to_numpy()]
+        fig.add_trace(go.Scatter(x=[pd.Timestamp(p).date() for p in few.period], y=values(few[value]), mode="markers",
+                                 marker={"symbol": "circle-open", "size": 13, "color": "#6b7280",
+                                         "line": {"width": 2}},
+                                 name="Data kurang (sedikit balita diukur)", hoverinfo="skip"))
     mass = s[[pd.Timestamp(p).month in MASS_MONTHS for p in s.period]]
     if len(mass):
-        fig.add_trace(go.Scatter(x=[pd.Timestamp(p).date() for p in mass.period], y=mass[value], mode="markers",
+        fig.add_trace(go.Scatter(x=[pd.Timestamp(p).date() for p in mass.period], y=values(mass[value]), mode="markers",
                                  marker={"symbol": "diamond", "size": 12, "color": MASS_MONTH,
                                          "line": {"color": "#ffffff", "width": 1}},
                                  name="Bulan penimbangan massal (Feb/Agu)",
@@ -102,7 +135,7 @@ def trend(series: pd.DataFrame, *, value: str, label: str, kind: str = "count",
 
 def small_multiples(frame: pd.DataFrame, *, group: str, value: str, label: str, kind: str = "percent",
                     columns: int = 3, height_per_row: int = 170) -> go.Figure:
-    """One small line chart per group (e.g. kecamatan) on a shared y axis."""
+    """One small line chart per group (e.g. kecamatan) on a shared y axis; a hidden value is a gap."""
     names = list(dict.fromkeys(frame.sort_values(group)[group]))
     rows = max(1, -(-len(names) // columns))
     fig = make_subplots(rows=rows, cols=columns, subplot_titles=names, shared_yaxes="all",
@@ -111,10 +144,12 @@ def small_multiples(frame: pd.DataFrame, *, group: str, value: str, label: str, 
     for i, name in enumerate(names):
         part = frame[frame[group] == name].sort_values("period")
         x = [pd.Timestamp(p).date() for p in part.period]
-        fig.add_trace(go.Scatter(x=x, y=part[value], mode="lines+markers", marker={"size": 4},
+        y = values(part[value])
+        fig.add_trace(go.Scatter(x=x, y=y, mode="lines+markers", marker={"size": 4}, connectgaps=False,
                                  line={"color": ACTUAL, "width": 2}, name=name, showlegend=False,
-                                 customdata=[as_text(v) for v in part[value]],
-                                 hovertemplate=f"{name}<br>%{{x|%Y-%m}}: %{{customdata}}<extra></extra>"),
+                                 customdata=[[fmt.month_label(p), "tidak ditampilkan" if fmt.is_missing(v) else
+                                              as_text(v)] for p, v in zip(x, y)],
+                                 hovertemplate=f"{name}<br>%{{customdata[0]}}: %{{customdata[1]}}<extra></extra>"),
                       row=i // columns + 1, col=i % columns + 1)
     fig.update_xaxes(**month_axis(frame.period, max_ticks=3), tickangle=0)
     fig.update_yaxes(gridcolor=GRID, rangemode="tozero")

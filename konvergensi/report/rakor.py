@@ -107,13 +107,14 @@ class Pack:
 
     @property
     def subtitle(self) -> str:
-        return f"{self.area_label} · {fmt.month(self.period)}"
+        return f"{self.area_label} · {fmt.month_label(self.period)}"
 
     @property
     def place_line(self) -> str:
-        """'Kota Kupang · Oktober 2024' or 'Kota Kupang · Kecamatan Maulafa · Oktober 2024'."""
+        """'Kota Kupang · Oktober 2024' or 'Kota Kupang · Kecamatan Maulafa · Oktober 2024' (a mass-weighing
+        month says so: 'Kota Kupang · Agustus 2024 · penimbangan massal', fmt.month_label)."""
         area = self.region_name if self.area_level == "kabkota" else f"{self.region_name} · {self.area_label}"
-        return f"{area} · {fmt.month(self.period)}"
+        return f"{area} · {fmt.month_label(self.period)}"
 
     def file_stem(self) -> str:
         return "rakor_" + "_".join(self.area_label.split()) + f"_{fmt.period_key(self.period)}"
@@ -156,13 +157,15 @@ def _kpi_table(ov: area_overview.Overview, area: str) -> Table:
 PACK_TREND_PARTS = ("estimate", "interval", "count_basis", "target", "target_passed", "insufficient")
 
 
-def trend_note_text(outlook: trend_outlook.Outlook | None, target) -> str:
+def trend_note_text(outlook: trend_outlook.Outlook | None, target, minimum: int | None = None) -> str:
     """The note under the pack's trend chart: what the lines are, then the Tren page's own sentences
     (konvergensi.domain.trend_outlook; those in PACK_TREND_PARTS, to stay on one page) without Markdown bold."""
     note = ("Garis putus-putus ungu = lintasan target (★ = target); garis" if target else
             "Belum ada target untuk wilayah ini. Garis")
     note += (" titik-titik jingga = proyeksi jumlah dari prevalensi 12 bulan terakhir; ◆/◇ = bulan penimbangan "
              "massal (Februari/Agustus), tercatat/proyeksi.")
+    if minimum:
+        note += f" ○ = data kurang (kurang dari {minimum} balita diukur); bulan yang angkanya disembunyikan kosong."
     if outlook is not None:
         note += "".join(" " + trend_outlook.plain(outlook.parts[k]) for k in PACK_TREND_PARTS if k in outlook.parts)
     return note
@@ -270,16 +273,18 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     shapes = maps.load_boundaries(con, area_id)
     if shapes is not None:
         map_note += " " + shapes.note   # boundary source and licence, or that the tiles are schematic
-    series = viewer.frame(rates.add_prevalence(db.run_query(con, "stunting_trend", area_id=area_id, age_group=None,
-                                                            sex=None)), indicators.STUNTING, secondary=False)
+    raw = rates.add_prevalence(db.run_query(con, "stunting_trend", area_id=area_id, age_group=None, sex=None))
+    series = viewer.frame(raw, indicators.STUNTING, secondary=False)
     series = series[pd.to_datetime(series.period) <= pd.Timestamp(period)]
+    # each month's "data kurang" (hollow marker) and interval, a hidden month a gap (as on Tren)
+    months = trend_outlook.monthly(series, raw, min_children, viewer.hidden_below)
     trajectory = (projection.trajectory(target.baseline_period, target.baseline_value, target.target_period,
                                         target.target_value) if target else None)
     # the Tren page's projection, labels and notes (its default view: counts, 12-month window): prevalence
     # projected with the weighing-month effect and the backtested interval; a count only as projected
     # prevalence x the number measured in the latest comparable month
     outlook = trend_outlook.outlook(series, target, kind="count") if len(series) else None
-    trend_note = trend_note_text(outlook, target)
+    trend_note = trend_note_text(outlook, target, min_children if months.few.any() else None)
     if figures:
         t1 = time.perf_counter()
         if shapes is not None:
@@ -291,7 +296,7 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
                                            labels="kecamatan" if level == "kabkota" else "kelurahan")
             map_png, map_figure = rakor_figures.to_png(fig, 1000, 640), fig
         if len(series):
-            fig = charts.trend(series, value="stunted", label="Jumlah balita stunting", kind="count",
+            fig = charts.trend(months, value="stunted", label="Jumlah balita stunting", kind="count",
                                trajectory=trajectory, projection=outlook.shown,
                                target=(target.target_period, target.target_value) if target else None, height=520,
                                band_label=outlook.band_label, projection_label=outlook.projection_label)
@@ -324,7 +329,7 @@ def _templates() -> jinja2.Environment:
     env = jinja2.Environment(loader=jinja2.PackageLoader("konvergensi.report", "templates"), autoescape=True,
                              undefined=jinja2.StrictUndefined)
     env.filters.update(css=lambda text: markupsafe.Markup(_css_string(text)),
-                       png=lambda data: base64.b64encode(data).decode(), month=fmt.month, date=fmt.date)
+                       png=lambda data: base64.b64encode(data).decode(), month=fmt.month, month_label=fmt.month_label, date=fmt.date)
     return env
 
 
@@ -419,7 +424,7 @@ def to_pptx(pack: Pack) -> bytes:
     slide.shapes.title.top = Inches(1.6)
     text_box(slide, Inches(0.4), Inches(3.0), width - Inches(0.8), Inches(0.7),
              pack.region_name + ("" if pack.area_level == "kabkota" else f" · {pack.area_label}"), 28, True)
-    text_box(slide, Inches(0.4), Inches(3.8), width - Inches(0.8), Inches(0.6), f"Periode data: {fmt.month(pack.period)}", 20)
+    text_box(slide, Inches(0.4), Inches(3.8), width - Inches(0.8), Inches(0.6), f"Periode data: {fmt.month_label(pack.period)}", 20)
     if pack.synthetic:
         text_box(slide, Inches(0.4), Inches(4.6), Inches(5), Inches(0.5), SYNTHETIC_LABEL, 18, True, RGBColor(0x92, 0x40, 0x0E))
     text_box(slide, Inches(0.4), Inches(5.4), width - Inches(0.8), Inches(0.5),
