@@ -3,7 +3,7 @@
 import streamlit as st
 
 from konvergensi.store import audit
-from konvergensi.core import auth
+from konvergensi.core import auth, paths
 from konvergensi.ui import access, layout
 
 layout.page_header("Masuk / keluar", icon="🔑")
@@ -46,7 +46,7 @@ st.markdown(
 try:
     users = auth.load_users(path)
 except auth.UsersError as exc:
-    st.error(f"Berkas pengguna tidak dapat dibaca: {exc}", icon="🛑")
+    st.error(f"Berkas pengguna tidak dapat dibaca: {paths.redact(str(exc))}", icon="🛑")   # no server path
     st.stop()
 
 if not users:

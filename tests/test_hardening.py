@@ -128,6 +128,28 @@ def test_the_database_missing_page_shows_the_public_no_server_path(users, tmp_pa
     assert str(db) in _texts(admin)
 
 
+def test_a_broken_users_file_is_named_without_its_server_path(tiny_db, tiny_config, tmp_path, monkeypatch):
+    from conftest import open_page
+
+    secret = tmp_path / "srv-rahasia"
+    secret.mkdir()
+    broken = secret / "users.toml"
+    broken.write_text("[users.kepala\nrole = ", encoding="utf-8")
+    monkeypatch.setenv("KONVERGENSI_DB", str(tiny_db))
+    monkeypatch.setenv("KONVERGENSI_CONFIG", str(tiny_config))
+    monkeypatch.setenv("KONVERGENSI_USERS", str(broken))
+    monkeypatch.setenv("KONVERGENSI_AUDIT", str(tmp_path / "audit.log"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    try:
+        at = open_page("pages/masuk.py")
+    finally:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+    text = _texts(at)
+    assert "Berkas pengguna users.toml tidak dapat dibaca" in text and str(secret) not in text
+
+
 # --- a full or read-only disk: exit 2, an Indonesian message ---------------------------------------------
 
 @pytest.fixture
