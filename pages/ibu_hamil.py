@@ -20,7 +20,7 @@ frame = cv.add_bumil_rates(data.query("bumil_by_kelurahan", period=f.period, are
 totals = cv.bumil_totals(frame)
 viewer = data.viewer()
 
-st.subheader(f"Ibu hamil · {f.area_name}, {f.period_label}")
+st.subheader(f"Ibu hamil · {f.area_name}, {f.period_title}")
 if not totals["women"]:
     layout.empty_state(f"Belum ada catatan ibu hamil di {f.area_name} pada {f.period_label}. Pilih periode lain.")
 else:

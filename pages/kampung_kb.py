@@ -26,7 +26,7 @@ trend, gap = cv.kampung_kb_trend(counts), cv.kampung_kb_gap(counts)
 now = gap[pd.to_datetime(gap["period"]).dt.date == f.period]
 sums = trend[pd.to_datetime(trend["period"]).dt.date == f.period].set_index("group")
 
-st.subheader(f"{f.area_name}, {f.period_label}")
+st.subheader(f"{f.area_name}, {f.period_title}")
 c1, c2, c3, c4 = st.columns(4)
 with c1:
     layout.kpi("Kelurahan Kampung KB", f"{n_kb} dari {len(kel)}")

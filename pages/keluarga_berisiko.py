@@ -88,7 +88,7 @@ ucv.table(cv.risk_factor_by_kelurahan(fam, factor),
           counts=["with_factor", "assessed"], rates={"share": ("with_factor", "assessed")}, sort_by=("share", False),
           key="keluarga_factor_kelurahan")
 
-st.subheader(f"Keluarga berisiko dan balita yang terukur stunting ({f.period_label})")
+st.subheader(f"Keluarga berisiko dan balita yang terukur stunting ({f.period_title})")
 st.markdown(
     f"Dari **{viewer.count_text(o.stunted)}** balita yang terukur stunting pada {f.period_label}, "
     f"**{viewer.count_text(o.stunted_in_risk_family)}** ({viewer.share_text(o.shares['stunted_in_risk_family'], o.stunted_in_risk_family, o.stunted)}) "
