@@ -183,3 +183,11 @@ def test_tren_for_the_public_runs_with_hidden_months(mini_path, serving):
     serving(mini_path)
     at = open_page("pages/tren.py", params={"wilayah": "53.99.02.1003", "ukuran": "prevalensi"})
     assert any("data kurang" in c.value for c in at.caption)
+
+
+def test_a_hidden_month_below_the_minimum_is_only_a_gap():
+    """For the public, May (2 of 6) is both "data kurang" and hidden: no hollow marker floating anywhere."""
+    months = trend_outlook.monthly(public(raw_series()), raw_series(), 10, 5)
+    fig = charts.trend(months, value="prevalence", label="Prevalensi", kind="percent")
+    assert not any(t.name.startswith("Data kurang") for t in fig.data)
+    assert is_gap(y_at(next(t for t in fig.data if t.name == "Prevalensi"), MONTHS[4]))

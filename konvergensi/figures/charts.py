@@ -109,8 +109,8 @@ def trend(series: pd.DataFrame, *, value: str, label: str, kind: str = "count",
                              customdata=[[fmt.month_label(p), t, e] for p, t, e in zip(periods, hidden, extra)],
                              hovertemplate=f"{label} · %{{customdata[0]}}: %{{customdata[1]}}%{{customdata[2]}}"
                                            "<extra></extra>"))
-    if "few" in s.columns and s["few"].fillna(False).astype(bool).any():
-        few = s[s["few"].fillna(False).astype(bool).to_numpy()]
+    few = s[s["few"].fillna(False).astype(bool).to_numpy() & pd.notna(y)] if "few" in s.columns else s.iloc[0:0]
+    if len(few):   # (a month both "data kurang" and hidden is only a gap)
         fig.add_trace(go.Scatter(x=[pd.Timestamp(p).date() for p in few.period], y=values(few[value]), mode="markers",
                                  marker={"symbol": "circle-open", "size": 13, "color": "#6b7280",
                                          "line": {"width": 2}},
