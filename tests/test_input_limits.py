@@ -20,13 +20,23 @@ HEADER = ["NIK", "Nama", "JK", "Tgl Lahir", "Desa/Kel", "Tanggal Pengukuran", "B
 ROW = ["5371010101210001", "Ani", "P", "01/03/2022", "Sikumana", "15/08/2024", "9,5", "78,2"]
 
 
-def plain_xlsx() -> bytes:
+SHARED_OVERRIDE = ('<Override PartName="/{part}" ContentType="application/vnd.openxmlformats-officedocument.'
+                   'spreadsheetml.sharedStrings+xml"/>')
+
+
+def plain_xlsx(shared: str | None = None) -> bytes:
+    """A small workbook as openpyxl writes it (texts inline); with `shared`, its [Content_Types].xml
+    names a text table there, as Excel's files do (openpyxl then reads that part whole)."""
     book = openpyxl.Workbook()
     book.active.append(HEADER)
     book.active.append(ROW)
     buffer = io.BytesIO()
     book.save(buffer)
-    return buffer.getvalue()
+    if shared is None:
+        return buffer.getvalue()
+    types = zipfile.ZipFile(buffer).read("[Content_Types].xml").decode()
+    types = types.replace("</Types>", SHARED_OVERRIDE.format(part=shared) + "</Types>")
+    return with_part(buffer.getvalue(), "[Content_Types].xml", [types.encode()])
 
 
 def with_part(data: bytes, member: str, parts) -> bytes:
@@ -57,11 +67,14 @@ def header_row() -> bytes:
     return f'<row r="1">{cells}</row>'.encode()
 
 
+COLUMNS = (b"A", b"B", b"C", b"D", b"E", b"F", b"G", b"H", b"I", b"J")
+
+
 def million_cells():
     """A sheet of 1,000,000 numeric cells (100,000 rows x 10 columns), a few hundred KB packed."""
     yield OPEN + header_row()
     for block in range(100):
-        yield b"".join(b'<row r="%d">' % r + b"".join(b'<c r="%s%d"><v>1</v></c>' % (col, r) for col in (b"A", b"B", b"C", b"D", b"E", b"F", b"G", b"H", b"I", b"J"))
+        yield b"".join(b'<row r="%d">' % r + b"".join(b'<c r="%s%d"><v>1</v></c>' % (col, r) for col in COLUMNS)
                        + b"</row>" for r in range(2 + block * 1000, 2 + (block + 1) * 1000))
     yield CLOSE
 
@@ -102,20 +115,32 @@ def test_a_plain_workbook_passes_and_is_counted():
 
 def test_huge_shared_strings_are_refused_before_parsing():
     # ~130 MB of text table in a file of well under 1 MB: the 3.9 MB file that took the server to 7.1 GB
-    data = with_part(plain_xlsx(), "xl/sharedStrings.xml", shared_strings(600_000, b"Kelurahan Oebobo " * 12))
+    data = with_part(plain_xlsx("xl/sharedStrings.xml"), "xl/sharedStrings.xml",
+                     shared_strings(600_000, b"Kelurahan Oebobo " * 12))
     assert len(data) < 2 * 1024 * 1024
     with pytest.raises(common.ImportFileError, match=r"'bom.xlsx'.*(memuai|sharedStrings).*max_"):
         read(data)
     # the text table's own limit, with the ratio check off
-    with pytest.raises(common.ImportFileError, match=r"'bom.xlsx'.*xl/sharedStrings.xml.*batas 100,0 MB.*"
-                                                     r"max_shared_strings_mb"):
+    with pytest.raises(common.ImportFileError, match=r"'bom.xlsx'.*tabel teksnya xl/sharedStrings.xml .*batas "
+                                                     r"100,0 MB \(ambang max_part_mb\)"):
         read(data, cfg=Cfg(max_zip_ratio=0))
+    # under another name, found through [Content_Types].xml as openpyxl finds it
+    hidden = with_part(plain_xlsx("xl/teks.xml"), "xl/teks.xml", shared_strings(600_000, b"Kelurahan Oebobo " * 12))
+    with pytest.raises(common.ImportFileError, match=r"tabel teksnya xl/teks.xml .*max_part_mb"):
+        read(hidden, cfg=Cfg(max_zip_ratio=0))
+
+
+def test_any_part_read_whole_is_limited():
+    styles = (b"<styleSheet>" + b"<numFmt/>" * 2_000_000 + b"</styleSheet>",)
+    with pytest.raises(common.ImportFileError, match=r"bagian xl/styles.xml berukuran 17,2 MB .*batas 10,0 MB"):
+        read(with_part(plain_xlsx(), "xl/styles.xml", styles), cfg=Cfg(max_part_mb=10.0, max_zip_ratio=0))
 
 
 def test_too_many_distinct_texts_are_refused():
-    data = with_part(plain_xlsx(), "xl/sharedStrings.xml", shared_strings(300_000))
+    data = with_part(plain_xlsx("xl/sharedStrings.xml"), "xl/sharedStrings.xml", shared_strings(300_000))
     with pytest.raises(common.ImportFileError, match=r"300\.000 teks berbeda; batas 200\.000 \(ambang max_cells\)"):
         read(data, cfg=Cfg(max_cells=200_000))
+    assert len(read(data).frame) == 1    # under the default limits the same workbook is read
 
 
 def test_a_sheet_of_a_million_cells_is_refused_over_the_limit_and_read_under_it():
@@ -193,7 +218,8 @@ def test_limits_apply_to_the_sheet_importers_too(tmp_path):
 
 def test_command_line_importers_refuse_with_a_message_and_change_nothing(tmp_path, db_path, capsys):
     bomb = tmp_path / "bom.xlsx"
-    bomb.write_bytes(with_part(plain_xlsx(), "xl/sharedStrings.xml", shared_strings(600_000, b"Kelurahan Oebobo " * 12)))
+    bomb.write_bytes(with_part(plain_xlsx("xl/sharedStrings.xml"), "xl/sharedStrings.xml",
+                               shared_strings(600_000, b"Kelurahan Oebobo " * 12)))
     code, out, err = run_cli("import-eppgbm", bomb, "--db", db_path, capsys=capsys)
     assert code == 2 and "bom.xlsx" in err and "max_" in err and "Traceback" not in err
     wide = tmp_path / "skdn.xlsx"

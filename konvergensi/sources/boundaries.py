@@ -250,7 +250,8 @@ def read_features(source, file_name: str | None = None, *, crs: str | None = Non
         try:
             frame = frame.to_crs(4326)
         except Exception as exc:  # a CRS pyproj cannot transform
-            raise BoundaryError(f"Berkas {name}: sistem koordinatnya ({frame.crs}) tidak dapat diubah ke WGS84") from exc
+            raise BoundaryError(f"Berkas {name}: sistem koordinatnya ({frame.crs}) tidak dapat diubah ke "
+                                "WGS84") from exc
         if not _in_degrees(frame.total_bounds):
             raise BoundaryError(f"Berkas {name}: setelah diubah dari {crs or 'sistem koordinat berkas'} ke WGS84 "
                                 "koordinatnya tidak masuk akal; periksa sistem koordinatnya (--crs, anggota \"crs\" "

@@ -32,6 +32,7 @@ import os
 import re
 import zipfile
 import zlib
+from xml.etree import ElementTree
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -218,13 +219,39 @@ def check_zip(zf: zipfile.ZipFile, name: str, config=None, *, what: str = "arsip
     return unpacked
 
 
+_CONTENT_TYPES = "[Content_Types].xml"
+CONTENT_TYPES_MAX = MB
+_SHARED_TYPE = "sharedStrings+xml"
+_WORKSHEET_TYPE = "worksheet+xml"
+
+
+def _part_types(zf: zipfile.ZipFile, name: str) -> dict[str, str]:
+    """part name (lower case, no leading /) -> content type, from [Content_Types].xml's overrides (where
+    openpyxl finds the text table). The file is parsed whole, so it is size-checked first."""
+    try:
+        info = zf.getinfo(_CONTENT_TYPES)
+    except KeyError:
+        return {}
+    if info.file_size > CONTENT_TYPES_MAX:   # a few KB in any real workbook
+        raise ImportFileError(f"bagian {_CONTENT_TYPES} berukuran {_mb(info.file_size)} MB setelah dibuka (biasanya "
+                              "beberapa KB): bukan berkas Excel yang wajar, ditolak sebelum dibaca.", name)
+    try:
+        root = ElementTree.fromstring(zf.read(info))
+    except ElementTree.ParseError:
+        return {}   # openpyxl will say the file is damaged
+    return {str(e.get("PartName", "")).lstrip("/").lower(): str(e.get("ContentType", ""))
+            for e in root if e.tag.endswith("Override")}
+
+
 def check_xlsx(data: bytes, name: str, config=None) -> XlsxSize:
     """Refuse an .xlsx that would take far more memory or time to read than its size suggests, before
     openpyxl opens it (a 3.9 MB file whose text table unpacked to gigabytes took the server from 0.5 to
     7.1 GB). The zip's directory gives each part's unpacked size (Python's zipfile never yields more than
-    that); the text table and the sheets are then streamed to count texts, cells, rows and the widest
-    column. Limits: thresholds max_unpacked_mb, max_shared_strings_mb, max_cells, max_columns,
-    max_zip_ratio (0: that limit off). Raises ImportFileError naming the file and the limit."""
+    that). openpyxl holds every part but the sheets whole in memory (the text table, styles, the
+    workbook): each is limited by max_part_mb; the text table is streamed to count its texts, and every
+    other part (sheets whatever their name) to count cells, rows and the widest column. Limits: thresholds
+    max_unpacked_mb, max_zip_ratio, max_part_mb, max_cells, max_columns (0: that limit off). Raises
+    ImportFileError naming the file, the figure and the limit."""
     limits = _limits(config)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
@@ -236,26 +263,34 @@ def check_xlsx(data: bytes, name: str, config=None) -> XlsxSize:
     with zf:
         unpacked = check_zip(zf, name, config, what="berkas .xlsx adalah arsip zip", advice=advice)
         infos = [i for i in zf.infolist() if not i.is_dir()]
-        lowered = {i.filename.lower(): i for i in infos}
-        shared = lowered.get("xl/sharedstrings.xml")
-        strings = 0
+        strings = cells = rows = columns = last_row = shared_bytes = 0
         try:
-            if shared is not None:
-                if limits.max_shared_strings_mb and shared.file_size > limits.max_shared_strings_mb * MB:
+            types = _part_types(zf, name)
+            for info in sorted(infos, key=lambda i: i.filename):
+                key = info.filename.lower()
+                kind = types.get(key, "")
+                is_sheet = kind.endswith(_WORKSHEET_TYPE) or (key.startswith("xl/worksheets/") and not kind)
+                is_shared = kind.endswith(_SHARED_TYPE) or key == "xl/sharedstrings.xml"
+                if not is_sheet and limits.max_part_mb and info.file_size > limits.max_part_mb * MB:
+                    what = "tabel teksnya" if is_shared else "bagian"
                     raise ImportFileError(
-                        f"tabel teksnya (xl/sharedStrings.xml) berukuran {_mb(shared.file_size)} MB setelah "
-                        f"dibuka; batas {_mb(limits.max_shared_strings_mb * MB)} MB (ambang max_shared_strings_mb). "
+                        f"{what} {info.filename} berukuran {_mb(info.file_size)} MB setelah dibuka (bagian ini "
+                        f"dibaca utuh ke memori); batas {_mb(limits.max_part_mb * MB)} MB (ambang max_part_mb). "
                         f"{advice}", name)
-                strings = _scan(zf, shared, b"si")["count"]
-                if limits.max_cells and strings > limits.max_cells:
-                    raise ImportFileError(
-                        f"berisi {_count(strings)} teks berbeda; batas {_count(limits.max_cells)} (ambang "
-                        f"max_cells). {advice}", name)
-            cells = rows = columns = last_row = 0
-            for key, info in sorted(lowered.items()):
-                if not (key.startswith("xl/worksheets/") and key.endswith(".xml")):
+                if key == _CONTENT_TYPES.lower():
                     continue
+                if is_shared:
+                    shared_bytes += info.file_size
+                    strings += _scan(zf, info, b"si")["count"]
+                    if limits.max_cells and strings > limits.max_cells:
+                        raise ImportFileError(
+                            f"berisi {_count(strings)} teks berbeda; batas {_count(limits.max_cells)} (ambang "
+                            f"max_cells). {advice}", name)
+                    continue
+                # every other part: a sheet may have any name (openpyxl follows the workbook's links)
                 found = _scan(zf, info, b"c")
+                if not found["count"] and not found["rows"]:
+                    continue
                 cells += found["count"]
                 rows += found["rows"]
                 columns = max(columns, found["column"])
@@ -277,11 +312,10 @@ def check_xlsx(data: bytes, name: str, config=None) -> XlsxSize:
                         f"berisi terlalu banyak sel: {_count(cells)} sel terisi; lembar {sheet} "
                         f"{_count(found['rows'])} baris x {_count(found['column'])} kolom; batas "
                         f"{_count(limits.max_cells)} sel (ambang max_cells). {advice}", name)
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError) as exc:
             raise ImportFileError("rusak atau bukan berkas Excel .xlsx yang sah; buka dan simpan ulang di Excel. "
                                   f"({type(exc).__name__})", name) from exc
-    return XlsxSize(unpacked, shared.file_size if shared is not None else 0, strings, cells, rows, columns,
-                    last_row)
+    return XlsxSize(unpacked, shared_bytes, strings, cells, rows, columns, last_row)
 
 
 def check_csv(data: bytes, name: str, width: int, kept: int, config=None) -> None:
