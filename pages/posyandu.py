@@ -51,6 +51,7 @@ config = {c: h for c, (h, _) in posyandu_view.COLUMNS.items()}
 config["ds_6m"] = st.column_config.LineChartColumn("D/S 6 bulan (%)", y_min=0, y_max=100,
                                                    help="D/S per bulan, 6 bulan sampai periode terpilih")
 config["name"] = st.column_config.TextColumn("Posyandu", pinned=True)
+config["kelurahan"] = st.column_config.TextColumn("Kelurahan", pinned=True)   # two "Posyandu Sasando" apart
 st.dataframe(shown.styler, hide_index=True, placeholder=tables.PLACEHOLDER, column_config=config,
              height=min(38 + 35 * shown.rows, 600))
 if note := viewer.note():
@@ -85,8 +86,16 @@ Buka per tahun = bulan buka dalam 12 bulan (disetahunkan bila laporan kurang dar
 rata-rata pada bulan buka; cakupan layanan utama = rata-rata D/S dan cakupan KIA, KB, imunisasi yang dilaporkan.
 Posyandu aktif = Purnama atau Mandiri. Ambang dapat diubah di berkas konfigurasi wilayah.
 
-**Perlu perhatian**: belum mengirim laporan SKDN bulan ini, tidak buka bulan ini, D/S atau N/D di bawah target, strata hitung Pratama, atau strata
-tercatat lebih tinggi daripada strata hitung (register perlu diperbarui).
+**Perlu perhatian**, diurutkan dari yang paling parah menurut skor: tidak buka bulan ini
+{posyandu.WEIGHTS["tidak buka"]}; belum mengirim laporan SKDN bulan ini {posyandu.WEIGHTS["belum lapor"]};
+D/S di bawah {fmt.share(t.attention_ds, 0)} dan N/D di bawah {fmt.share(t.attention_nd, 0)}: 1 per poin persen
+kekurangannya; prevalensi stunting ≥ {fmt.percent(t.attention_prevalence, 0)} (sedikitnya {t.min_children_map}
+balita diukur) {posyandu.WEIGHTS["stunting tinggi"]}; strata hitung Pratama {posyandu.WEIGHTS["pratama"]};
+strata tercatat lebih tinggi daripada strata hitung (register perlu diperbarui) {posyandu.WEIGHTS["strata"]}.
+Posyandu dengan skor sedikitnya {fmt.number(t.attention_min_score)} masuk daftar; alasannya ditulis dari yang
+terberat. Ambang (attention_ds, attention_nd, attention_prevalence, attention_min_score) dapat diubah di berkas
+konfigurasi wilayah. Warna D/S dan N/D tetap menurut target program ({fmt.share(t.ds_target, 0)} dan
+{fmt.share(t.nd_target, 0)}).
 
 **Prevalensi stunting** = balita dengan TB/U < -2 SD / balita dengan TB/U valid yang diukur di posyandu itu pada
 periode terpilih (pengukuran terakhir per anak).

@@ -321,15 +321,21 @@ def test_posyandu_table_attention_filter_and_downloads(use_db, mini_path, monkey
     buttons = at.get("download_button")
     assert [b.proto.label for b in buttons] == ["⬇️ Unduh Excel", "⬇️ Unduh CSV"]
     csv = stores[-1].get_file(buttons[1].proto.url.split("/")[-1]).content.decode("utf-8-sig")
-    assert csv.splitlines()[0].startswith("Posyandu,Kelurahan,Kecamatan,Buka,S,K,D,N,K/S,D/S,N/D")
+    assert csv.splitlines()[0].startswith("Posyandu,Kelurahan,Perlu perhatian,Kecamatan,Buka,S,K,D,N,K/S,D/S,N/D")
     assert len(csv.splitlines()) == 13
 
     at = open_page("pages/posyandu.py", {"tampil": "perhatian", "urut": "ds"}, role="petugas")
     flagged = at.dataframe[0].value
     assert len(flagged) == int(_metrics(at)["Perlu perhatian"])
     assert all(flagged["attention"] != "")
-    ds = [v for v in flagged["ds"] if v == v and v is not None]
+    ds = [v for v in flagged["ds"] if not pd.isna(v)]
     assert ds == sorted(ds)
+    # the worst first by default; a posyandu that did not open shows no D/S (not 0 % in red) and says why
+    at = open_page("pages/posyandu.py", {"tampil": "perhatian"}, role="petugas")
+    flagged = at.dataframe[0].value
+    closed = flagged[flagged.opened == "tidak"]
+    assert len(closed) >= 1 and closed.ds.isna().all() and closed.attention.str.startswith("tidak buka").all()
+    assert list(flagged.columns[:3]) == ["name", "kelurahan", "attention"]
 
 
 def test_posyandu_publik_small_counts_hidden_in_table_and_download(use_db, mini_path, monkeypatch, media_stores):

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from konvergensi.domain.posyandu import attention_reasons, compute_strata, main_service_coverage
+from konvergensi.domain.posyandu import attention, compute_strata, main_service_coverage
 from konvergensi.core.settings import Thresholds
 
 COLUMNS = ["openings_year", "kader_on_duty", "coverage", "has_extra_programmes", "dana_sehat_share"]
@@ -41,19 +41,48 @@ def test_main_service_coverage_is_the_mean_of_four_services():
     assert got.iloc[0] == pytest.approx((0.8 + 0.4 * 3) / 4)
 
 
-def test_attention_reasons():
+def test_attention_scores_rank_by_severity_and_flag_a_few():
+    """Scores by hand (defaults: D/S < 60 % and N/D < 50 % count 1 point per percentage point short, high
+    stunting >= 30 % among >= 10 measured 15, not open 40, no report 30, Pratama 10, strata too high 5;
+    listed from 20)."""
     frame = pd.DataFrame({
-        "opened": [True, False, True, True],
-        "ds": [0.85, None, 0.79, 0.90],
-        "nd": [0.75, None, 0.69, 0.70],
-        "strata_computed": ["Mandiri", "Pratama", "Madya", pd.NA],
-        "strata_recorded": ["Mandiri", "Purnama", "Madya", "Purnama"],
+        "opened": [True, False, True, True, None, True],
+        "ds": [0.85, 0.0, 0.79, 0.45, None, 0.30],
+        "nd": [0.75, None, 0.69, 0.42, None, 0.50],
+        "prevalence_stunting": [10.0, None, 12.0, 33.0, None, 40.0],
+        "children_measured": [40, 0, 30, 30, 0, 5],
+        "strata_computed": ["Mandiri", "Pratama", "Madya", "Madya", pd.NA, "Purnama"],
+        "strata_recorded": ["Mandiri", "Purnama", "Madya", "Madya", "Madya", "Purnama"],
     })
-    got = attention_reasons(frame).tolist()
-    assert got[0] == ""
-    assert got[1] == "tidak buka bulan ini; strata Pratama; strata tercatat lebih tinggi"
-    assert got[2] == "D/S < 80%; N/D < 70%"
-    assert got[3] == ""
+    got = attention(frame)
+    # 0; not open 40 + Pratama 10 + strata 5 = 55 (D/S of a closed posyandu is not a shortfall); D/S 79 % is
+    # under the 80 % target but not under 60 %: 0; D/S 45 %: 15 + N/D 42 %: 8 + stunting 33 % of 30: 15 = 38;
+    # no report 30; D/S 30 %: 30 (40 % stunting of 5 children is too few to count)
+    assert got.attention_score.tolist() == [0, 55, 0, 38, 30, 30]
+    assert got.attention.tolist() == [
+        "", "tidak buka bulan ini; strata Pratama; strata tercatat lebih tinggi", "",
+        "D/S < 60%; stunting ≥ 30%; N/D < 50%", "belum lapor SKDN bulan ini", "D/S < 60%"]
+    # thresholds are data: a stricter list from 40 keeps only the worst
+    strict = attention(frame, Thresholds(attention_min_score=40.0))
+    assert (strict.attention != "").tolist() == [False, True, False, False, False, False]
+
+
+def test_the_demo_flags_a_useful_few(demo_db):
+    """'perlu perhatian' flagged 352 of 369 posyandu on the demo: it pointed at nothing. Now a few, the worst
+    first."""
+    import duckdb
+
+    from konvergensi.domain import posyandu, summary
+    from konvergensi.store import db
+
+    con = duckdb.connect(str(demo_db), read_only=True)
+    city = summary.regions(con).query("level == 'kabkota'").region_id.iloc[0]
+    table = posyandu.performance(db.run_query(con, "posyandu_performance", period=summary.latest_period(con),
+                                              area_id=city))
+    con.close()
+    flagged = table[table.attention != ""]
+    assert 10 <= len(flagged) <= 0.2 * len(table), len(flagged)
+    assert (flagged.attention_score >= 20).all() and (table[table.attention == ""].attention_score < 20).all()
 
 
 def test_performance_ratios_strata_and_prevalence_by_hand():
@@ -75,9 +104,9 @@ def test_performance_ratios_strata_and_prevalence_by_hand():
     assert a.coverage == pytest.approx((0.8 + 3 * 0.6) / 4)     # 0.65
     assert a.strata_computed == "Mandiri"
     assert a.prevalence_stunting == 20.0
-    assert a.attention == "N/D < 70%" and a.attention_count == 1
+    assert a.attention == "" and a.attention_score == 0        # N/D 62.5 % is under the target, not under 50 %
     assert pd.isna(b.ds) and pd.isna(b.prevalence_stunting) and pd.isna(b.strata_computed)
-    assert b.attention == "belum lapor SKDN bulan ini"     # no report: not "did not open"
+    assert b.attention == "belum lapor SKDN bulan ini" and b.attention_score == 30   # not "did not open"
 
 
 def test_attention_summary_counts_each_reason():
@@ -95,4 +124,4 @@ def test_performance_of_no_posyandu_is_an_empty_frame():
                "kader_on_duty_avg", "ds_12m", "main_service_12m", "has_extra_programmes", "dana_sehat_share",
                "strata_recorded", "children_measured", "children_stunted"]
     out = performance(pd.DataFrame({c: [] for c in columns}))
-    assert len(out) == 0 and {"attention", "attention_count", "strata_computed"} <= set(out.columns)
+    assert len(out) == 0 and {"attention", "attention_score", "strata_computed"} <= set(out.columns)

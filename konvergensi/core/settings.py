@@ -47,15 +47,28 @@ class Thresholds(BaseModel):
     min_coverage: float = _field(0.5, "Coverage of the main services (D/S, KIA, KB, imunisasi) for Purnama and "
                                       "Mandiri, share 0..1.", POSYANDU, **SHARE)
     min_dana_sehat: float = _field(0.5, "Share of households in dana sehat for Mandiri, 0..1.", POSYANDU, **SHARE)
-    ds_target: float = _field(0.8, "D/S (participation) target; a posyandu below it needs attention, 0..1.",
+    ds_target: float = _field(0.8, "D/S (participation) target: green at or above it in the tables, 0..1.",
                               POSYANDU, **SHARE)
-    nd_target: float = _field(0.7, "N/D (weight gain) target; a posyandu below it needs attention, 0..1.",
+    nd_target: float = _field(0.7, "N/D (weight gain) target: green at or above it in the tables, 0..1.",
                               POSYANDU, **SHARE)
+    attention_ds: float = _field(0.6, "D/S below which a posyandu's participation counts towards \"perlu "
+                                      "perhatian\" (well under the target: 1 point per percentage point short), "
+                                      "0..1.", POSYANDU, **SHARE)
+    attention_nd: float = _field(0.5, "N/D below which weight gain counts towards \"perlu perhatian\" (1 point "
+                                      "per percentage point short), 0..1.", POSYANDU, **SHARE)
+    attention_prevalence: float = _field(30.0, "Stunting prevalence (%) among a posyandu's measured children (at "
+                                               "least min_children_map of them) that counts towards \"perlu "
+                                               "perhatian\".", POSYANDU, ge=0.0, le=100.0)
+    attention_min_score: float = _field(20.0, "Severity score from which a posyandu is listed as \"perlu "
+                                              "perhatian\" (not open 40, no report 30, high stunting 15, Pratama "
+                                              "10, recorded strata too high 5, plus the D/S and N/D shortfalls).",
+                                        POSYANDU, ge=0.0)
     # maps, tables and privacy of small numbers
     min_children_map: int = _field(10, "Kelurahan with fewer measured children read \"data kurang\" on maps and "
                                        "rankings (children).", AREAS, ge=1)
-    suppress_below: int = _field(5, "Counts of 1 to this minus 1 are hidden from role publik, with the rates "
-                                    "made from them (children; 5: 1-4 read \"<5\").", AREAS, ge=1)
+    suppress_below: int = _field(5, "Counts of people of 1 to this minus 1 are hidden from role publik (5: 1-4 "
+                                    "read \"<5\"); every other count they see is rounded to a multiple of it and "
+                                    "rates are computed from the rounded counts.", AREAS, ge=1)
     coverage_warn_points: float = _field(10.0, "A change in the number of stunted children found (vs last month or "
                                                "the baseline) carries a warning when coverage (children measured "
                                                "/ sasaran balita) moved by more than this (percentage points).",

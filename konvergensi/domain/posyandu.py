@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from konvergensi.core import fmt
 from konvergensi.domain import indicators
 
 from konvergensi.core.settings import DEFAULTS, Thresholds
@@ -77,31 +78,58 @@ def compute_strata(frame: pd.DataFrame, t: Thresholds = DEFAULTS) -> pd.Series:
     return out
 
 
-def attention_reasons(frame: pd.DataFrame, t: Thresholds = DEFAULTS) -> pd.Series:
-    """Why a posyandu needs attention this period ('' when it does not), as Indonesian text.
+# How much each signal weighs in a posyandu's severity score ("perlu perhatian" ranks by it). The D/S and N/D
+# shortfalls add 1 point per percentage point below `attention_ds` / `attention_nd`; a posyandu is listed from
+# `attention_min_score` on (konvergensi.core.settings.Thresholds: data, not code).
+WEIGHTS = {"tidak buka": 40, "belum lapor": 30, "stunting tinggi": 15, "pratama": 10, "strata": 5}
 
-    Signals: no SKDN report for the month; not opened; D/S below target; N/D below target; computed strata Pratama; recorded strata
-    higher than the computed one (the register may be out of date). Columns used: opened, ds, nd,
-    strata_computed, strata_recorded.
-    """
-    reasons = pd.DataFrame(index=frame.index)
+
+def attention(frame: pd.DataFrame, t: Thresholds = DEFAULTS) -> pd.DataFrame:
+    """Severity score and reasons of each posyandu this period: `attention_score` (0 when nothing is wrong)
+    and `attention` (the reasons, worst first, '' when the score is under `t.attention_min_score`).
+
+    Signals (WEIGHTS): not opened (a report saying so) 40; no SKDN report for the month 30; D/S under
+    attention_ds and N/D under attention_nd, 1 point per percentage point short; stunting prevalence at or
+    above attention_prevalence among at least min_children_map measured children 15; computed strata
+    Pratama 10; recorded strata higher than the computed one (the register may be out of date) 5.
+    Columns used: opened, ds, nd, prevalence_stunting, children_measured, strata_computed, strata_recorded.
+    The reasons name thresholds, never a posyandu's exact figures (they reach the public, whose counts are
+    rounded: an exact D/S beside a rounded S would give D back)."""
+    n = len(frame)
     opened = frame["opened"].astype("boolean")
-    # no report is not the same as a report saying the posyandu did not open
-    reasons["buka"] = np.where(opened.isna(), "belum lapor SKDN bulan ini",
-                               np.where(opened.fillna(True).astype(bool), "", "tidak buka bulan ini"))
-    ds = pd.to_numeric(frame["ds"], errors="coerce").astype("float64")
-    nd = pd.to_numeric(frame["nd"], errors="coerce").astype("float64")
-    reasons["ds"] = np.where(ds < t.ds_target, f"D/S < {t.ds_target:.0%}", "")
-    reasons["nd"] = np.where(nd < t.nd_target, f"N/D < {t.nd_target:.0%}", "")
+    ds = pd.to_numeric(frame["ds"], errors="coerce").astype("float64").to_numpy()
+    nd = pd.to_numeric(frame["nd"], errors="coerce").astype("float64").to_numpy()
+    prevalence = pd.to_numeric(frame["prevalence_stunting"], errors="coerce").astype("float64").to_numpy()
+    measured = pd.to_numeric(frame["children_measured"], errors="coerce").fillna(0).to_numpy()
     computed = frame["strata_computed"].astype("string")
-    recorded = frame["strata_recorded"].astype("string")
-    reasons["pratama"] = np.where(computed.fillna("") == "Pratama", "strata Pratama", "")
     rank_c = computed.map(RANK, na_action="ignore").astype("Float64")
-    rank_r = recorded.map(RANK, na_action="ignore").astype("Float64")
-    reasons["strata"] = np.where((rank_r > rank_c).fillna(False), "strata tercatat lebih tinggi", "")
-    if not len(reasons):   # apply on an empty frame returns a frame, not a series
-        return pd.Series([], index=frame.index, dtype="string")
-    return reasons.apply(lambda row: "; ".join(r for r in row if r), axis=1).astype("string")
+    rank_r = frame["strata_recorded"].astype("string").map(RANK, na_action="ignore").astype("Float64")
+    open_ = opened.fillna(False).to_numpy(dtype=bool)
+    signals = [  # (points per row, reason text per row)
+        (np.where(opened.isna(), WEIGHTS["belum lapor"], 0), ["belum lapor SKDN bulan ini"] * n),
+        (np.where(opened.fillna(True).to_numpy(dtype=bool), 0, WEIGHTS["tidak buka"]), ["tidak buka bulan ini"] * n),
+        (np.where(open_ & (ds < t.attention_ds), np.round((t.attention_ds - ds) * 100), 0),
+         [f"D/S < {fmt.share(t.attention_ds, 0)}"] * n),
+        (np.where(open_ & (nd < t.attention_nd), np.round((t.attention_nd - nd) * 100), 0),
+         [f"N/D < {fmt.share(t.attention_nd, 0)}"] * n),
+        (np.where((prevalence >= t.attention_prevalence) & (measured >= t.min_children_map),
+                  WEIGHTS["stunting tinggi"], 0),
+         [f"stunting ≥ {fmt.percent(t.attention_prevalence, 0)}"] * n),
+        (np.where(computed.fillna("").to_numpy() == "Pratama", WEIGHTS["pratama"], 0), ["strata Pratama"] * n),
+        (np.where((rank_r > rank_c).fillna(False).to_numpy(dtype=bool), WEIGHTS["strata"], 0),
+         ["strata tercatat lebih tinggi"] * n),
+    ]
+    points = np.vstack([np.nan_to_num(np.asarray(p, dtype="float64")) for p, _ in signals]) if n else np.zeros((0, 0))
+    score = points.sum(axis=0) if n else np.zeros(0)
+    reasons = []
+    for i in range(n):
+        if score[i] < t.attention_min_score or score[i] <= 0:
+            reasons.append("")
+            continue
+        order = sorted((j for j in range(len(signals)) if points[j, i] > 0), key=lambda j: -points[j, i])
+        reasons.append("; ".join(signals[j][1][i] for j in order))
+    return pd.DataFrame({"attention_score": score, "attention": pd.array(reasons, dtype="string")},
+                        index=frame.index)
 
 
 def performance(frame: pd.DataFrame, t: Thresholds = DEFAULTS) -> pd.DataFrame:
@@ -115,8 +143,9 @@ def performance(frame: pd.DataFrame, t: Thresholds = DEFAULTS) -> pd.DataFrame:
     out["kader_on_duty"] = out["kader_on_duty_avg"]
     out["coverage"] = main_service_coverage(out["ds_12m"], out["main_service_12m"])
     out["strata_computed"] = compute_strata(out, t)
-    out["attention"] = attention_reasons(out, t)
-    out["attention_count"] = [len(a.split("; ")) if isinstance(a, str) and a else 0 for a in out["attention"]]
+    judged = attention(out, t)
+    out["attention_score"] = judged["attention_score"]
+    out["attention"] = judged["attention"]
     return out
 
 

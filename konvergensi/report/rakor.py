@@ -13,7 +13,7 @@ posyandu.performance, convergence.complete_actions) - no indicator is computed d
    (konvergensi.domain.trend_outlook: prevalence projected, count = prevalence x number measured, interval
    from the backtest; konvergensi.figures.charts.trend);
 5. Kelurahan dengan prevalensi tertinggi (those with at least min_children_map measured children);
-6. Posyandu perlu perhatian (posyandu.attention_reasons);
+6. Posyandu perlu perhatian (posyandu.attention: the worst first, by severity score);
 7. Aksi konvergensi of the period's year;
 8. Definisi indikator (konvergensi.domain.indicators).
 
@@ -236,15 +236,17 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     t = thresholds
     perf = viewer.with_states(viewer.frame(perf.reset_index(drop=True), posyandu.COLUMNS), posyandu.COLUMNS)
     attention = perf[perf.attention.fillna("") != ""]
-    attention = attention.assign(_n=attention.attention.str.count(";")).sort_values(
-        ["_n", "ds", "name"], ascending=[False, True, True], na_position="last")
+    attention = attention.sort_values(["attention_score", "ds", "name"], ascending=[False, True, True],
+                                      na_position="last")
     pos_rows = [[r["name"], r["kelurahan"], {True: "ya", False: "tidak"}.get(r["opened"], "tidak lapor")
                  if not fmt.is_missing(r["opened"]) else "tidak lapor",
                  fmt.share(r["ds"]), fmt.share(r["nd"]),
                  r["strata_computed"] if not fmt.is_missing(r["strata_computed"]) else "data kurang", r["attention"]]
                 for _, r in attention.head(POSYANDU_ROWS).iterrows()]
-    pos_note = (f"Perlu perhatian: tidak buka, D/S < {fmt.share(t.ds_target, 0)}, N/D < {fmt.share(t.nd_target, 0)}, "
-                "strata hitung Pratama, atau strata tercatat lebih tinggi dari strata hitung.")
+    pos_note = (f"Perlu perhatian, yang paling parah dulu (skor sedikitnya {fmt.number(t.attention_min_score)}): "
+                f"tidak buka, belum lapor SKDN, D/S < {fmt.share(t.attention_ds, 0)}, N/D < "
+                f"{fmt.share(t.attention_nd, 0)}, stunting ≥ {fmt.percent(t.attention_prevalence, 0)}, strata hitung "
+                "Pratama, atau strata tercatat lebih tinggi dari strata hitung (definisi di halaman Posyandu).")
     if len(attention) > POSYANDU_ROWS:
         pos_note += f" Ditampilkan {POSYANDU_ROWS} dari {fmt.number(len(attention))}; daftar lengkap di halaman Posyandu."
     posyandu_table = Table("Posyandu yang perlu perhatian",

@@ -21,11 +21,12 @@ from konvergensi.figures import tables
 
 SORTS = {"perhatian": "Perlu perhatian dulu", "ds": "D/S terendah", "nd": "N/D terendah",
          "prevalensi": "Prevalensi stunting tertinggi", "nama": "Nama"}
-ORDER = {"perhatian": (["attention_count", "ds"], [False, True]), "ds": (["ds"], [True]), "nd": (["nd"], [True]),
+ORDER = {"perhatian": (["attention_score", "ds", "name"], [False, True, True]), "ds": (["ds"], [True]), "nd": (["nd"], [True]),
          "prevalensi": (["prevalence_stunting"], [False]), "nama": (["name"], [True])}
 
-COLUMNS = {  # column -> (header, kind for tables.styled)
-    "name": ("Posyandu", "text"), "kelurahan": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"),
+COLUMNS = {  # column -> (header, kind for tables.styled); the reasons first, beside the name and kelurahan
+    "name": ("Posyandu", "text"), "kelurahan": ("Kelurahan", "text"), "attention": ("Perlu perhatian", "text"),
+    "kecamatan": ("Kecamatan", "text"),
     "opened": ("Buka", "text"), "s": ("S", "count"), "k": ("K", "count"), "d": ("D", "count"), "n": ("N", "count"),
     "ks": ("K/S", "share"), "ds": ("D/S", "share"), "nd": ("N/D", "share"), "bgm": ("BGM", "count"),
     "bgm_d": ("BGM/D", "share"), "t2": ("2T", "count"), "ds_6m": ("D/S 6 bulan (%)", None),
@@ -33,8 +34,8 @@ COLUMNS = {  # column -> (header, kind for tables.styled)
     "openings_year": ("Buka per tahun", "decimal"), "coverage": ("Cakupan layanan utama", "share"),
     "strata_recorded": ("Strata tercatat", "text"), "strata_computed": ("Strata hitung", "text"),
     "children_measured": ("Balita diukur", "count"), "prevalence_stunting": ("Prevalensi stunting", "percent"),
-    "attention": ("Perlu perhatian", "text"),
 }
+NOT_OPEN_BLANK = ("ks", "ds", "nd", "bgm_d")   # no weighing this month: shown as not open, not as 0 % in red
 
 
 def _items(values) -> list:
@@ -63,6 +64,10 @@ def table(period, area_id: str, hidden_below: int | None, only_attention: bool, 
                                                                         na_position="last").reset_index(drop=True)
     viewer = suppress.Viewer(hidden_below)
     view = viewer.frame(view, posyandu.COLUMNS)
+    closed = (view.opened.astype("boolean") == False).fillna(False).to_numpy(dtype=bool)   # noqa: E712
+    attrs = view.attrs
+    view = view.assign(**{c: view[c].astype("Float64").mask(closed) for c in NOT_OPEN_BLANK})
+    view.attrs = attrs
     shown = view[list(COLUMNS)].assign(
         opened=view.opened.map({True: "ya", False: "tidak"}).fillna("tidak lapor"),
         strata_computed=view.strata_computed.fillna("data kurang"),
