@@ -38,7 +38,7 @@ Z_INDICATORS = {  # column prefix in the queries -> label shown (Indonesian)
 }
 
 DAYS_PER_MONTH = 30.4375
-MASS_MONTHS = (2, 8)   # bulan penimbangan massal: every child weighed AND measured for length/height
+MASS_MONTHS = fmt.WEIGHING_MONTHS   # bulan penimbangan massal: every child weighed AND measured for length/height
 
 
 def is_mass_month(period) -> bool:

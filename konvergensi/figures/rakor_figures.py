@@ -24,7 +24,7 @@ from shapely.geometry import shape
 
 from konvergensi.figures import maps
 
-HIDDEN_COLOUR = "#bdbdbd"      # value hidden from the public (small counts)
+HIDDEN_COLOUR = maps.HIDDEN_COLOUR   # value hidden from the public (small counts): as on Peta
 _lock = threading.Lock()
 _server = {"started": False}
 
