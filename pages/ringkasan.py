@@ -47,7 +47,7 @@ c1, c2, c3, c4 = st.columns(4)
 # line inside the first two cards: the last 12 months, or for the public only the months since the last
 # hidden one (st.metric's chart_data is a Vega-Lite sparkline: a NaN there is not a documented gap, so none
 # is passed; trend_outlook.contiguous_tail)
-series = viewer.frame(data.stunting_trend(f), indicators.STUNTING, secondary=False)
+series = viewer.frame(data.stunting_trend(f), indicators.STUNTING)
 series = series[series.period <= pd.Timestamp(f.period)].tail(12)
 counts = trend_outlook.contiguous_tail(series.stunted)
 shares = [round(v, 2) for v in trend_outlook.contiguous_tail(series.prevalence)]

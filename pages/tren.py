@@ -23,7 +23,7 @@ with c2:
 # small monthly counts are hidden from the public (a gap in the line); rows are months, not parts of a total
 viewer = data.viewer()
 raw = data.stunting_trend(f)
-series = viewer.frame(raw, indicators.STUNTING, secondary=False)
+series = viewer.frame(raw, indicators.STUNTING)
 if not len(series):
     layout.empty_state(f"Belum ada data pengukuran untuk {f.area_name}.")
     st.stop()
@@ -57,7 +57,7 @@ st.caption(f"○ = **data kurang**: kurang dari {minimum} balita diukur pada bul
            "disembunyikan untuk publik dibiarkan kosong (garis terputus), bukan nol.")
 layout.definition_box("stunted" if measure == "jumlah" else "prevalence_stunting")
 
-sub = viewer.frame(data.stunting_trend_by_subarea(f), indicators.STUNTING, secondary=False)
+sub = viewer.frame(data.stunting_trend_by_subarea(f), indicators.STUNTING)
 if f.area_level != "kelurahan" and sub.subarea_id.nunique() > 1:
     level = "kecamatan" if f.area_level == "kabkota" else "kelurahan"
     st.subheader(f"Prevalensi per {level}")

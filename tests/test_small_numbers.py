@@ -37,7 +37,7 @@ def raw_series() -> pd.DataFrame:
 
 
 def public(frame: pd.DataFrame) -> pd.DataFrame:
-    return suppress.Viewer(5).frame(frame, indicators.STUNTING, secondary=False)
+    return suppress.Viewer(5).frame(frame, indicators.STUNTING)
 
 
 def y_at(trace, day: datetime.date):

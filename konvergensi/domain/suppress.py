@@ -57,8 +57,6 @@ NOTE = ("Angka 1–{m} tidak ditampilkan untuk publik (ditulis \"<{t}\"); jumlah
         "tidak dapat dihitung dengan mengurangkan angka-angka yang ditampilkan.")
 SHORT_NOTE = ("🔒 Tampilan publik: jumlah orang dibulatkan ke kelipatan {t} terdekat, angka 1–{m} ditulis "
               "\"<{t}\", dan persentase dihitung dari angka yang dibulatkan.")
-# options of the former secondary-suppression rule; rounding makes them unnecessary (see the module docstring)
-_RETIRED_OPTIONS = ("secondary", "total_row", "row_totals")
 
 
 class Mask(dict):
@@ -381,16 +379,13 @@ class Viewer:
     # --- frames ---------------------------------------------------------------------------------------
 
     def frame(self, frame: pd.DataFrame, columns: "indicators.Columns | Iterable[str]" = (),
-              rates: Sequence[str] | Mapping[str, Sequence[str] | str] = (), *, as_text: bool = False,
-              **retired) -> pd.DataFrame:
+              rates: Sequence[str] | Mapping[str, Sequence[str] | str] = (), *,
+              as_text: bool = False) -> pd.DataFrame:
         """The frame as this viewer may see it (unchanged for a viewer who sees everything).
 
         columns: the frame's `indicators.Columns` (its counts and the rates and derived columns made of them),
         or the count columns (then `rates`: a mapping rate -> (numerator, denominator), or rate names known
         to the registry). Counts the frame does not have are skipped. as_text: counts as text ('<5', '1.235')."""
-        unknown = set(retired) - set(_RETIRED_OPTIONS)
-        if unknown:
-            raise TypeError(f"unknown options {sorted(unknown)}")
         if not self.hides:
             return frame
         if isinstance(columns, indicators.Columns):

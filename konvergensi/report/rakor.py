@@ -276,7 +276,7 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     if shapes is not None:
         map_note += " " + shapes.note   # boundary source and licence, or that the tiles are schematic
     raw = rates.add_prevalence(db.run_query(con, "stunting_trend", area_id=area_id, age_group=None, sex=None))
-    series = viewer.frame(raw, indicators.STUNTING, secondary=False)
+    series = viewer.frame(raw, indicators.STUNTING)
     series = series[pd.to_datetime(series.period) <= pd.Timestamp(period)]
     # each month's "data kurang" (hollow marker) and interval, a hidden month a gap (as on Tren)
     months = trend_outlook.monthly(series, raw, min_children, viewer.hidden_below)
