@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from konvergensi.core import fmt
-from konvergensi.domain import indicators, trend_outlook
+from konvergensi.domain import indicators, rates, trend_outlook
 from konvergensi.figures import charts
 from konvergensi.ui import data, filters, layout
 
@@ -93,12 +93,27 @@ with d4:
 layout.definition_box("stunted", "prevalence_stunting", "wasted", "underweight", "bumil_kek", "ds_ratio")
 
 if f.area_level != "kelurahan":
-    st.subheader("Kelurahan dengan prevalensi tertinggi")
-    if len(lagging):
-        st.plotly_chart(data.shared(charts.ranking, lagging, name="name", value="prevalence",
-                                    label="Prevalensi stunting (%)"),
-                        theme=None, config={"displayModeBar": False})
-        st.caption(f"Hanya kelurahan dengan sedikitnya {data.min_children_map()} balita terukur "
-                   "(di bawah itu angka terlalu tidak pasti). Lihat semua di halaman Peta.")
-    else:
-        layout.empty_state("Belum ada kelurahan dengan cukup balita terukur pada periode ini.")
+    st.subheader("Kelurahan yang paling tertinggal")
+    kel_states = viewer.with_states(kel, indicators.KELURAHAN)
+    tabs = st.tabs(list(rates.LAGGING_BY.values()))
+    for tab, by in zip(tabs, rates.LAGGING_BY):
+        with tab:
+            ranked = rates.lagging(kel_states, 5, by=by)
+            if not len(ranked):
+                layout.empty_state("Belum ada kelurahan dengan cukup balita terukur pada periode ini.")
+                continue
+            rows = rates.lagging_rows(ranked, viewer.count_text, bool(ov.baseline_period))
+            labels = rates.label_with_kecamatan(ranked) if f.area_level == "kabkota" else list(ranked["name"])
+            hover = [f"{r[3]} dari {r[2]} balita diukur · IK 95% {r[5]}" for r in rows]
+            chart = ranked.assign(label=labels)
+            st.plotly_chart(data.shared(charts.ranking, chart, name="label", value=by,
+                                        label="Prevalensi stunting (%)" if by == "prevalence" else
+                                        "Jumlah balita stunting", kind="percent" if by == "prevalence" else "count",
+                                        hover=hover),
+                            theme=None, config={"displayModeBar": False}, key=f"lagging_{by}")
+            st.dataframe(pd.DataFrame(rows, columns=rates.LAGGING_COLUMNS), hide_index=True,
+                         key=f"lagging_table_{by}")
+    st.caption(f"Hanya kelurahan dengan sedikitnya {data.min_children_map()} balita terukur (di bawah itu angka "
+               "terlalu tidak pasti). IK = interval kepercayaan 95% (Wilson)."
+               + (f" Perubahan: poin persen dibanding baseline {fmt.month(ov.baseline_period)}."
+                  if ov.baseline_period else "") + " Lihat semua di halaman Peta.")

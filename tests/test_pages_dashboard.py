@@ -142,7 +142,16 @@ def test_overview_stunted_count_by_hand(use_db, mini_path):
     # the target of the mini database: 30 stunted children by December 2024, baseline February 2024
     assert "Jarak ke target Desember 2024" in got
     assert any(label.startswith("Sejak baseline Februari 2024") for label in got)
-    assert any("Kelurahan dengan prevalensi tertinggi" in h.value for h in at.subheader)
+    # lagging kelurahan ranked by prevalence and by count, each with n, interval and change since baseline
+    assert any("Kelurahan yang paling tertinggal" in h.value for h in at.subheader)
+    assert [t.label for t in at.tabs] == ["Prevalensi tertinggi", "Jumlah balita stunting terbanyak"]
+    by_rate, by_count = (at.dataframe[i].value for i in (0, 1))
+    assert list(by_rate.columns) == ["Kelurahan", "Kecamatan", "Diukur", "Stunting", "Prevalensi", "IK 95%",
+                                     "Perubahan"]
+    rate = [float(v.rstrip("%").replace(",", ".")) for v in by_rate.Prevalensi]
+    count = [int(v.replace(".", "")) for v in by_count.Stunting]
+    assert rate == sorted(rate, reverse=True) and count == sorted(count, reverse=True)
+    assert all(" – " in v for v in by_rate["IK 95%"]) and all("poin" in v for v in by_rate.Perubahan)
 
 
 def test_overview_subgroup_has_no_target(use_db):

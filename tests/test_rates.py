@@ -43,6 +43,17 @@ def test_wilson_interval_in_percent():
 def test_lagging_ranks_only_kelurahan_with_enough_children():
     out = rates.add_rates(COUNTS, min_children=10)
     assert rates.lagging(out, n=5).name.tolist() == ["B", "A"]   # C (55,6%) has 9 children only
+    # by count: A has 20 stunted (20 %), B 12 (30 %)
+    assert rates.lagging(out, n=5, by="stunted").name.tolist() == ["A", "B"]
+
+
+def test_lagging_rows_give_n_interval_and_change():
+    out = rates.add_rates(COUNTS.assign(kecamatan=["K1", "K1", "K2", "K2"]), min_children=10)
+    rows = rates.lagging_rows(rates.lagging(out, n=1), lambda v, state=None: f"<{v}>", True)
+    # B: 12 of 40 = 30 %, Wilson 18,1% – 45,4%; baseline 10 of 40 = 25 %: +5 points
+    assert rows == [["B", "K1", "<40>", "<12>", "30,0%", "18,1% – 45,4%", "+5,0 poin persen"]]
+    assert rates.lagging_rows(rates.lagging(out, n=1), lambda v, s=None: str(v), False)[0][6] == "–"
+    assert rates.label_with_kecamatan(out.head(1)) == ["A (Kec. K1)"]
 
 
 def test_add_prevalence():

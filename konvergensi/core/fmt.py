@@ -76,6 +76,13 @@ def share(fraction, decimals: int = 1, signed: bool = False) -> str:
     return percent(float(fraction) * 100, decimals, signed=signed)
 
 
+def interval(low, high) -> str:
+    """'12,3% – 20,1%' from an interval in percent (en dash when missing)."""
+    if is_missing(low) or is_missing(high):
+        return MISSING
+    return f"{percent(low)} – {percent(high)}"
+
+
 def points(value, decimals: int = 1) -> str:
     """Change of a percentage: 1.25 -> '+1,3 poin persen'."""
     if is_missing(value):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from konvergensi.core import fmt
 from konvergensi.domain import indicators
 
 # The kelurahan frame's counts and rates (rate column -> numerator, denominator, percent or fraction) are
@@ -30,10 +31,33 @@ def add_rates(frame: pd.DataFrame, min_children: int) -> pd.DataFrame:
     return out
 
 
-def lagging(frame: pd.DataFrame, n: int = 5) -> pd.DataFrame:
-    """The n kelurahan with the highest stunting prevalence among those with enough children."""
-    ok = frame[frame["enough"] & frame["prevalence"].notna()]
-    return ok.sort_values(["prevalence", "stunted"], ascending=False).head(n)
+LAGGING_BY = {"prevalence": "Prevalensi tertinggi", "stunted": "Jumlah balita stunting terbanyak"}
+LAGGING_COLUMNS = ["Kelurahan", "Kecamatan", "Diukur", "Stunting", "Prevalensi", "IK 95%", "Perubahan"]
+
+
+def lagging(frame: pd.DataFrame, n: int = 5, by: str = "prevalence") -> pd.DataFrame:
+    """The n kelurahan that lag most among those with enough children (and a figure shown): by prevalence
+    (ties: more stunted first) or by the number of stunted children (ties: higher prevalence first)."""
+    ok = frame[frame["enough"] & frame["prevalence"].notna() & frame["stunted"].notna()]
+    order = ["prevalence", "stunted"] if by == "prevalence" else ["stunted", "prevalence"]
+    return ok.sort_values(order, ascending=False).head(n)
+
+
+def lagging_rows(lag: pd.DataFrame, count_text, with_change: bool) -> list[list[str]]:
+    """The lagging kelurahan as text rows (LAGGING_COLUMNS) for Ringkasan and the meeting pack: n measured,
+    stunted, prevalence, its 95% Wilson interval and the change since baseline in points. `count_text(value,
+    state)` writes a count as the viewer may see it (konvergensi.domain.suppress.Viewer.count_text)."""
+    state = lambda r, c: r.get(f"_state_{c}")   # noqa: E731
+    return [[r["name"], r["kecamatan"], count_text(r["measured"], state(r, "measured")),
+             count_text(r["stunted"], state(r, "stunted")), fmt.percent(r["prevalence"]),
+             fmt.interval(r["prevalence_lo"], r["prevalence_hi"]),
+             fmt.points(r["change_points"]) if with_change else fmt.MISSING]
+            for _, r in lag.iterrows()]
+
+
+def label_with_kecamatan(frame: pd.DataFrame) -> list[str]:
+    """Kelurahan names that cannot be taken for a kecamatan or for each other: 'Maulafa (Kec. Maulafa)'."""
+    return [f"{n} (Kec. {k})" for n, k in zip(frame["name"], frame["kecamatan"])]
 
 
 def add_prevalence(frame: pd.DataFrame) -> pd.DataFrame:

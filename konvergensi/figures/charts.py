@@ -160,13 +160,15 @@ def small_multiples(frame: pd.DataFrame, *, group: str, value: str, label: str, 
 
 
 def ranking(frame: pd.DataFrame, *, name: str, value: str, label: str, kind: str = "percent",
-            colour: str = "#cc4c02", height: int | None = None) -> go.Figure:
-    """Horizontal bars, largest at the top (the kelurahan that lag most)."""
-    f = frame.sort_values(value, ascending=True)
+            colour: str = "#cc4c02", height: int | None = None, hover: list[str] | None = None) -> go.Figure:
+    """Horizontal bars, largest at the top (the kelurahan that lag most); `hover` adds a line per row (n and
+    the interval)."""
+    extra = pd.Series(hover if hover is not None else [""] * len(frame), index=frame.index)
+    f = frame.assign(_extra=extra).sort_values(value, ascending=True, kind="stable")
     as_text = (lambda v: fmt.percent(v)) if kind == "percent" else (lambda v: fmt.number(v))
     fig = go.Figure(go.Bar(x=f[value], y=f[name], orientation="h", marker_color=colour,
-                           text=[as_text(v) for v in f[value]], textposition="outside",
-                           hovertemplate="%{y}: %{text}<extra></extra>"))
+                           text=[as_text(v) for v in f[value]], textposition="outside", customdata=f._extra,
+                           hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>"))
     fig.update_layout(template="plotly", height=height or 60 + 28 * len(f), margin={"l": 10, "r": 40, "t": 10, "b": 10},
                       plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", xaxis={"title": label, "gridcolor": GRID},
                       yaxis={"title": None})

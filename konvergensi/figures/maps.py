@@ -222,9 +222,7 @@ def kecamatan_outlines(rows: pd.DataFrame) -> pd.DataFrame:
 
 def wilson_text(low, high) -> str:
     """'12,3% – 20,1%' from a Wilson interval in percent (en dash when missing)."""
-    if fmt.is_missing(low) or fmt.is_missing(high):
-        return fmt.MISSING
-    return f"{fmt.percent(low)} – {fmt.percent(high)}"
+    return fmt.interval(low, high)
 
 
 def value_text(value, kind: str) -> str:

@@ -217,18 +217,12 @@ def gather(con: duckdb.DuckDBPyConnection, *, period=None, area=None, role: str 
     timings["data"] = time.perf_counter() - t0
 
     # lagging kelurahan
-    lag_rows = [[r["name"], r["kecamatan"], viewer.count_text(r["measured"], r["_state_measured"]),
-                 viewer.count_text(r["stunted"], r["_state_stunted"]), fmt.percent(r["prevalence"]),
-                 maps.wilson_text(r["prevalence_lo"], r["prevalence_hi"]),
-                 fmt.points(r["change_points"]) if base_period else fmt.MISSING]
-                for _, r in lag.iterrows()]
+    lag_rows = rates.lagging_rows(lag, viewer.count_text, bool(base_period))
     lag_note = (f"Hanya kelurahan dengan sedikitnya {min_children} balita terukur (di bawah itu angka terlalu "
                 "tidak pasti). IK = interval kepercayaan 95% (Wilson).")
     if base_period:
         lag_note += f" Perubahan: dibanding baseline {fmt.month(base_period)}."
-    lagging = Table("Kelurahan dengan prevalensi tertinggi",
-                    ["Kelurahan", "Kecamatan", "Diukur", "Stunting", "Prevalensi", "IK 95%", "Perubahan"],
-                    lag_rows, lag_note)
+    lagging = Table("Kelurahan dengan prevalensi tertinggi", rates.LAGGING_COLUMNS, lag_rows, lag_note)
 
     # posyandu needing attention
     perf = posyandu.performance(db.run_query(con, "posyandu_performance", period=period, area_id=area_id),
