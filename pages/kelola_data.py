@@ -6,7 +6,7 @@ import streamlit as st
 
 from konvergensi.store import db
 from konvergensi.core import export
-from konvergensi.core import fmt
+from konvergensi.core import fmt, text
 from konvergensi.sources import upload
 from konvergensi.ui import data, layout
 
@@ -42,12 +42,14 @@ result = st.session_state.pop(RESULT, None)
 if result:
     summary, error = result
     if error:
-        st.error(error, icon="🛑")
+        st.error(text.md(error), icon="🛑")
     else:
         st.success(
             f"Impor #{summary['import_id']} tersimpan: **{fmt.number(summary['accepted'])}** baris ditambahkan, "
             f"{fmt.number(summary['rejected'])} ditolak, {fmt.number(summary['duplicates'])} duplikat dilewati "
-            f"(berkas '{summary['file']}'). Semua halaman memakai data baru mulai sekarang.", icon="✅")
+            f"(berkas '{text.md(summary['file'])}'). Semua halaman memakai data baru mulai sekarang.", icon="✅")
+        if summary.get("audit_error"):                    # the data is in, the log line is not
+            st.warning(text.md(summary["audit_error"]), icon="⚠️")
 
 
 def commit_preview(preview) -> None:
@@ -79,7 +81,7 @@ def upload_tab() -> None:
     else:
         too_big = upload.size_error(file.size, limit, file.name)
         if too_big:
-            st.error(too_big, icon="🛑")
+            st.error(text.md(too_big), icon="🛑")
             return
         content = file.getvalue()
         from konvergensi.sources import common
@@ -89,7 +91,7 @@ def upload_tab() -> None:
         key = (kind, sha, tuple(sorted(confirmed.items())))
         saved = st.session_state.get(STATE)
         if not saved or saved["key"] != key:
-            bar = st.progress(0.05, text=f"Membaca '{file.name}' ...")
+            bar = st.progress(0.05, text=f"Membaca '{text.md(file.name)}' ...")
             con = data.connection().cursor()   # own cursor: the shared connection serves other sessions too
             try:
                 bar.progress(0.3, text="Mencocokkan kolom, wilayah dan posyandu; memeriksa setiap baris ...")
@@ -105,7 +107,7 @@ def upload_tab() -> None:
         outcome, earlier = saved["outcome"], saved["earlier"]
 
         if not outcome.ok:
-            st.error(outcome.error, icon="🛑")
+            st.error(text.md(outcome.error), icon="🛑")
             st.caption("Tidak ada yang disimpan. Perbaiki berkasnya (atau pakai templat kosong) lalu unggah lagi.")
             return
         p = outcome.preview
@@ -115,7 +117,8 @@ def upload_tab() -> None:
                        f"{fmt.date(last.imported_at)}, {fmt.number(last.accepted)} baris ditambahkan). Menyimpannya "
                        "lagi tidak menambah data ganda: baris yang sudah ada dilewati sebagai duplikat.", icon="♻️")
 
-        st.markdown(f"#### Pratinjau: {p.file_name}")
+        # user data as text (file, kelurahan and posyandu names come from the file): konvergensi.core.text
+        st.markdown(f"#### Pratinjau: {text.md(p.file_name)}")
         c1, c2, c3, c4 = st.columns(4)
         with c1:
             layout.kpi("Baris dibaca", fmt.number(p.rows_read))
@@ -127,7 +130,7 @@ def upload_tab() -> None:
             layout.kpi("Duplikat", fmt.number(p.duplicates), help="Baris yang sama dua kali di berkas, atau sudah ada "
                        "di basis data: dilewati.")
         for message in p.messages:
-            st.info(message, icon="ℹ️")
+            st.info(text.md(message), icon="ℹ️")
 
         if p.unknown_regions:
             st.markdown("##### Kelurahan tidak dikenal")
@@ -137,9 +140,9 @@ def upload_tab() -> None:
             for i, (name, suggestion) in enumerate(sorted(p.unknown_regions.items())):
                 if suggestion:
                     boxes[name] = (f"kelola_kel_{sha}_{i}", suggestion)
-                    st.checkbox(f'"{name}" → {suggestion}', value=name in confirmed, key=boxes[name][0])
+                    st.checkbox(f'"{text.md(name)}" → {text.md(suggestion)}', value=name in confirmed, key=boxes[name][0])
                 else:
-                    st.markdown(f'- "{name}": tidak ada saran; perbaiki di berkas.')
+                    st.markdown(f'- "{text.md(name)}": tidak ada saran; perbaiki di berkas.')
             if boxes:
                 st.button("Periksa ulang dengan kelurahan yang dikonfirmasi", on_click=confirm_regions,
                           args=(sha, boxes, confirmed), key="kelola_recheck")
@@ -159,13 +162,12 @@ def upload_tab() -> None:
 
         if p.accepted_count:
             with st.expander(f"Contoh baris diterima ({fmt.number(min(p.accepted_count, 20))} pertama)"):
-                sample = p.accepted.head(20)
-                st.dataframe(sample.drop(columns=[c for c in sample.columns if c in ("geometry_json",)]),
-                             hide_index=True)
+                # pseudonyms as 8-character codes, never whole (docs/access.md)
+                st.dataframe(upload.sample_table(p.accepted), hide_index=True)
 
         ok, why = upload.can_commit(p)
         if not ok:
-            st.warning(why, icon="⚠️")
+            st.warning(text.md(why), icon="⚠️")
         st.button("💾 Simpan ke basis data", type="primary", disabled=not ok, key="kelola_commit",
                   on_click=commit_preview, args=(p,))
 

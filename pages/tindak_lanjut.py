@@ -2,16 +2,17 @@
 
 By-name data (UU 27/2022): limited to the petugas' own puskesmas/kelurahan (results are cached per
 scope, so one scope's list is never served to another), and every download is written to the audit
-log before the file is produced.
+log before the file is produced. The lists are drawn without the table toolbar (konvergensi.ui.byname):
+the only way to take a whole list away is an audited download.
 """
 
 import datetime
 
 import streamlit as st
 
-from konvergensi.core import fmt
+from konvergensi.core import fmt, text
 from konvergensi.domain import followup
-from konvergensi.ui import access, data, filters, layout
+from konvergensi.ui import access, byname, data, filters, layout
 
 # page_header first: on a fresh server's first request it hands the URL back to app.py's navigation.
 layout.page_header("Daftar tindak lanjut",
@@ -31,7 +32,7 @@ if role == "petugas":
         st.warning("Wilayah kerja akun Anda belum diatur atau tidak dikenal di basis data. Hubungi admin.", icon="⚠️")
         st.stop()
     names = [filters.regions().name(k) for k in kelurahan_ids]
-    st.caption(f"Wilayah kerja Anda: {len(kelurahan_ids)} kelurahan ({', '.join(names)}).")
+    st.caption(f"Wilayah kerja Anda: {len(kelurahan_ids)} kelurahan ({text.md_list(names)}).")
 elif len(filters.regions().roots) > 1:
     # A province database: one kabupaten/kota's list at a time (a province-wide list of 100,000+
     # children is not a visiting list, and takes seconds to compute).
@@ -73,20 +74,10 @@ user = access.user()
 
 
 def downloads(table, kind: str, stem: str) -> None:
-    """Excel and CSV buttons; the file is made (and the audit line written) only when clicked."""
-    c1, c2, _ = st.columns([1, 1, 3])
-    name = f"tindak_lanjut_{stem}_{fmt.period_key(period)}"
-    with c1:
-        st.download_button("⬇️ Excel", key=f"dl_{stem}_xlsx", file_name=f"{name}.xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           data=lambda: followup.export_bytes(table, "xlsx", user=user, role=role, kind=kind,
-                                                              details=details),
-                           disabled=table.empty)
-    with c2:
-        st.download_button("⬇️ CSV", key=f"dl_{stem}_csv", file_name=f"{name}.csv", mime="text/csv",
-                           data=lambda: followup.export_bytes(table, "csv", user=user, role=role, kind=kind,
-                                                              details=details),
-                           disabled=table.empty)
+    """Excel and CSV of the whole list; the file is made (after its audit line) only when clicked."""
+    byname.downloads(lambda file_format: followup.export_bytes(table, file_format, user=user, role=role, kind=kind,
+                                                               details=details),
+                     f"tindak_lanjut_{stem}_{fmt.period_key(period)}", stem, empty=table.empty)
 
 
 tab_kids, tab_moms = st.tabs([f"👶 Anak ({fmt.number(len(kids))})", f"🤰 Ibu hamil KEK ({fmt.number(len(moms))})"])
@@ -97,7 +88,7 @@ with tab_kids:
         st.markdown(f"**{fmt.number(len(kids))} anak** per {fmt.month(period)}. Ringkasan per posyandu:")
         st.dataframe(followup.counts_by_posyandu(kids), hide_index=True, width="stretch")
         table = followup.display_children(kids)
-        st.dataframe(table, hide_index=True, width="stretch")
+        byname.table(table, "tl_anak")      # no table toolbar: the list leaves only through the audited buttons
         downloads(table, "anak", "anak")
     layout.definition_box("stunted", "severely_stunted", "wasted", "t2", title="Definisi alasan")
     st.caption("Anak masuk daftar bila diukur dalam 12 bulan terakhir dan berumur di bawah 60 bulan. Pendek/sangat "
@@ -110,7 +101,7 @@ with tab_moms:
         layout.empty_state(f"Tidak ada ibu hamil KEK per {fmt.month(period)} untuk pilihan ini.")
     else:
         table = followup.display_mothers(moms)
-        st.dataframe(table, hide_index=True, width="stretch")
+        byname.table(table, "tl_ibu")
         downloads(table, "ibu_hamil_kek", "ibu_hamil")
     layout.definition_box("bumil_kek", title="Definisi")
     st.caption(f"Ibu hamil dengan LiLA terakhir (3 bulan terakhir) di bawah {fmt.number(data.kek_muac(), 1)} cm.")

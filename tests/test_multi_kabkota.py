@@ -150,11 +150,11 @@ def test_admin_follow_up_list_is_one_kabkota_at_a_time():
     at = open_page("pages/tindak_lanjut.py", session=session)
     box = selectbox(at, "Kabupaten/Kota")
     assert box.value == "99.01"
-    kelurahan = set(at.dataframe[1].value["Kelurahan"])
+    kelurahan = set(at.table[0].value["Kelurahan"])
     assert kelurahan and "Pasir" not in kelurahan
     box.set_value(KOTA2).run()
     assert not at.exception
-    listed = at.dataframe[1].value
+    listed = at.table[0].value
     assert list(listed["Kelurahan"]) == ["Pasir"]      # k1 (stunted) only: k2 is well and measured this month
 
 

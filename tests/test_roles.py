@@ -348,7 +348,7 @@ def test_small_count_not_revealed_on_the_map_for_publik(db_path):
 def test_petugas_sees_names_of_own_scope_only(db_path, media, env):
     at = open_page("pages/tindak_lanjut.py", session=session_for("ani"), params={"wilayah": "53.99.02"})
     assert not at.error
-    kids = at.dataframe[1].value
+    kids = at.table[0].value            # the by-name list: a static table, no toolbar (konvergensi.ui.byname)
     assert set(kids["Kelurahan"]) <= {"Oesina", "Batu Merah", "Tanjung"} and len(kids)
     assert any(str(n).startswith(f"{NAME} Anak") for n in kids["Nama / kode anak"])   # Oesina: names stored
     assert all(str(n).startswith(("Anak-", f"{NAME} Anak")) for n in kids["Nama / kode anak"])
@@ -364,7 +364,7 @@ def test_petugas_sees_names_of_own_scope_only(db_path, media, env):
     assert [b.proto.label for b in buttons][:2] == ["⬇️ Excel", "⬇️ CSV"]
     # the other petugas (one kelurahan, Nai Bonat) sees only Nai Bonat
     at = open_page("pages/tindak_lanjut.py", session=session_for("budi"))
-    assert set(at.dataframe[1].value["Kelurahan"]) <= {"Nai Bonat"}
+    assert set(at.table[0].value["Kelurahan"]) <= {"Nai Bonat"}
     assert NAME.encode() not in everything(at)        # Nai Bonat has no stored names
 
 
@@ -375,7 +375,7 @@ def test_petugas_without_scope_sees_nothing(db_path):
 
 def test_admin_sees_every_kelurahan(db_path):
     at = open_page("pages/tindak_lanjut.py", session=session_for("kepala"))
-    kels = set(at.dataframe[1].value["Kelurahan"])
+    kels = set(at.dataframe[0].value["Kelurahan"])     # the per-posyandu counts: every kelurahan listed
     assert {"Oesina", "Fatu Lima"} <= kels
 
 
@@ -484,7 +484,7 @@ def test_demo_petugas_account_sees_its_puskesmas_only(demo_db, monkeypatch):
     assert at.session_state["role"] == "petugas"
     at.switch_page("pages/tindak_lanjut.py").run()
     assert not at.exception and not at.error
-    kids = at.dataframe[1].value
+    kids = at.table[0].value
     assert len(kids) > 0
     assert set(kids["Kelurahan"]) <= {"Sikumana", "Fatukoa", "Bello", "Kolhua", "Oepura", "Naikolan"}
 

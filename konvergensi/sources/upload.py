@@ -11,6 +11,8 @@ functions return, so every bad-input case is testable without a browser.
 - `previous_imports(con, sha256)`: earlier imports of the very same file (import_log.file_sha256).
 - `commit(preview, db_path, imported_by)` goes through `konvergensi.store.importing.commit`
   (konvergensi.store.write.atomic_update): on any failure the database is left exactly as it was.
+- `sample_table(accepted)`: the first accepted rows as the preview shows them: pseudonyms (64 hex
+  characters, HMAC of the NIK) cut to the 8-character code used everywhere else, never shown whole.
 - `rejects_table(rejects)`: the rejected rows in Indonesian columns, with the row's fields as read
   (personal fields already left out by the importer), for the Excel file sent back to the puskesmas;
   `konvergensi.core.export.to_excel_bytes` neutralises formula-like text (=cmd|...) in it.
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zipfile
 from dataclasses import dataclass
 
@@ -210,6 +213,8 @@ def commit(preview, db_path=None, imported_by: str | None = None,
         except OSError as exc:  # the data is in; say that the log line is missing rather than hide it
             summary = dict(summary)
             summary.setdefault("messages", [])
+            summary["audit_error"] = (f"Data tersimpan, tetapi log audit tidak dapat ditulis ({exc.strerror or exc}): "
+                                      "impor ini tidak tercatat. Periksa ruang disk dan izin tulis berkas log audit.")
             summary["messages"] = list(summary["messages"]) + [f"Log audit tidak dapat ditulis: {exc}"]
         return summary, None
     except db.DatabaseMissing as exc:
@@ -219,9 +224,41 @@ def commit(preview, db_path=None, imported_by: str | None = None,
                       f"Rincian: {type(exc).__name__}: {exc}")
 
 
+PSEUDONYM = re.compile(r"[0-9a-fA-F]{64}")
+CODE_LENGTH = 8      # as konvergensi.domain.followup.short_code ('Anak-3fa9c2d1')
+SAMPLE_ROWS = 20
+
+
+def short_pseudonyms(value):
+    """A 64-hex pseudonym (or a list of them, or one inside a text) as its 8-character code + '…'."""
+    if isinstance(value, str):
+        return PSEUDONYM.sub(lambda m: m.group(0)[:CODE_LENGTH] + "…", value)
+    if isinstance(value, (list, tuple)) or (hasattr(value, "tolist") and not isinstance(value, (str, bytes))
+                                            and getattr(value, "ndim", 0) == 1):
+        return ", ".join(str(short_pseudonyms(v)) for v in list(value))
+    return value
+
+
+def without_pseudonyms(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every text cell's pseudonyms shortened (docs/access.md: never shown whole)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = [short_pseudonyms(v) for v in out[column]]
+    return out
+
+
+def sample_table(accepted: pd.DataFrame | None, rows: int = SAMPLE_ROWS) -> pd.DataFrame:
+    """The first accepted rows for the preview: no geometry, pseudonyms as short codes."""
+    if accepted is None:
+        return pd.DataFrame()
+    sample = accepted.head(rows)
+    return without_pseudonyms(sample.drop(columns=[c for c in sample.columns if c == "geometry_json"]))
+
+
 def rejects_table(rejects: pd.DataFrame) -> pd.DataFrame:
     """Rejected rows for the puskesmas: Baris, Kolom, Nilai, Alasan, then the row's own fields as read
-    (from raw_json; personal fields were never kept)."""
+    (from raw_json; personal fields were never kept; pseudonyms as short codes)."""
     base = pd.DataFrame({
         "Baris": rejects["row_number"].astype("int64") if len(rejects) else pd.Series([], dtype="int64"),
         "Kolom": rejects["column_name"] if len(rejects) else [],
@@ -229,7 +266,7 @@ def rejects_table(rejects: pd.DataFrame) -> pd.DataFrame:
         "Alasan": rejects["reason"] if len(rejects) else [],
     })
     if not len(rejects) or "raw_json" not in rejects:
-        return base
+        return without_pseudonyms(base)
     raws = []
     for text in rejects["raw_json"]:
         try:
@@ -238,4 +275,4 @@ def rejects_table(rejects: pd.DataFrame) -> pd.DataFrame:
             raws.append({})
     fields = pd.DataFrame(raws, index=base.index)
     fields.columns = [f"Isi: {c}" for c in fields.columns]
-    return pd.concat([base, fields], axis=1)
+    return without_pseudonyms(pd.concat([base, fields], axis=1))

@@ -96,6 +96,23 @@ def record(event: str, user: str | None, role: str | None, details: dict | None 
     return entry
 
 
+def writable(path: str | os.PathLike | None = None) -> str | None:
+    """None when an event can be appended now; else why not (the system's words). Pages that hand out
+    by-name data check this first, so they can switch their buttons off and say so instead of failing
+    on click; `record` still refuses (raises) if the log breaks in between."""
+    file = log_path(path)
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
+        if hasattr(os, "statvfs"):
+            st = os.statvfs(file.parent)
+            if st.f_bavail * st.f_frsize < 64 * 1024:
+                return "disk penuh"
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return None
+
+
 def read(path: str | os.PathLike | None = None, *, limit: int | None = None, event: str | None = None) -> list[dict]:
     """Events of the log, newest first (at most `limit`; only `event` if given). Unreadable lines are
     returned as {'event': 'baris_rusak', 'raw': ...} rather than hidden."""
