@@ -4,7 +4,7 @@ kelurahan (map and table) and over time. Thresholds come from the configuration.
 import streamlit as st
 
 from konvergensi.domain import convergence as cv
-from konvergensi.core import fmt
+from konvergensi.core import fmt, text
 from konvergensi.figures import convergence_charts as charts
 from konvergensi.ui import data, filters, layout
 from konvergensi.figures import maps, tables
@@ -70,7 +70,7 @@ if shapes is not None:
     st.plotly_chart(fig, theme=None, config={"displayModeBar": False, "scrollZoom": True}, key="bumil_map")
     st.caption(f"Abu-abu: belum ada ibu hamil dengan catatan ini pada {f.period_label}"
                + (", atau angkanya terlalu kecil untuk ditampilkan ke publik." if viewer.hides else "."))
-    st.caption(shapes.note)   # boundary source and licence, or schematic tiles
+    st.caption(text.md(shapes.note))   # boundary source and licence, or schematic tiles
 elif f.area_level != "kelurahan":
     st.caption("Basis data belum berisi batas wilayah kelurahan: hanya tabel yang ditampilkan.")
 

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from konvergensi.domain import convergence as cv
-from konvergensi.core import fmt
+from konvergensi.core import fmt, text
 from konvergensi.domain import indicators
 from konvergensi.figures import convergence_charts as charts
 from konvergensi.ui import data, filters, layout
@@ -98,7 +98,7 @@ if shapes is not None:
     st.caption(f"Garis ungu tebal = Kampung KB. Warna = prevalensi stunting {f.period_label}; abu-abu = data "
                f"kurang (kurang dari {data.min_children_map()} balita terukur"
                + (", atau angka terlalu kecil untuk publik)." if viewer.hides else ")."))
-    st.caption(shapes.note)   # boundary source and licence, or schematic tiles
+    st.caption(text.md(shapes.note))   # boundary source and licence, or schematic tiles
 table = cv.blank_when_few(kel, "prevalence", "measured", data.min_children_map()).assign(
     kb=["Ya" if v else "–" for v in kel["is_kampung_kb"]])
 ucv.table(table, {"name": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"), "kb": ("Kampung KB", "text"),

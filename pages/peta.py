@@ -4,7 +4,7 @@ import dataclasses
 
 import streamlit as st
 
-from konvergensi.core import fmt
+from konvergensi.core import fmt, text
 from konvergensi.ui import data, filters, layout, peta_view
 from konvergensi.figures import maps, tables
 
@@ -88,8 +88,8 @@ with map_col:
 if side is not None:
     with side:
         row = kel[kel.region_id == f.kelurahan_id].iloc[0]
-        st.subheader(f"Kelurahan {row['name']}")
-        st.caption(f"Kecamatan {row['kecamatan']} · {f.period_label}")
+        st.subheader(f"Kelurahan {text.md(row['name'])}")
+        st.caption(f"Kecamatan {text.md(row['kecamatan'])} · {f.period_label}")
         c1, c2 = st.columns(2)
         with c1:
             layout.kpi("Balita stunting", viewer.count_text(row["stunted"]),
@@ -103,7 +103,7 @@ if side is not None:
             st.warning(f"Hanya {viewer.count_text(row['measured'])} balita terukur (kurang dari {minimum}): "
                        "angka kelurahan ini sangat tidak pasti.")
 
-st.caption(shapes.note)   # where the boundaries come from (source and licence), or that they are schematic
+st.caption(text.md(shapes.note))   # where the boundaries come from (source and licence), or that they are schematic
 legend = (f"Abu-abu muda = **{maps.INSUFFICIENT_LABEL}**: kurang dari {minimum} balita terukur (angka terlalu "
           "tidak pasti). Nama tertulis: lima kelurahan dengan angka terburuk pada lapisan ini.")
 if viewer.hides:
