@@ -3,7 +3,7 @@
 import streamlit as st
 
 from konvergensi.store import audit
-from konvergensi.core import auth, paths
+from konvergensi.core import auth, paths, text
 from konvergensi.ui import access, layout
 
 layout.page_header("Masuk / keluar", icon="🔑")
@@ -18,7 +18,7 @@ if (demo := access.demo_warning()) is not None:   # demo data with imports, or a
     st.warning(demo[1], icon="⚠️")
 
 if access.user():
-    st.success(f"Anda masuk sebagai **{st.session_state.get('user_name') or access.user()}** "
+    st.success(f"Anda masuk sebagai **{text.md(st.session_state.get('user_name') or access.user())}** "
                f"(`{access.user()}`), peran **{auth.ROLE_LABELS.get(role, role)}**.", icon="✅")
     scope = access.scope()
     if role == "petugas":

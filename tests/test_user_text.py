@@ -193,3 +193,20 @@ def test_boundary_source_is_shown_as_text_to_publik(mini_with_boundary_file, pag
         pytest.skip(f"{page}: no map in this database")
     assert all(FILE_NAME in text.plain(t) and not unescaped(t) for t in notes), notes
     assert not [t for t in texts if unescaped(t)]
+
+
+def test_display_name_is_shown_as_text(tmp_path, monkeypatch, serving):
+    """The display name of an account is free text (users file): the sidebar and Masuk show it as text."""
+    import access_db
+    from conftest import open_page
+    from konvergensi.core import auth
+
+    monkeypatch.setenv("KONVERGENSI_DB", str(access_db.build_mini(tmp_path / "mini.duckdb")))
+    users = tmp_path / "users.toml"
+    auth.add_user("kepala", "kata-sandi-uji-panjang", "admin", name=f"Kepala {IMAGE} {TAG}", path=users)
+    monkeypatch.setenv("KONVERGENSI_USERS", str(users))
+    at = open_page("pages/masuk.py", session=auth.load_users(users)["kepala"].session())
+    texts = rendered_texts(at)
+    named = [t for t in texts if "Kepala" in t]
+    assert len(named) >= 2, texts                                   # the sidebar line and the success message
+    assert all(f"Kepala {IMAGE} {TAG}" in text.plain(t) and not unescaped(t) for t in named), named

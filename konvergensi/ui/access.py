@@ -21,7 +21,7 @@ import os
 import streamlit as st
 
 from konvergensi.store import audit, demo_accounts
-from konvergensi.core import auth
+from konvergensi.core import auth, text
 from konvergensi.ui import data
 
 SESSION_KEYS = ("role", "user", "user_name", "scope")
@@ -142,7 +142,9 @@ def sidebar_status() -> None:
     role = current_role()
     with st.sidebar:
         if user():
-            st.caption(f"👤 **{st.session_state.get('user_name') or user()}** · {auth.ROLE_LABELS.get(role, role)}")
+            # the display name is free text from the users file: shown as text (konvergensi.core.text)
+            st.caption(f"👤 **{text.md(st.session_state.get('user_name') or user())}** · "
+                       f"{auth.ROLE_LABELS.get(role, role)}")
         else:
             st.caption("👤 Publik (belum masuk) · angka kecil disembunyikan")
         if (demo := demo_warning()) is not None:
