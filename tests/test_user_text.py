@@ -210,3 +210,46 @@ def test_display_name_is_shown_as_text(tmp_path, monkeypatch, serving):
     named = [t for t in texts if "Kepala" in t]
     assert len(named) >= 2, texts                                   # the sidebar line and the success message
     assert all(f"Kepala {IMAGE} {TAG}" in text.plain(t) and not unescaped(t) for t in named), named
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_hostile_names_fetch_nothing_in_a_browser(tmp_path):
+    """The same upload in headless Chromium against a running server: the preview shows the names as
+    written and the browser requests nothing outside the server (no image from 127.0.0.1:9)."""
+    import streamlit_server
+    from konvergensi.core import auth
+
+    if not Path(streamlit_server.CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed (scripts/install-system-packages.sh installs it)")
+    path = upload_files.empty_db(tmp_path / "kosong.duckdb")
+    users = tmp_path / "users.toml"
+    auth.add_user("kepala", "kata-sandi-uji-panjang", "admin", path=users)
+    env = {"KONVERGENSI_USERS": str(users), "KONVERGENSI_AUDIT": str(tmp_path / "audit.log")}
+    with streamlit_server.server(path, env=env) as url, streamlit_server.browser() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 2200})
+        outside = []
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((url, "data:", "blob:")) else None)
+        page.goto(f"{url}/masuk")
+        streamlit_server.wait_for_page(page)
+        page.get_by_label("Nama pengguna").fill("kepala")
+        page.get_by_label("Kata sandi").fill("kata-sandi-uji-panjang")
+        page.get_by_role("button", name="Masuk").click()
+        streamlit_server.wait_for_page(page)
+        more = page.get_by_text(re.compile(r"View \d+ more"))     # the sidebar folds long navigation
+        if more.count():
+            more.first.click()
+        page.get_by_role("link", name="Kelola data").click()            # same session (a new URL logs out)
+        page.locator("input[type='file']").first.wait_for(state="attached", timeout=60000)
+        streamlit_server.wait_for_page(page)
+        page.locator("input[type='file']").first.set_input_files(
+            {"name": "ukur <b>tebal</b> $x$.xlsx", "mimeType": upload_files.XLSX_MIME,
+             "buffer": upload_files.eppgbm_xlsx(ROWS)})
+        page.get_by_text("Kelurahan tidak dikenal").wait_for(timeout=60000)
+        streamlit_server.wait_for_page(page)
+        body = page.locator("[data-testid='stMain']").inner_text()
+        images = page.locator("[data-testid='stMain'] img").count()
+    assert POSYANDU in body and KELURAHAN_IMAGE in body and KELURAHAN_TAG in body, body[:3000]
+    assert "ukur <b>tebal</b> $x$.xlsx" in body
+    assert images == 0
+    assert outside == []
