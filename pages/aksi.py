@@ -8,7 +8,7 @@ import streamlit as st
 
 from konvergensi.domain import convergence as cv
 from konvergensi.store import db
-from konvergensi.core import fmt
+from konvergensi.core import fmt, text
 from konvergensi.figures import convergence_charts as charts
 from konvergensi.ui import data, filters, layout
 from konvergensi.ui import convergence as ucv
@@ -113,7 +113,7 @@ if submitted:
     try:
         saved = cv.save_aksi_edit(db.db_path(), edit, user, role=role)   # audited inside the same write
     except cv.AksiEditError as exc:
-        st.error("**Perubahan belum disimpan.**\n\n" + "\n".join(f"- {m}" for m in exc.messages), icon="🛑")
+        st.error("**Perubahan belum disimpan.**\n\n" + "\n".join(f"- {text.md(m)}" for m in exc.messages), icon="🛑")
     else:
         if not saved["changed"]:
             st.info("Tidak ada yang berubah; basis data tidak diubah.")

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from konvergensi.store import audit
-from konvergensi.core import auth
+from konvergensi.core import auth, text
 from konvergensi.ui import access, data, layout
 
 # page_header first: on a fresh server's first request it hands the URL back to app.py's navigation.
@@ -20,7 +20,7 @@ demo = auth.is_demo_file(path)
 try:
     users = auth.load_users(path)
 except auth.UsersError as exc:
-    st.error(str(exc), icon="🛑")
+    st.error(text.md(str(exc)), icon="🛑")
     st.stop()
 
 st.caption(f"Berkas pengguna: `{path}`" + (" (akun demo, hanya-baca)" if demo else ""))
@@ -69,7 +69,7 @@ if not demo:
                 account = auth.add_user(username, pw1, new_role, name=name, puskesmas=puskesmas,
                                         kelurahan=kelurahan, path=path)
             except auth.UsersError as exc:
-                st.error(str(exc), icon="🚫")
+                st.error(text.md(str(exc)), icon="🚫")
             else:
                 access._audit(audit.USER_ADDED, {"username": account.username, "new_role": account.role,
                                                  "via": "app"})
@@ -87,7 +87,7 @@ if not demo:
                 try:
                     auth.remove_user(victim, path)
                 except auth.UsersError as exc:
-                    st.error(str(exc), icon="🚫")
+                    st.error(text.md(str(exc)), icon="🚫")
                 else:
                     access._audit(audit.USER_REMOVED, {"username": victim, "via": "app"})
                     st.session_state[_FLASH] = f"Pengguna **{victim}** dihapus."

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from konvergensi.core import fmt
+from konvergensi.core import fmt, text
 from konvergensi.report import rakor
 from konvergensi.core import system
 from konvergensi.ui import data, filters, layout
@@ -18,7 +18,7 @@ layout.require("eppgbm", f)
 area_id = f.kecamatan_id or f.region_id
 area_label = filters.regions().label(area_id)
 if f.kelurahan_id:
-    st.info(f"Bahan rakor dibuat untuk kota atau satu kecamatan: untuk pilihan ini, **{area_label}**.", icon="ℹ️")
+    st.info(f"Bahan rakor dibuat untuk kota atau satu kecamatan: untuk pilihan ini, **{text.md(area_label)}**.", icon="ℹ️")
 
 FORMATS = {"both": "PDF dan PPTX", "pdf": "PDF saja", "pptx": "PPTX saja"}
 choice = filters.url_choice("Format", FORMATS, url_key="format", widget="radio")
@@ -41,7 +41,7 @@ if st.button(f"📄 Buat bahan rakor {area_label}, {f.period_label}", type="prim
                                     config=data.config())
         except rakor.RakorError as exc:
             st.session_state.pop("rakor_result", None)
-            st.error(f"Bahan rakor tidak dapat dibuat: {exc}")
+            st.error(f"Bahan rakor tidak dapat dibuat: {text.md(exc)}")
         else:
             st.session_state["rakor_result"] = {
                 "key": key, "files": {k: (result.file_name(k), v) for k, v in result.files.items()},
@@ -49,7 +49,7 @@ if st.button(f"📄 Buat bahan rakor {area_label}, {f.period_label}", type="prim
 
 stored = st.session_state.get("rakor_result")
 if stored and stored["key"] == key:
-    st.success(f"Bahan rakor {stored['place']} siap ({fmt.number(stored['seconds'], 1)} detik).", icon="✅")
+    st.success(f"Bahan rakor {text.md(stored['place'])} siap ({fmt.number(stored['seconds'], 1)} detik).", icon="✅")
     mime = {"pdf": "application/pdf",
             "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}
     columns = st.columns(len(stored["files"]) + 2)

@@ -253,3 +253,30 @@ def test_hostile_names_fetch_nothing_in_a_browser(tmp_path):
     assert "ukur <b>tebal</b> $x$.xlsx" in body
     assert images == 0
     assert outside == []
+
+
+@pytest.fixture
+def hostile_regions(tmp_path, monkeypatch, serving) -> Path:
+    """tests/access_db.py's database with a kecamatan and a kelurahan named with an image and a tag."""
+    import duckdb
+
+    import access_db
+
+    path = access_db.build_mini(tmp_path / "mini.duckdb")
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE regions SET name = ? WHERE region_id = '53.99.01'", [f"Pantai {IMAGE}"])
+    con.execute("UPDATE regions SET name = ? WHERE region_id = '53.99.01.1001'", [f"Oesina {TAG}"])
+    con.execute("CHECKPOINT")
+    con.close()
+    monkeypatch.setenv("KONVERGENSI_DB", str(path))
+    return path
+
+
+@pytest.mark.parametrize("page", ["pages/rakor.py", "pages/peta.py"])
+def test_region_names_are_shown_as_text(hostile_regions, page):
+    from conftest import open_page
+
+    at = open_page(page, params={"wilayah": "53.99.01.1001"}, session={"role": "pimpinan"})
+    texts = rendered_texts(at)
+    assert any(f"Pantai {IMAGE}" in text.plain(t) or f"Oesina {TAG}" in text.plain(t) for t in texts), texts
+    assert not [t for t in texts if unescaped(t)]
