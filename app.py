@@ -9,7 +9,7 @@ import streamlit as st
 
 from konvergensi.core import config as kconfig
 from konvergensi.store import db, write
-from konvergensi.ui import access, data, layout, registry, selfwarm
+from konvergensi.ui import access, data, layout, meeting, registry, selfwarm
 
 st.set_page_config(page_title="Dasbor Konvergensi Stunting", page_icon="📊", layout="wide")
 
@@ -42,9 +42,16 @@ selfwarm.ensure(data.identity())
 # The role comes from the login page (session state), re-checked against the users file on every run:
 # a removed or changed account takes effect at once. URL parameters never set it.
 role = access.current_role()
-page = registry.navigation(role)
-access.sidebar_status()
+# ?mode=rapat: the meeting mode (konvergensi/ui/meeting.py) instead of the page, no sidebar or navigation
+rapat = meeting.requested()
+page = registry.navigation(role, position="hidden" if rapat else "sidebar")
+if not rapat:
+    access.sidebar_status()
+    meeting.entry_button()
 try:
-    page.run()
+    if rapat:
+        meeting.render()
+    else:
+        page.run()
 except (db.DatabaseMissing, duckdb.Error) as exc:   # file swapped for a broken one mid-session
     layout.database_missing_page(str(exc), details=role == "admin")

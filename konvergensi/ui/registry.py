@@ -77,8 +77,9 @@ def pages_for(role: str, pages: list[PageSpec] | None = None) -> dict[str, list[
     return grouped
 
 
-def navigation(role: str = "publik"):
-    """`st.navigation` for a role: call `.run()` on the result in app.py."""
+def navigation(role: str = "publik", position: str = "sidebar"):
+    """`st.navigation` for a role: call `.run()` on the result in app.py. position="hidden" for the meeting
+    mode (konvergensi/ui/meeting.py): the pages stay registered, nothing is drawn in the sidebar."""
     import streamlit as st
 
     grouped = pages_for(role)
@@ -90,4 +91,4 @@ def navigation(role: str = "publik"):
         ]
         for section, specs in grouped.items()
     }
-    return st.navigation(sections, position="sidebar")
+    return st.navigation(sections, position=position)
