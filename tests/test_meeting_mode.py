@@ -144,6 +144,24 @@ def test_the_area_of_the_url_is_the_meetings(demo):
     assert any("Aksi konvergensi" in m.value for m in tindak.markdown)
 
 
+@pytest.mark.parametrize("case", ["kelurahan", "no data", "subgroup"])
+def test_every_screen_renders_for_a_kelurahan_a_month_without_data_and_a_subgroup(demo, case):
+    con = duckdb.connect(str(demo), read_only=True)
+    try:
+        kel = con.execute("SELECT region_id FROM regions WHERE level = 'kelurahan' ORDER BY region_id LIMIT 1").fetchone()[0]
+    finally:
+        con.close()
+    params = {"kelurahan": {"wilayah": kel}, "no data": {"periode": "2001-01"},
+              "subgroup": {"umur": "0-23", "jk": "P"}}[case]
+    for number, title in enumerate(TITLES, 1):
+        at = meeting({**params, "layar": str(number)}, "pimpinan")
+        assert headings(at) == [title]
+        if case == "no data":
+            assert any("Tidak ada data pengukuran balita" in i.value and "Januari 2001" in i.value for i in at.info)
+    if case == "subgroup":
+        assert any("0-23 bulan, perempuan" in m.value for m in at.markdown)
+
+
 # --- what the screens list (no Streamlit) ------------------------------------------------------------------
 
 def kelurahan(**columns) -> pd.DataFrame:
@@ -266,6 +284,15 @@ def test_projector_steps_with_clicker_keys_and_fits_1366x768(demo_db):
         page.get_by_role("heading", name=TITLES[1]).wait_for(timeout=60000)
         streamlit_server.wait_for_page(page)
         assert "layar=2" in page.url
+        # a mouse click leaves the focus on the button: space after it still steps once, not twice
+        page.get_by_role("button", name="Berikutnya ▶").click()
+        page.get_by_role("heading", name=TITLES[2]).wait_for(timeout=60000)
+        streamlit_server.wait_for_page(page)
+        page.keyboard.press(" ")
+        page.get_by_role("heading", name=TITLES[3]).wait_for(timeout=60000)
+        streamlit_server.wait_for_page(page)
+        page.wait_for_timeout(1500)
+        assert heading(page) == TITLES[3] and "layar=4" in page.url
         page.get_by_role("button", name="Keluar dari mode rapat").click()
         page.get_by_role("button", name="Mode rapat (layar proyektor)").wait_for(timeout=60000)
         assert "mode=rapat" not in page.url
