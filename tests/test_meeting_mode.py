@@ -293,6 +293,15 @@ def test_projector_steps_with_clicker_keys_and_fits_1366x768(demo_db):
         streamlit_server.wait_for_page(page)
         page.wait_for_timeout(1500)
         assert heading(page) == TITLES[3] and "layar=4" in page.url
+        for title in TITLES[4:]:                                # the last screens fit too
+            page.keyboard.press("ArrowRight")
+            page.get_by_role("heading", name=title).wait_for(timeout=60000)
+            streamlit_server.wait_for_page(page)
+            fits = page.evaluate(FITS)
+            assert fits["bottom"] <= fits["height"] and fits["main"][0] <= fits["main"][1] + 1, (title, fits)
+        page.keyboard.press("ArrowRight")                       # past the last screen: stays
+        page.wait_for_timeout(1500)
+        assert heading(page) == TITLES[-1]
         page.get_by_role("button", name="Keluar dari mode rapat").click()
         page.get_by_role("button", name="Mode rapat (layar proyektor)").wait_for(timeout=60000)
         assert "mode=rapat" not in page.url

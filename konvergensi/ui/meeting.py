@@ -53,9 +53,9 @@ CSS = """
 .st-key-rapat_screen .stMarkdownEllipsis, .st-key-rapat_screen .stMarkdownEllipsis p {
   white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }
 .st-key-rapat_banner * { margin-bottom: 0 !important; }
-table.rapat { border-collapse: collapse; width: 100%; font-size: 1.12rem; }
+table.rapat { border-collapse: collapse; width: 100%; font-size: 1.06rem; line-height: 1.35; }
 table.rapat th { text-align: left; background: #1f2933; color: #fff; padding: 0.3rem 0.55rem; font-weight: 600; }
-table.rapat td { border-bottom: 1px solid #c9ced6; padding: 0.28rem 0.55rem; vertical-align: top; color: #111827; }
+table.rapat td { border-bottom: 1px solid #c9ced6; padding: 0.22rem 0.55rem; vertical-align: top; color: #111827; }
 table.rapat td.num { text-align: right; white-space: nowrap; }
 table.rapat td.no { font-weight: 700; text-align: center; }
 table.rapat tr:nth-child(even) td { background: #f3f5f8; }
