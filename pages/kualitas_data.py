@@ -6,7 +6,7 @@ For pimpinan, petugas and admin (per-posyandu figures are not suppressed): the p
 import streamlit as st
 
 from konvergensi.core import export
-from konvergensi.core import fmt, settings, text
+from konvergensi.core import fmt, settings
 from konvergensi.domain import quality
 from konvergensi.ui import access, data, filters, layout
 from konvergensi.figures import quality_charts, tables
@@ -39,13 +39,13 @@ params = {"period": f.period, "area_id": f.area_id}
 groups = data.query("quality_by_posyandu", **params)
 measured = quality.children_measured(groups)
 if not measured:
-    layout.empty_state(f"Tidak ada pengukuran balita di {text.md(f.area_name)} pada {f.period_label}.")
+    layout.empty_state(f"Tidak ada pengukuran balita di {f.area_name} pada {f.period_label}.")
     st.stop()
 digit_rows = data.query("quality_digits", **params)
 ages = data.query("quality_age_months", **params)
 hist = data.query("quality_z_histogram", **params)
 
-st.caption(f"{fmt.number(measured)} balita diukur di {text.md(f.area_name)} pada {f.period_label} "
+st.caption(f"{fmt.number(measured)} balita diukur di {f.area_name} pada {f.period_label} "
            "(satu pengukuran per anak: yang terakhir di bulan itu).")
 
 # --- Overview ---

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from konvergensi.core import fmt
+from konvergensi.core import fmt, text
 from konvergensi.domain import indicators, rates, trend_outlook
 from konvergensi.figures import charts
 from konvergensi.ui import data, filters, layout
@@ -26,7 +26,7 @@ kel = viewer.frame(data.kelurahan_indicators(f, baseline_period=ov.baseline_peri
 lagging = data.lagging_kelurahan(kel)
 kpi = {k.key: k for k in ov.kpis(f.area_name)}
 
-st.markdown(ov.paragraph(f.area_name, zip(lagging.name, lagging.prevalence), f.subgroup_label))
+st.markdown(ov.paragraph(f.area_name, zip(lagging.name.map(text.md), lagging.prevalence), f.subgroup_label))
 if ov.baseline_missing:
     st.caption(f"⚠️ {ov.baseline_missing_text(f.area_name)}")
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from konvergensi.core import fmt
+from konvergensi.core import fmt, text
 from konvergensi.ui import data
 
 AGE_GROUPS = {"semua": "Semua umur (0-59 bln)", "0-23": "0-23 bulan (baduta)", "24-59": "24-59 bulan"}
@@ -46,7 +46,7 @@ class Filters:
     period: datetime.date          # first day of the selected month
     area_id: str                   # region_id of the selected area (kota, kecamatan or kelurahan)
     area_level: str                # 'kabkota' | 'kecamatan' | 'kelurahan'
-    area_name: str                 # e.g. 'Kecamatan Maulafa'
+    area_name: str                 # e.g. 'Kecamatan Maulafa'; Markdown-escaped (core.text.md): pages put it in text
     region_id: str                 # the kabupaten/kota of the area (top of the hierarchy)
     kecamatan_id: str | None
     kelurahan_id: str | None
@@ -299,7 +299,7 @@ def filter_bar(*, show_period: bool = True, show_subgroups: bool = True, data_ki
         period=fmt.parse_period(period_key),
         area_id=area_id,
         area_level=level,
-        area_name=reg.label(area_id),
+        area_name=text.md(reg.label(area_id)),   # a region name is shown as text, never rendered
         region_id=root,
         kecamatan_id=kec_id,
         kelurahan_id=kel_id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from konvergensi.core import fmt, paths
+from konvergensi.core import fmt, paths, text
 from konvergensi.ui import data
 from konvergensi.domain import indicators
 from konvergensi.store import data_status
@@ -45,7 +45,7 @@ def page_header(title: str, subtitle: str | None = None, icon: str | None = None
     st.title(f"{icon} {title}" if icon else title)
     if info.get("synthetic"):
         st.warning(SYNTHETIC_BANNER, icon="⚠️")
-    bits = [f"Wilayah: **{info.get('region_name', '-')}**",
+    bits = [f"Wilayah: **{text.md(info.get('region_name', '-'))}**",
             f"Data s.d. **{fmt.month(info.get('data_end'))}**",
             f"Diperbarui {fmt.date(info.get('built_at'))}"]
     if subtitle:
