@@ -257,8 +257,8 @@ def test_hostile_names_fetch_nothing_in_a_browser(tmp_path):
 
 @pytest.fixture
 def hostile_regions(tmp_path, monkeypatch, serving) -> Path:
-    """tests/access_db.py's database with a kecamatan, a kelurahan and the region of the build named with
-    an image or a tag."""
+    """tests/access_db.py's database with a kecamatan, a kelurahan, the region of the build, a posyandu and
+    the aksi notes and OPD named with an image or a tag."""
     import duckdb
 
     import access_db
@@ -268,6 +268,8 @@ def hostile_regions(tmp_path, monkeypatch, serving) -> Path:
     con.execute("UPDATE regions SET name = ? WHERE region_id = '53.99.01'", [f"Pantai {IMAGE}"])
     con.execute("UPDATE regions SET name = ? WHERE region_id = '53.99.01.1001'", [f"Oesina {TAG}"])
     con.execute("UPDATE build_info SET region_name = ?", [f"Kota Uji {IMAGE}"])        # the page header line
+    con.execute("UPDATE posyandu SET name = ? WHERE posyandu_id = 'P00'", [f"Posyandu {IMAGE}"])
+    con.execute("UPDATE convergence_actions SET output_note = ?, opd = ?", [f"Catatan {IMAGE}", f"OPD {TAG}"])
     con.execute("CHECKPOINT")
     con.close()
     monkeypatch.setenv("KONVERGENSI_DB", str(path))
@@ -292,7 +294,7 @@ def _all_pages() -> list[str]:
 
 @pytest.mark.parametrize("page", _all_pages())
 @pytest.mark.parametrize("wilayah", ["53.99.01", "53.99.01.1001"])
-def test_no_page_renders_a_region_name(hostile_regions, page, wilayah):
+def test_no_page_renders_a_region_posyandu_or_note_name(hostile_regions, page, wilayah):
     """Every page of the registry, for the hostile kecamatan and kelurahan: headings, paragraphs, notes
     and captions hold the names as text (the area name is escaped once, in konvergensi.ui.filters)."""
     from conftest import open_page
