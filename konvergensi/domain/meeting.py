@@ -66,12 +66,6 @@ class LaggingRow:
     reasons: str         # why it is on the list, in words
 
 
-def _interval(low, high) -> str:
-    if fmt.is_missing(low) or fmt.is_missing(high):
-        return fmt.MISSING
-    return f"{fmt.percent(low)} – {fmt.percent(high)}"
-
-
 def lagging(kel: pd.DataFrame, count_text: Callable, *, area_prevalence=None, baseline: datetime.date | None = None,
             n: int = LAGGING_ROWS) -> list[LaggingRow]:
     """The kelurahan that lag most: the `n` with the highest prevalence (rates.lagging, as Ringkasan) and the
@@ -79,9 +73,7 @@ def lagging(kel: pd.DataFrame, count_text: Callable, *, area_prevalence=None, ba
     as the viewer sees it with its `_state_` columns (Viewer.with_states); only kelurahan with enough children
     measured and a figure shown are ranked. Reasons: the rank(s), an interval wholly above the area's own
     prevalence (`area_prevalence`), and a rise since the baseline month."""
-    by_prev = rates.lagging(kel, n)
-    ok = kel[kel["enough"] & kel["prevalence"].notna() & kel["stunted"].notna()]
-    by_count = ok.sort_values(["stunted", "prevalence"], ascending=False).head(n)
+    by_prev, by_count = rates.lagging(kel, n), rates.lagging(kel, n, by="stunted")
     rank_prev = {r: i + 1 for i, r in enumerate(by_prev.region_id)}
     rank_count = {r: i + 1 for i, r in enumerate(by_count.region_id)}
     chosen = pd.concat([by_prev, by_count[~by_count.region_id.isin(by_prev.region_id)]])
@@ -100,9 +92,9 @@ def lagging(kel: pd.DataFrame, count_text: Callable, *, area_prevalence=None, ba
             reasons.append(f"naik {fmt.points(change)} sejak {fmt.month(baseline)}")
         state = lambda c: r.get(f"_state_{c}")   # noqa: E731
         rows.append(LaggingRow(
-            region_id=r.region_id, name=f"{r['name']} (Kec. {r['kecamatan']})",
+            region_id=r.region_id, name=rates.label_with_kecamatan(pd.DataFrame([r]))[0],
             measured=count_text(r["measured"], state("measured")), stunted=count_text(r["stunted"], state("stunted")),
-            prevalence=fmt.percent(r["prevalence"]), interval=_interval(r.get("prevalence_lo"), r.get("prevalence_hi")),
+            prevalence=fmt.percent(r["prevalence"]), interval=fmt.interval(r.get("prevalence_lo"), r.get("prevalence_hi")),
             change=fmt.points(change) if baseline is not None and not fmt.is_missing(change) else fmt.MISSING,
             reasons="; ".join(reasons)))
     return rows
