@@ -69,12 +69,13 @@ def table(frame: pd.DataFrame, key: str, page_rows: int | None = None) -> None:
         widget = f"{key}_halaman"
         if int(st.session_state.get(widget, 1) or 1) > pages:    # the list got shorter (another filter)
             st.session_state[widget] = pages
-        page = st.number_input(f"Halaman (dari {fmt.number(pages)})", min_value=1, max_value=pages, value=1, step=1,
-                               key=widget)
+        page = st.number_input("Halaman", min_value=1, max_value=pages, step=1, key=widget,
+                               help=f"{fmt.number(pages)} halaman, {fmt.number(page_rows)} baris per halaman.")
     start, stop = page_bounds(len(frame), page, page_rows)
     st.table(cells(frame.iloc[start:stop]), hide_index=True)
     if pages > 1:
-        st.caption(f"Baris {fmt.number(start + 1)}-{fmt.number(stop)} dari {fmt.number(len(frame))}. Daftar "
+        st.caption(f"Halaman {fmt.number(page)} dari {fmt.number(pages)}: baris {fmt.number(start + 1)}-"
+                   f"{fmt.number(stop)} dari {fmt.number(len(frame))}. Daftar "
                    "lengkap: tombol unduh di bawah (tercatat di log audit).")
 
 
