@@ -82,7 +82,7 @@ if not demo:
             st.caption("Tidak ada pengguna lain.")
         else:
             victim = st.selectbox("Pengguna", others, key="hapus_pengguna")
-            sure = st.checkbox(f"Ya, hapus akun {victim}", key="hapus_yakin")
+            sure = st.checkbox(f"Ya, hapus akun {text.md(victim)}", key="hapus_yakin")
             if st.button("Hapus", disabled=not sure, key="hapus_tombol"):
                 try:
                     auth.remove_user(victim, path)

@@ -67,7 +67,7 @@ def _drill_down():
 # where to go back to: the kecamatan of a selected kelurahan, the kabupaten/kota of a selected kecamatan
 back = f.kecamatan_id if f.kelurahan_id else f.region_id if f.kecamatan_id else None
 if back:
-    st.button(f"⬅ Kembali ke {filters.regions().label(back)}", key="peta_back", on_click=filters.select_area,
+    st.button(f"⬅ Kembali ke {text.md(filters.regions().label(back))}", key="peta_back", on_click=filters.select_area,
               args=(back,), help="Naik satu tingkat wilayah (juga: pilih wilayah di filter).")
 
 # a selected kelurahan's details beside the map (a projector shows both at once)

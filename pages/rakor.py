@@ -33,7 +33,7 @@ key = (data.identity(), fmt.period_key(f.period), area_id, formats, role)
 missing = system.meeting_pack_problem(formats)    # system packages (Pango, Chromium): one line, no traceback
 if missing:
     st.error(f"Bahan rakor tidak dapat dibuat di server ini: {missing}.", icon="⚠️")
-if st.button(f"📄 Buat bahan rakor {area_label}, {f.period_label}", type="primary", key="rakor_make",
+if st.button(f"📄 Buat bahan rakor {text.md(area_label)}, {f.period_label}", type="primary", key="rakor_make",
              disabled=bool(missing)):
     with st.spinner("Menyusun bahan rakor (grafik, peta, PDF, PPTX)..."):
         try:

@@ -63,6 +63,7 @@ def rendered_texts(at: AppTest) -> list[str]:
     for kind in RENDERED:
         out += [e.value for e in at.get(kind)]
     out += [c.label for c in at.checkbox] + [e.label for e in at.expander] + [m.label for m in at.metric]
+    out += [b.label for b in at.button] + [r.label for r in at.radio] + [o for r in at.radio for o in r.options]
     return out
 
 
