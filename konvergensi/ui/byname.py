@@ -82,7 +82,7 @@ def table(frame: pd.DataFrame, key: str, page_rows: int | None = None) -> None:
 def audit_problem() -> str | None:
     """Why the audit log cannot take a line now (Indonesian), or None when it can."""
     why = audit.writable()
-    return None if why is None else AUDIT_DOWN.format(why=why)
+    return None if why is None else AUDIT_DOWN.format(why=text.md(why))
 
 
 def downloads(make: Callable[[str], bytes], file_stem: str, key: str, *, empty: bool = False) -> None:
