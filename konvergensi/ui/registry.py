@@ -91,4 +91,6 @@ def navigation(role: str = "publik", position: str = "sidebar"):
         ]
         for section, specs in grouped.items()
     }
-    return st.navigation(sections, position=position)
+    # expanded: every page of the role is listed (collapsed, Streamlit hid pages behind an English "View N more",
+    # and staff did not find Daftar tindak lanjut)
+    return st.navigation(sections, position=position, expanded=True)
