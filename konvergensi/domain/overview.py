@@ -292,8 +292,8 @@ class Overview:
         # for the public a count is rounded (8 reads 10): "fewer than the minimum" is said without it
         n = (f"kurang dari {self.min_children} {unit}" if self.hidden_below is not None else
              f"hanya {self.count(self.now.get(den_key))} {unit} (kurang dari {self.min_children})")
-        return (f"{n}; IK 95% "
-                f"(Wilson) {fmt.percent(self.now.get(key + '_low'))} – {fmt.percent(self.now.get(key + '_high'))}")
+        interval = fmt.interval(self.now.get(key + '_low'), self.now.get(key + '_high'))
+        return n if interval == fmt.MISSING else f"{n}; IK 95% (Wilson) {interval}"   # hidden: no interval
 
     @property
     def _few_since_baseline(self) -> bool:

@@ -23,7 +23,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from konvergensi.core import fmt
+from konvergensi.core import fmt, text
 from konvergensi.domain import convergence as cv
 from konvergensi.domain import indicators, posyandu
 from konvergensi.domain import meeting as dm
@@ -162,7 +162,8 @@ def scope() -> Scope:
     area = url["area"] if url["area"] in reg.by_id else reg.root_id
     kec, kel = reg.split(area)
     level = reg.by_id[area].level if area in reg.by_id else "kabkota"
-    return Scope(period=period, area_id=area, area_level=level, area_name=reg.label(area), region_id=reg.root_of(area),
+    return Scope(period=period, area_id=area, area_level=level, area_name=text.md(reg.label(area)),
+                 region_id=reg.root_of(area),
                  kecamatan_id=kec, kelurahan_id=kel,
                  age_group=url["age"] if url["age"] in filters.AGE_GROUPS and url["age"] != "semua" else None,
                  sex=filters.SEX_CODE.get(url["sex"]) if url["sex"] in filters.SEX_CODE else None)
@@ -370,7 +371,7 @@ def _bar(number: int, s: Scope, info: dict) -> None:
     with st.container(key="rapat_bar"):
         c0, c1, c2, c3 = st.columns([6.2, 1.45, 1.45, 1.9], vertical_alignment="center")
         with c0:
-            region = info.get("region_name") or ""
+            region = text.md(info.get("region_name") or "")
             where = s.area_name if s.area_name == region or not region else f"{region} · {s.area_name}"
             st.markdown(f"**Rapat koordinasi stunting** · {where} · {fmt.month_label(s.period)}"
                         + (f" ({s.subgroup_label})" if s.subgroup_label else "")
