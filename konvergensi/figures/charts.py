@@ -1,6 +1,6 @@
 """Plotly charts shared by the pages (and usable by the meeting pack: no Streamlit in here).
 
-Every figure sets template="plotly" and explicit colours (importing Streamlit changes plotly's default
+Every figure sets template=theme.TEMPLATE and explicit colours (importing Streamlit changes plotly's default
 template), Indonesian month labels on time axes (plotly's own month names are English), and numbers
 formatted by konvergensi.core.fmt in the hover text; a hover that names a month says when it is a
 mass-weighing month (fmt.month_label). Values are drawn as floats: a count hidden from the public (<NA>) is
@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from konvergensi.core import fmt
+from konvergensi.figures import theme
 
 ACTUAL = "#0f766e"
 TARGET = "#7c3aed"
@@ -45,7 +46,7 @@ def values(column) -> list:
 
 def _base(fig: go.Figure, height: int, y_title: str) -> go.Figure:
     fig.update_layout(
-        template="plotly", height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        template=theme.TEMPLATE, height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
         plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", hovermode="x unified",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         yaxis={"title": y_title, "gridcolor": GRID, "rangemode": "tozero"},
@@ -153,7 +154,7 @@ def small_multiples(frame: pd.DataFrame, *, group: str, value: str, label: str, 
                       row=i // columns + 1, col=i % columns + 1)
     fig.update_xaxes(**month_axis(frame.period, max_ticks=3), tickangle=0)
     fig.update_yaxes(gridcolor=GRID, rangemode="tozero")
-    fig.update_layout(template="plotly", height=rows * height_per_row + 40, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    fig.update_layout(template=theme.TEMPLATE, height=rows * height_per_row + 40, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                       plot_bgcolor="#ffffff", paper_bgcolor="#ffffff")
     fig.update_annotations(font_size=12)
     return fig
@@ -169,7 +170,7 @@ def ranking(frame: pd.DataFrame, *, name: str, value: str, label: str, kind: str
     fig = go.Figure(go.Bar(x=f[value], y=f[name], orientation="h", marker_color=colour,
                            text=[as_text(v) for v in f[value]], textposition="outside", customdata=f._extra,
                            hovertemplate="%{y}: %{text}<br>%{customdata}<extra></extra>"))
-    fig.update_layout(template="plotly", height=height or 60 + 28 * len(f), margin={"l": 10, "r": 40, "t": 10, "b": 10},
+    fig.update_layout(template=theme.TEMPLATE, height=height or 60 + 28 * len(f), margin={"l": 10, "r": 40, "t": 10, "b": 10},
                       plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", xaxis={"title": label, "gridcolor": GRID},
                       yaxis={"title": None})
     return fig

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from konvergensi.core import fmt
 from konvergensi.domain.convergence import short_name
-from konvergensi.figures import maps
+from konvergensi.figures import maps, theme
 from konvergensi.figures.charts import GRID, month_axis
 
 STATUS_COLOURS = {"Selesai": "#15803d", "Berjalan": "#d97706", "Belum mulai": "#9ca3af"}
@@ -27,8 +27,8 @@ def _count(value) -> str:
 
 
 def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
-    fig.update_layout(template="plotly", height=height, margin={"l": 10, "r": 20, "t": 30, "b": 10},
-                      plot_bgcolor="#ffffff", paper_bgcolor="#ffffff", separators=",.",   # 0,5 and 1.000
+    fig.update_layout(template=theme.TEMPLATE, height=height, margin={"l": 10, "r": 20, "t": 30, "b": 10},
+                      plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
                       legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}, **extra)
     return fig
 

@@ -28,6 +28,7 @@ from shapely.geometry import shape
 
 from konvergensi.store import db
 from konvergensi.core import fmt
+from konvergensi.figures import theme
 from konvergensi.domain import indicators
 
 INSUFFICIENT_LABEL = "data kurang"
@@ -315,7 +316,7 @@ def choropleth(frame: pd.DataFrame, geojson: dict, layer: MapLayer, *, enough: p
                                         line={"color": "#0f766e", "width": 4}, hoverinfo="skip", showlegend=False))
     centre, zoom = view(bounds(geojson), width_px=width_hint, height_px=height)
     fig.update_layout(
-        template="plotly", height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        template=theme.TEMPLATE, height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0},
         map={"style": offline_style(labels), "center": centre, "zoom": zoom},
         legend={"orientation": "h", "yanchor": "bottom", "y": 0.01, "xanchor": "left", "x": 0.01,
                 "bgcolor": "rgba(255,255,255,0.8)"},

@@ -1,6 +1,6 @@
 """Plotly figures of the "Kualitas data" page (no Streamlit here, like ui/charts.py).
 
-Every figure sets template="plotly" and explicit colours (importing Streamlit changes plotly's default
+Every figure sets template=theme.TEMPLATE and explicit colours (importing Streamlit changes plotly's default
 template) and Indonesian labels.
 """
 
@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from konvergensi.core import fmt
+from konvergensi.figures import theme
 from konvergensi.domain import quality
 
 BARS = "#0f766e"
@@ -28,7 +29,7 @@ BIN_WIDTH = 0.2   # queries/quality_z_histogram.sql
 
 def _layout(fig: go.Figure, height: int, x_title: str, y_title: str) -> go.Figure:
     fig.update_layout(
-        template="plotly", height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        template=theme.TEMPLATE, height=height, margin={"l": 10, "r": 10, "t": 30, "b": 10},
         plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         xaxis={"title": x_title, "gridcolor": GRID}, yaxis={"title": y_title, "gridcolor": GRID},
@@ -102,7 +103,7 @@ def digits(digit_rows: pd.DataFrame, height: int = 300) -> go.Figure:
                              hovertemplate="angka %{x}: %{customdata[0]} (%{customdata[1]} nilai)<extra></extra>"),
                       row=1, col=col)
         fig.add_hline(y=10, line={"color": WHO, "dash": "dash", "width": 1.5}, row=1, col=col)
-    fig.update_layout(template="plotly", height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    fig.update_layout(template=theme.TEMPLATE, height=height, margin={"l": 10, "r": 10, "t": 40, "b": 10},
                       plot_bgcolor="#ffffff", paper_bgcolor="#ffffff")
     fig.update_yaxes(title="% nilai", gridcolor=GRID, rangemode="tozero")
     fig.update_xaxes(title="Angka di belakang koma")

@@ -6,7 +6,7 @@
   (`fill="toself"`) in lon/lat on a cartesian plot with equal aspect (latitude stretched by 1/cos(lat)),
   coloured with the same scale and "data kurang" rule as the Peta page (konvergensi.figures.maps).
 - `to_png` starts Kaleido's sync server once per process (about 0.2 s per image afterwards instead of
-  2-7 s cold); Kaleido stops it at exit. Figures set template="plotly" and explicit colours (importing
+  2-7 s cold); Kaleido stops it at exit. Figures set template=theme.TEMPLATE and explicit colours (importing
   Streamlit changes plotly's default template).
 """
 
@@ -22,7 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from shapely.geometry import shape
 
-from konvergensi.figures import maps
+from konvergensi.figures import maps, theme
 
 HIDDEN_COLOUR = maps.HIDDEN_COLOUR   # value hidden from the public (small counts): as on Peta
 _lock = threading.Lock()
@@ -60,7 +60,7 @@ def stop_server() -> None:
 def to_png(fig: go.Figure, width: int, height: int, scale: float = 2.0) -> bytes:
     """PNG bytes of a figure (template forced to "plotly")."""
     start_server()
-    fig.update_layout(template="plotly", width=width, height=height)
+    fig.update_layout(template=theme.TEMPLATE, width=width, height=height)
     with _lock, warnings.catch_warnings():   # one browser: one export at a time
         warnings.filterwarnings("ignore", message="The kopts argument is ignored")   # plotly, with a server
         return fig.to_image(format="png", width=width, height=height, scale=scale)
@@ -144,7 +144,7 @@ def static_map(frame: pd.DataFrame, geojson: dict, layer: maps.MapLayer, *, enou
                                                   "ticksuffix": "%" if layer.kind == "percent" else ""}}))
     lat = float(np.mean(centre_lat)) if centre_lat else 0.0
     fig.update_layout(
-        template="plotly", plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
+        template=theme.TEMPLATE, plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
         margin={"l": 5, "r": 5, "t": 5, "b": 5},
         legend={"orientation": "h", "yanchor": "bottom", "y": 0.0, "x": 0.0, "bgcolor": "rgba(255,255,255,0.85)"},
         xaxis={"visible": False},
