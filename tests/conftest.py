@@ -118,6 +118,25 @@ def open_page(page: str, *, session: dict | None = None, params: dict | None = N
     assert not at.exception, [e.value for e in at.exception]
     return at
 
+def sent_to_browser(at, stores: list | None = None) -> bytes:
+    """All that a page run sent to the browser: every element's protobuf (text, tables as Arrow, charts as
+    JSON, widget options), the navigation, and the bytes of every download file in `stores` (media_stores)."""
+    out = []
+
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        if proto is not None and hasattr(proto, "SerializeToString"):
+            out.append(proto.SerializeToString())
+        for child in (getattr(node, "children", None) or {}).values():
+            walk(child)
+
+    walk(at._tree)
+    for store in stores or []:
+        for file in list(getattr(store, "_files_by_id", {}).values()):
+            out.append(bytes(file.content))
+    return b"\n".join(out)
+
+
 
 @pytest.fixture
 def serving(monkeypatch):

@@ -94,3 +94,20 @@ def wait_for_page(page, timeout_ms: int = 60000) -> None:
             return main && main.innerText.length > 50 && (!s || !/Running|Berjalan/i.test(s.innerText));
         }""", timeout=timeout_ms)
     page.wait_for_timeout(800)
+
+
+def outside_requests(page, url: str) -> list[str]:
+    """A list that fills with every request the page makes outside the server (data: and blob: aside)."""
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((url, "data:", "blob:")) else None)
+    return outside
+
+
+def login(page, url: str, user: str, password: str) -> None:
+    """Log in through the Masuk page (the session then lives in this browser tab: a new URL logs out)."""
+    page.goto(f"{url}/masuk")
+    wait_for_page(page)
+    page.get_by_label("Nama pengguna").fill(user)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    wait_for_page(page)

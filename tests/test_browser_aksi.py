@@ -36,14 +36,8 @@ def test_aksi_edit_in_a_real_browser(template, tmp_path):
     env = {"KONVERGENSI_USERS": str(ROOT / "config" / "users.example.toml"), "KONVERGENSI_AUDIT": str(audit_log)}
     with streamlit_server.server(path, env=env) as url, streamlit_server.browser() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 2000})
-        outside = []
-        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((url, "data:", "blob:")) else None)
-        page.goto(f"{url}/masuk")
-        streamlit_server.wait_for_page(page)
-        page.get_by_label("Nama pengguna").fill("petugas.sikumana")
-        page.get_by_label("Kata sandi").fill("demo-petugas-2026")
-        page.get_by_role("button", name="Masuk").click()
-        streamlit_server.wait_for_page(page)
+        outside = streamlit_server.outside_requests(page, url)
+        streamlit_server.login(page, url, "petugas.sikumana", "demo-petugas-2026")
         page.get_by_role("link", name="Aksi konvergensi").click()     # same session: no new page load
         page.get_by_text("Perbarui aksi").wait_for(timeout=60000)
         streamlit_server.wait_for_page(page)

@@ -23,7 +23,7 @@ import streamlit as st
 
 import access_db
 import streamlit_server
-from conftest import open_page
+from conftest import open_page, sent_to_browser
 from konvergensi.core import auth, text
 from konvergensi.domain import followup
 from konvergensi.store import audit
@@ -86,19 +86,7 @@ def admin() -> dict:
     return auth.load_users()["kepala"].session()
 
 
-def sent(at) -> bytes:
-    """Everything the page run sent to the browser (every element's protobuf)."""
-    out = []
-
-    def walk(node):
-        proto = getattr(node, "proto", None)
-        if proto is not None and hasattr(proto, "SerializeToString"):
-            out.append(proto.SerializeToString())
-        for child in (getattr(node, "children", None) or {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return b"\n".join(out)
+sent = sent_to_browser   # everything a page run sent to the browser
 
 
 def button(at, key: str):
@@ -271,17 +259,8 @@ def test_no_download_control_on_the_by_name_table_in_a_browser(db_path, users_fi
     env = {"KONVERGENSI_USERS": str(users_file), "KONVERGENSI_AUDIT": str(audit_log)}
     with streamlit_server.server(db_path, env=env) as url, streamlit_server.browser() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 2200})
-        outside = []
-        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((url, "data:", "blob:")) else None)
-        page.goto(f"{url}/masuk")
-        streamlit_server.wait_for_page(page)
-        page.get_by_label("Nama pengguna").fill("kepala")
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.get_by_role("button", name="Masuk").click()
-        streamlit_server.wait_for_page(page)
-        more = page.get_by_text(re.compile(r"View \d+ more"))       # the sidebar folds long navigation
-        if more.count():
-            more.first.click()
+        outside = streamlit_server.outside_requests(page, url)
+        streamlit_server.login(page, url, "kepala", PASSWORD)
         page.get_by_role("link", name="Daftar tindak lanjut").click()
         page.locator("[data-testid='stTable']").first.wait_for(timeout=60000)
         streamlit_server.wait_for_page(page)

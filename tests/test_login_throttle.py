@@ -205,12 +205,7 @@ def test_a_flood_through_a_local_proxy_in_a_real_server(tiny_db, tiny_config, us
 
     def login(context, url, password):
         page = context.new_page()
-        page.goto(f"{url}/masuk")
-        streamlit_server.wait_for_page(page)
-        page.get_by_label("Nama pengguna").fill("kepala")
-        page.get_by_label("Kata sandi").fill(password)
-        page.get_by_role("button", name="Masuk").click()
-        streamlit_server.wait_for_page(page)
+        streamlit_server.login(page, url, "kepala", password)
         text = page.locator("[data-testid='stMainBlockContainer']").inner_text()
         page.close()
         return text

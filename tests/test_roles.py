@@ -17,7 +17,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import access_db
-from conftest import open_page
+from conftest import open_page, sent_to_browser
 from konvergensi.store import audit
 from konvergensi.core import auth, paths
 from konvergensi.store import derived
@@ -118,23 +118,7 @@ def session_for(username: str) -> dict:
 
 
 
-def everything(at: AppTest, stores: list | None = None) -> bytes:
-    """All that the page sent: every element's protobuf (text, tables as Arrow, charts as JSON, widget
-    options), the navigation, and the bytes of every download file."""
-    out = []
-
-    def walk(node):
-        proto = getattr(node, "proto", None)
-        if proto is not None and hasattr(proto, "SerializeToString"):
-            out.append(proto.SerializeToString())
-        for child in (getattr(node, "children", None) or {}).values():
-            walk(child)
-
-    walk(at._tree)
-    for store in stores or []:
-        for file in list(getattr(store, "_files_by_id", {}).values()):
-            out.append(bytes(file.content))
-    return b"\n".join(out)
+everything = sent_to_browser   # all that a page run sent to the browser
 
 
 def ids_in(con_path: Path) -> list[bytes]:

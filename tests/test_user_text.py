@@ -229,17 +229,8 @@ def test_hostile_names_fetch_nothing_in_a_browser(tmp_path):
     env = {"KONVERGENSI_USERS": str(users), "KONVERGENSI_AUDIT": str(tmp_path / "audit.log")}
     with streamlit_server.server(path, env=env) as url, streamlit_server.browser() as browser:
         page = browser.new_page(viewport={"width": 1400, "height": 2200})
-        outside = []
-        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((url, "data:", "blob:")) else None)
-        page.goto(f"{url}/masuk")
-        streamlit_server.wait_for_page(page)
-        page.get_by_label("Nama pengguna").fill("kepala")
-        page.get_by_label("Kata sandi").fill("kata-sandi-uji-panjang")
-        page.get_by_role("button", name="Masuk").click()
-        streamlit_server.wait_for_page(page)
-        more = page.get_by_text(re.compile(r"View \d+ more"))     # the sidebar folds long navigation
-        if more.count():
-            more.first.click()
+        outside = streamlit_server.outside_requests(page, url)
+        streamlit_server.login(page, url, "kepala", "kata-sandi-uji-panjang")
         page.get_by_role("link", name="Kelola data").click()            # same session (a new URL logs out)
         page.locator("input[type='file']").first.wait_for(state="attached", timeout=60000)
         streamlit_server.wait_for_page(page)
