@@ -205,8 +205,11 @@ else:
     download = sus.rename(columns={"posyandu_id": "ID posyandu", "posyandu": "Posyandu", "kelurahan": "Kelurahan",
                                    "measured": "Anak diukur", "skdn_s": "S (SKDN)", "skdn_d": "D (SKDN)",
                                    "score": "Jumlah masalah", "reasons": "Alasan"})
-    st.download_button("⬇️ Unduh daftar (Excel)", export.to_excel_bytes(download, "Posyandu diperiksa"),
-                       f"kualitas_data_{f.area_name.replace(' ', '_')}_{fmt.period_key(f.period)}.xlsx",
+    synthetic = bool(data.build_info().get("synthetic"))
+    st.download_button("⬇️ Unduh daftar (Excel)",
+                       export.to_excel_bytes(download, "Posyandu diperiksa", synthetic=synthetic),
+                       export.file_stem(f"kualitas_data_{f.area_name.replace(' ', '_')}_{fmt.period_key(f.period)}",
+                                        synthetic) + ".xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", on_click="ignore")
 
 with st.expander("ℹ️ Patokan yang dipakai", expanded=False):

@@ -46,7 +46,8 @@ with c2:
 
 # sorted, suppressed for publik (small counts hidden), styled: built once per filters and viewer kind
 viewer = data.viewer()
-shown = data.shared(posyandu_view.table, f.period, f.area_id, viewer.hidden_below, only_attention, sort)
+synthetic = bool(data.build_info().get("synthetic"))
+shown = data.shared(posyandu_view.table, f.period, f.area_id, viewer.hidden_below, only_attention, sort, synthetic)
 config = {c: h for c, (h, _) in posyandu_view.COLUMNS.items()}
 config["ds_6m"] = st.column_config.LineChartColumn("D/S 6 bulan (%)", y_min=0, y_max=100,
                                                    help="D/S per bulan, 6 bulan sampai periode terpilih")
@@ -59,7 +60,7 @@ if note := viewer.note():
 st.caption(f"{fmt.number(shown.rows)} dari {fmt.number(len(table))} posyandu. Warna D/S dan N/D: hijau = mencapai target "
            f"({fmt.share(t.ds_target, 0)} dan {fmt.share(t.nd_target, 0)}), kuning = kurang dari 10% di bawahnya, merah = lebih rendah.")
 
-name = f"posyandu_{f.area_name.replace(' ', '_')}_{fmt.period_key(f.period)}"
+name = export.file_stem(f"posyandu_{f.area_name.replace(' ', '_')}_{fmt.period_key(f.period)}", synthetic)
 d1, d2, _ = st.columns([1, 1, 4])
 with d1:
     st.download_button("⬇️ Unduh Excel", lambda: export.to_excel_bytes(shown.download, "Posyandu"), f"{name}.xlsx",

@@ -10,7 +10,7 @@ import datetime
 
 import streamlit as st
 
-from konvergensi.core import fmt, text
+from konvergensi.core import export, fmt, text
 from konvergensi.domain import followup
 from konvergensi.ui import access, byname, data, filters, layout
 
@@ -73,11 +73,16 @@ details = {"period": period.isoformat(), "posyandu": list(chosen), "reasons": li
 user = access.user()
 
 
+synthetic = bool(data.build_info().get("synthetic"))
+
+
 def downloads(table, kind: str, stem: str) -> None:
-    """Excel and CSV of the whole list; the file is made (after its audit line) only when clicked."""
+    """Excel and CSV of the whole list (real dates and numbers, marked when the data are synthetic); the file
+    is made (after its audit line) only when clicked."""
     byname.downloads(lambda file_format: followup.export_bytes(table, file_format, user=user, role=role, kind=kind,
-                                                               details=details),
-                     f"tindak_lanjut_{stem}_{fmt.period_key(period)}", stem, empty=table.empty)
+                                                               details=details, synthetic=synthetic),
+                     export.file_stem(f"tindak_lanjut_{stem}_{fmt.period_key(period)}", synthetic), stem,
+                     empty=table.empty)
 
 
 tab_kids, tab_moms = st.tabs([f"👶 Anak ({fmt.number(len(kids))})", f"🤰 Ibu hamil KEK ({fmt.number(len(moms))})"])
@@ -89,7 +94,7 @@ with tab_kids:
         st.dataframe(followup.counts_by_posyandu(kids), hide_index=True, width="stretch")
         table = followup.display_children(kids)
         byname.table(table, "tl_anak")      # no table toolbar: the list leaves only through the audited buttons
-        downloads(table, "anak", "anak")
+        downloads(followup.display_children(kids, typed=True), "anak", "anak")
     layout.definition_box("stunted", "severely_stunted", "wasted", "t2", title="Definisi alasan")
     st.caption("Anak masuk daftar bila diukur dalam 12 bulan terakhir dan berumur di bawah 60 bulan. Pendek/sangat "
                "pendek dan gizi kurang memakai pengukuran sah terakhir; 2T = berat tidak naik (N/T tercatat, atau "
@@ -102,6 +107,6 @@ with tab_moms:
     else:
         table = followup.display_mothers(moms)
         byname.table(table, "tl_ibu")
-        downloads(table, "ibu_hamil_kek", "ibu_hamil")
+        downloads(followup.display_mothers(moms, typed=True), "ibu_hamil_kek", "ibu_hamil")
     layout.definition_box("bumil_kek", title="Definisi")
     st.caption(f"Ibu hamil dengan LiLA terakhir (3 bulan terakhir) di bawah {fmt.number(data.kek_muac(), 1)} cm.")

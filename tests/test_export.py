@@ -44,3 +44,27 @@ def test_excel_cells_are_text_not_formulas():
     assert cells[0].value == "'=HYPERLINK(\"http://x\")"
     assert sheet.cell(row=3, column=3).value == -3          # numbers stay numbers
     assert sheet.cell(row=2, column=2).value == 0.8
+
+
+def test_dates_and_numbers_stay_real_and_demo_data_is_marked():
+    """Issue 17: the follow-up Excel stored z-scores as text ("'-3,55"); one convention per format: Excel real
+    numbers and dates (shown DD/MM/YYYY), CSV decimal point and ISO dates; demo data marked on every row."""
+    import datetime
+
+    frame = pd.DataFrame({"Tgl lahir": [datetime.date(2024, 3, 5), None], "TB/U (z)": [-3.55, None],
+                          "Umur (bln)": [19, 7]})
+    raw = export.to_excel_bytes(frame, "Tindak lanjut", synthetic=True)
+    sheet = openpyxl.load_workbook(io.BytesIO(raw)).worksheets[0]
+    assert [sheet.cell(row=1, column=c).value for c in range(1, 5)] == [export.SYNTHETIC_COLUMN, "Tgl lahir",
+                                                                         "TB/U (z)", "Umur (bln)"]
+    assert sheet.cell(row=2, column=1).value == export.SYNTHETIC_NOTE
+    born = sheet.cell(row=2, column=2)
+    assert born.is_date and born.value.date() == datetime.date(2024, 3, 5) and born.number_format == "DD/MM/YYYY"
+    z = sheet.cell(row=2, column=3)
+    assert z.data_type == "n" and z.value == -3.55
+    csv = export.to_csv_bytes(frame, synthetic=True).decode("utf-8-sig").splitlines()
+    assert csv[0] == f"{export.SYNTHETIC_COLUMN},Tgl lahir,TB/U (z),Umur (bln)"
+    assert csv[1] == f"{export.SYNTHETIC_NOTE},2024-03-05,-3.55,19"
+    assert export.to_csv_bytes(frame).decode("utf-8-sig").splitlines()[1] == "2024-03-05,-3.55,19"
+    assert export.file_stem("posyandu_2026-10", True) == "posyandu_2026-10_SINTETIS"
+    assert export.file_stem("posyandu_2026-10") == "posyandu_2026-10"

@@ -157,6 +157,12 @@ def test_audited_export_gives_the_whole_list(env, db_path, managers):
     assert all(n in csv for n in everyone)
     book = openpyxl.load_workbook(io.BytesIO(click_download(managers, at, "dl_anak_xlsx")))
     assert book.active.max_row == len(everyone) + 1
+    # z-scores and dates are real numbers and dates in the file (they were text: "'-3,55")
+    header = [c.value for c in book.active[1]]
+    z = [row[header.index("TB/U (z)")] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    born = [row[header.index("Tgl lahir")] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    assert all(isinstance(v, (int, float)) for v in z if v is not None) and any(v is not None and v < -2 for v in z)
+    assert all(hasattr(v, "year") for v in born if v is not None)
     lines = audit.read(env, event=audit.EXPORT_FOLLOWUP)
     assert [(e["user"], e["role"], e["details"]["format"], e["details"]["rows"]) for e in lines] == [
         ("kepala", "admin", "xlsx", len(everyone)), ("kepala", "admin", "csv", len(everyone))]

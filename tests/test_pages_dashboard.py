@@ -21,7 +21,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import mini_db
-from konvergensi.core import fmt
+from konvergensi.core import export, fmt
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -330,7 +330,16 @@ def test_posyandu_table_attention_filter_and_downloads(use_db, mini_path, monkey
     buttons = at.get("download_button")
     assert [b.proto.label for b in buttons] == ["⬇️ Unduh Excel", "⬇️ Unduh CSV"]
     csv = stores[-1].get_file(buttons[1].proto.url.split("/")[-1]).content.decode("utf-8-sig")
-    assert csv.splitlines()[0].startswith("Posyandu,Kelurahan,Perlu perhatian,Kecamatan,Buka,S,K,D,N,K/S,D/S,N/D")
+    # one convention in the file: rates as percents with "(%)" in the header (D/S 67.8, not 0.678)
+    # and the mini database is synthetic: every row of the file says so
+    assert csv.splitlines()[0].startswith(
+        "Keterangan,Posyandu,Kelurahan,Perlu perhatian,Kecamatan,Buka,S,K,D,N,K/S (%),D/S (%),N/D (%)")
+    import io
+    rows = pd.read_csv(io.StringIO(csv))
+    assert (rows["Keterangan"] == export.SYNTHETIC_NOTE).all()
+    assert stores[-1].get_file(buttons[1].proto.url.split("/")[-1]).filename.endswith("_SINTETIS.csv")
+    assert rows["D/S (%)"].dropna().between(0, 100).all() and rows["D/S (%)"].max() > 1
+    assert "Prevalensi stunting (%)" in rows.columns
     assert len(csv.splitlines()) == 13
 
     at = open_page("pages/posyandu.py", {"tampil": "perhatian", "urut": "ds"}, role="petugas")

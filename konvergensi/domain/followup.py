@@ -131,37 +131,49 @@ def _drop_empty_identity(table: pd.DataFrame) -> pd.DataFrame:
     return table.drop(columns=empty)
 
 
-def display_children(frame: pd.DataFrame) -> pd.DataFrame:
+def _typed_date(value):
+    return None if fmt.is_missing(value) else pd.Timestamp(value).date()
+
+
+def _typed_z(value):
+    return None if fmt.is_missing(value) else round(float(value), 2)
+
+
+def display_children(frame: pd.DataFrame, *, typed: bool = False) -> pd.DataFrame:
     """The list as kader read it (Indonesian headers, no pseudonym column; address columns only when
-    identities are stored)."""
+    identities are stored). On screen dates and z-scores are Indonesian text; `typed` (for the Excel/CSV
+    files, konvergensi.core.export) keeps them real dates and numbers."""
+    date, z = (_typed_date, _typed_z) if typed else (_date, _z)
     rtrw = [" / ".join(x for x in (rt, rw) if isinstance(x, str) and x) for rt, rw in zip(frame["rt"], frame["rw"])]
     return _drop_empty_identity(pd.DataFrame({
         "Kelurahan": frame["kelurahan"],
         "Posyandu": frame["posyandu"],
         "Nama / kode anak": frame["display_name"],
         "JK": frame["sex"].map({1: "L", 2: "P"}),
-        "Tgl lahir": [_date(v) for v in frame["birth_date"]],
+        "Tgl lahir": [date(v) for v in frame["birth_date"]],
         "Umur (bln)": frame["age_months"],
         "Nama orang tua": _text(frame["parent_name"]),
         "Alamat": _text(frame["address"]),
         "RT/RW": rtrw,
         "Alasan": frame["alasan"],
-        "Ukur terakhir": [_date(v) for v in frame["last_measure_date"]],
+        "Ukur terakhir": [date(v) for v in frame["last_measure_date"]],
         "BB (kg)": frame["weight_kg"],
         "TB/PB (cm)": frame["lenhei_cm"],
-        "TB/U (z)": [_z(v) for v in frame["zlen"]],
-        "BB/TB (z)": [_z(v) for v in frame["zwfl"]],
+        "TB/U (z)": [z(v) for v in frame["zlen"]],
+        "BB/TB (z)": [z(v) for v in frame["zwfl"]],
     }))
 
 
-def display_mothers(frame: pd.DataFrame) -> pd.DataFrame:
+def display_mothers(frame: pd.DataFrame, *, typed: bool = False) -> pd.DataFrame:
+    """The KEK list as kader read it (as `display_children`; `typed` for the files)."""
+    date = _typed_date if typed else _date
     return _drop_empty_identity(pd.DataFrame({
         "Kelurahan": frame["kelurahan"],
         "Posyandu": frame["posyandu"],
         "Nama / kode ibu": frame["display_name"],
         "Alamat": _text(frame["address"]),
         "LiLA (cm)": frame["muac_cm"],
-        "Tgl LiLA": [_date(v) for v in frame["muac_date"]],
+        "Tgl LiLA": [date(v) for v in frame["muac_date"]],
         "Usia kehamilan (mgg)": frame["gestation_weeks"],
         "Hb (g/dL)": frame["hb_g_dl"],
         "TTD (tablet)": frame["ttd_tablets"],
@@ -170,14 +182,15 @@ def display_mothers(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def export_bytes(table: pd.DataFrame, file_format: str, *, user: str | None, role: str | None, kind: str,
-                 details: dict | None = None, audit_path=None) -> bytes:
-    """The audit line, then the file: 'xlsx' or 'csv' bytes of a display table (formula-safe through
-    konvergensi.core.export). Raises OSError (no file) when the audit line cannot be written."""
+                 details: dict | None = None, audit_path=None, synthetic: bool = False) -> bytes:
+    """The audit line, then the file: 'xlsx' or 'csv' bytes of a display table (`typed`: real dates and
+    numbers; formula-safe and marked as demo data when `synthetic`, through konvergensi.core.export).
+    Raises OSError (no file) when the audit line cannot be written."""
     if file_format not in ("xlsx", "csv"):
         raise ValueError(f"unknown format {file_format!r}")
     info = {"list": kind, "format": file_format, "rows": int(len(table))}
     info.update(details or {})
     audit.record(audit.EXPORT_FOLLOWUP, user, role, info, path=audit_path)
     if file_format == "csv":
-        return export.to_csv_bytes(table)
-    return export.to_excel_bytes(table, sheet_name="Tindak lanjut")
+        return export.to_csv_bytes(table, synthetic=synthetic)
+    return export.to_excel_bytes(table, sheet_name="Tindak lanjut", synthetic=synthetic)

@@ -53,9 +53,14 @@ class PosyanduTable:
     csv: bytes
 
 
-def table(period, area_id: str, hidden_below: int | None, only_attention: bool, sort: str) -> PosyanduTable:
-    """The posyandu of the area at `period`, filtered and sorted as chosen; counts below `hidden_below`
-    (None: the viewer sees every count) hidden on screen and in the files."""
+PERCENT_IN_FILES = ("ks", "ds", "nd", "bgm_d", "coverage")   # shares 0..1 on screen, percents in the files
+
+
+def table(period, area_id: str, hidden_below: int | None, only_attention: bool, sort: str,
+          synthetic: bool = False) -> PosyanduTable:
+    """The posyandu of the area at `period`, filtered and sorted as chosen; counts protected for the public
+    when `hidden_below` is set (None: the viewer sees every count) on screen and in the files, which are
+    marked as demo data when `synthetic`."""
     t = data.thresholds()
     full = data.performance_table(period, area_id)
     view = full[full.attention.fillna("") != ""] if only_attention else full
@@ -86,10 +91,13 @@ def table(period, area_id: str, hidden_below: int | None, only_attention: bool, 
 
     download = view[[c for c in COLUMNS if c != "ds_6m"]].assign(opened=shown.opened,
                                                                   strata_computed=shown.strata_computed)
-    download = download.assign(**{c: download[c].astype("Float64").round(4) for c in ("ks", "ds", "nd", "bgm_d", "coverage")},
+    # one convention in the files: every rate a percent with "(%)" in its header (D/S 67,8, not 0.678)
+    download = download.assign(**{c: (download[c].astype("Float64") * 100).round(1) for c in PERCENT_IN_FILES},
                                prevalence_stunting=download.prevalence_stunting.astype("Float64").round(1))
     download.attrs = view.attrs
-    download = viewer.hidden_as_text(download)   # the file says "<5" / "*" where the screen does
-    download = download.rename(columns={c: h for c, (h, _) in COLUMNS.items()})
+    download = viewer.hidden_as_text(download)   # the file says "<5" where the screen does
+    download = download.rename(columns={c: h + (" (%)" if c in PERCENT_IN_FILES or c == "prevalence_stunting"
+                                                 else "") for c, (h, _) in COLUMNS.items()})
+    download = export.marked(download, synthetic)   # demo data says so on every row
     return PosyanduTable(rows=len(view), styler=tables.rendered(styler), download=download,
                          csv=export.to_csv_bytes(download))
