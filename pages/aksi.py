@@ -10,6 +10,7 @@ from konvergensi.domain import convergence as cv
 from konvergensi.store import db
 from konvergensi.core import fmt, text
 from konvergensi.figures import convergence_charts as charts
+from konvergensi.figures import tables
 from konvergensi.ui import data, filters, layout
 from konvergensi.ui import convergence as ucv
 
@@ -54,7 +55,7 @@ if last is not None:
 st.subheader(f"Linimasa aksi {year}")
 st.plotly_chart(charts.aksi_timeline(cv.timeline_frame(frame, year), year), theme=None,
                 config={"displayModeBar": False}, key="aksi_timeline")
-st.caption("Batang: dari awal tahun sampai tanggal selesai (hijau) atau sampai hari ini untuk aksi yang "
+st.caption("Batang: dari awal tahun sampai tanggal selesai (biru) atau sampai hari ini untuk aksi yang "
            "sedang berjalan (jingga); belah ketupat = tanggal selesai; garis titik-titik = hari ini.")
 
 st.subheader("Status, output, dan penanggung jawab")
@@ -69,7 +70,7 @@ columns = {"aksi_no": ("No", "text"), "name": ("Aksi", "text"), "status_text": (
 if role != "publik":
     columns |= {"updated_by": ("Diubah oleh", "text"), "updated_text": ("Diubah pada", "text")}
 ucv.table(shown, columns, colours={"status_text": lambda v: "background-color: " + {
-    "Selesai": "#d9f2e3", "Berjalan": "#fff1c2"}.get(str(v).split(" (")[0], "#f3f4f6")}, key="aksi_table")
+    "Selesai": tables.GOOD, "Berjalan": tables.FAIR}.get(str(v).split(" (")[0], "#f3f4f6")}, key="aksi_table")
 
 with st.expander("ℹ️ Tentang aksi konvergensi"):
     st.markdown(

@@ -57,8 +57,8 @@ st.dataframe(shown.styler, hide_index=True, placeholder=tables.PLACEHOLDER, colu
              height=min(38 + 35 * shown.rows, 600))
 if note := viewer.note():
     st.caption(note)
-st.caption(f"{fmt.number(shown.rows)} dari {fmt.number(len(table))} posyandu. Warna D/S dan N/D: hijau = mencapai target "
-           f"({fmt.share(t.ds_target, 0)} dan {fmt.share(t.nd_target, 0)}), kuning = kurang dari 10% di bawahnya, merah = lebih rendah.")
+st.caption(f"{fmt.number(shown.rows)} dari {fmt.number(len(table))} posyandu. Warna D/S dan N/D: biru = mencapai target "
+           f"({fmt.share(t.ds_target, 0)} dan {fmt.share(t.nd_target, 0)}), kuning = kurang dari 10% di bawahnya, jingga = lebih rendah.")
 
 name = export.file_stem(f"posyandu_{f.area_name.replace(' ', '_')}_{fmt.period_key(f.period)}", synthetic)
 d1, d2, _ = st.columns([1, 1, 4])

@@ -14,9 +14,8 @@ from konvergensi.figures import convergence_charts as charts
 from konvergensi.ui import data, filters, layout
 from konvergensi.figures import tables
 from konvergensi.ui import convergence as ucv
-from konvergensi.figures.maps import SCALE_BAD_HIGH
+from konvergensi.figures.maps import SCALE_BAD_HIGH, SCALE_COVERAGE
 
-COVERAGE_SCALE = ["#b91c1c", "#f97316", "#facc15", "#a3e635", "#15803d"]   # low (red) -> high (green)
 
 layout.page_header("Scorecard kelurahan",
                    "Cakupan layanan konvergensi bagi rumah tangga 1.000 HPK per kelurahan, dibandingkan "
@@ -70,7 +69,7 @@ columns = {"name": ("Kelurahan", "text"), "kecamatan": ("Kecamatan", "text"),
            "measured": ("Balita diukur", "count")}
 columns |= {c: (c, "percent") for c in heat.columns}
 colours = {"prevalence": lambda v: tables.gradient(v, 0, 40, SCALE_BAD_HIGH)}
-colours |= {c: (lambda v: tables.gradient(v, 0, 100, COVERAGE_SCALE)) for c in heat.columns}
+colours |= {c: (lambda v: tables.gradient(v, 0, 100, SCALE_COVERAGE)) for c in heat.columns}
 ucv.table(table, columns, sort_by=("prevalence", False), counts=indicators.STUNTING, colours=colours,
           key="scorecard_heat")
 st.caption(f"Sel = cakupan indikator (%) pada laporan {fmt.month(sc_period)}; kosong = tidak dilaporkan. "

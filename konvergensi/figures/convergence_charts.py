@@ -16,9 +16,10 @@ from konvergensi.domain.convergence import short_name
 from konvergensi.figures import maps, theme
 from konvergensi.figures.charts import GRID, month_axis
 
-STATUS_COLOURS = {"Selesai": "#15803d", "Berjalan": "#d97706", "Belum mulai": "#9ca3af"}
+# Okabe-Ito colours: told apart by colour-blind readers (never red against green)
+STATUS_COLOURS = {"Selesai": "#0072B2", "Berjalan": "#E69F00", "Belum mulai": "#9ca3af"}
 KB_COLOUR, OTHER_COLOUR = "#7c3aed", "#0f766e"
-SERIES_COLOURS = ["#b91c1c", "#d97706", "#15803d", "#1d4ed8"]
+SERIES_COLOURS = ["#D55E00", "#0072B2", "#009E73", "#000000"]
 
 
 def _count(value) -> str:

@@ -54,6 +54,9 @@ def offline_style(local: bool = True) -> str:
 SCALE_BAD_HIGH = ["#fff7bc", "#fec44f", "#fe9929", "#ec7014", "#cc4c02", "#8c2d04"]    # prevalence, counts
 SCALE_GOOD_HIGH = ["#f7fcb9", "#addd8e", "#78c679", "#31a354", "#006837"]              # D/S
 SCALE_CHANGE = [[0.0, "#2166ac"], [0.5, "#f7f7f7"], [1.0, "#b2182b"]]                  # fall blue, rise red
+SCALE_COVERAGE = ["#f7fbff", "#c6dbef", "#6baed6", "#2171b5", "#08306b"]   # coverage: light (low) -> dark blue
+# Every scale is safe for colour-blind readers: one hue whose lightness changes steadily (sequential), or blue
+# against red (diverging); never red against green (tests/test_colours.py).
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,7 @@ LAYERS: dict[str, MapLayer] = {layer.key: layer for layer in (
              denominator=COLUMNS.column("children_measured"), diverging=True, definition="target_wilayah"),
 )}
 HIDDEN_LABEL = "tidak ditampilkan (angka kecil)"
-HIDDEN_COLOUR = "#9e9e9e"     # a value hidden from the public: darker than "data kurang", and named in the legend
+HIDDEN_COLOUR = "#909090"     # a value hidden from the public: darker than "data kurang", and named in the legend
 
 
 def enough(frame: pd.DataFrame, layer: MapLayer, minimum: int) -> pd.Series:

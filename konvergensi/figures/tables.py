@@ -24,7 +24,9 @@ _FORMATTERS = {
     "text": lambda v: fmt.MISSING if fmt.is_missing(v) else str(v),
 }
 
-GOOD, FAIR, POOR, NONE = "#d9f2e3", "#fff1c2", "#fcd5cf", ""
+# Safe for colour-blind readers (no red against green): light blue = target met, pale yellow = close, orange =
+# below; their lightness falls in that order, so the order also reads in greyscale (tests/test_colours.py)
+GOOD, FAIR, POOR, NONE = "#dbe9f6", "#fbeeb8", "#f0a06a", ""
 PLACEHOLDER = "–"                                   # st.dataframe(placeholder=...) for missing cells
 HIDDEN_SENTINEL = {"primary": -1.0}   # stand-in for a count hidden from the public
 
@@ -48,7 +50,8 @@ def gradient(value, low: float, high: float, scale: list[str]) -> str:
 
 
 def threshold_colour(value, good_at: float, higher_is_better: bool = True, fair_margin: float = 0.1) -> str:
-    """Green when the target is met, yellow within `fair_margin` (relative) of it, red below."""
+    """GOOD (blue) when the target is met, FAIR (yellow) within `fair_margin` (relative) of it, POOR (orange)
+    below."""
     if fmt.is_missing(value):
         return ""
     v = float(value)
