@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from konvergensi.store import audit
-from konvergensi.core import auth, text
+from konvergensi.core import auth, fmt, text
+from konvergensi.figures import tables
 from konvergensi.ui import access, data, layout
 
 # page_header first: on a fresh server's first request it hands the URL back to app.py's navigation.
@@ -101,10 +102,14 @@ entries = audit.read(limit=500)
 if not entries:
     layout.empty_state("Log audit masih kosong.")
 else:
-    log = pd.DataFrame([{"Waktu (UTC)": e.get("at", ""), "Kejadian": e.get("event", ""), "Pengguna": e.get("user"),
-                         "Peran": e.get("role"), "Baris": (e.get("details") or {}).get("rows"),
+    region_code = data.config().region_id   # local time of the region (WIB/WITA/WIT), Indonesian dates
+    log = pd.DataFrame([{"Waktu": fmt.timestamp(e.get("at"), region_code), "Kejadian": e.get("event", ""),
+                         "Pengguna": e.get("user") or fmt.MISSING, "Peran": e.get("role") or fmt.MISSING,
+                         "Baris": (e.get("details") or {}).get("rows"),
                          "Rincian": ", ".join(f"{k}={v}" for k, v in (e.get("details") or {}).items())}
                         for e in entries])
     kinds = sorted(log["Kejadian"].unique())
     chosen = st.multiselect("Jenis kejadian", kinds, key="audit_kinds", placeholder="Semua")
-    st.dataframe(log[log["Kejadian"].isin(chosen)] if chosen else log, hide_index=True, width="stretch")
+    log["Baris"] = pd.array(log["Baris"], dtype="Int64")
+    st.dataframe(log[log["Kejadian"].isin(chosen)] if chosen else log, hide_index=True, width="stretch",
+                 placeholder=tables.PLACEHOLDER)

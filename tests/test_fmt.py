@@ -63,3 +63,14 @@ def test_month_label_names_the_weighing_months():
     assert fmt.month_label(None) == fmt.MISSING and not fmt.is_weighing_month(None)
     assert [fmt.is_weighing_month(datetime.date(2026, m, 1)) for m in (1, 2, 7, 8, 9)] == [False, True, False, True,
                                                                                              False]
+
+
+def test_timestamps_in_the_region_s_local_time():
+    """The audit log is written in UTC; people read it in their own zone, named as in Indonesia."""
+    at = "2026-12-06T06:05:00.123+00:00"
+    assert fmt.timestamp(at, "53.71") == "6 Desember 2026 14.05 WITA"      # Kota Kupang (NTT)
+    assert fmt.timestamp(at, "31.71") == "6 Desember 2026 13.05 WIB"       # Jakarta
+    assert fmt.timestamp(at, "94.71") == "6 Desember 2026 15.05 WIT"       # Papua
+    assert fmt.timestamp("2026-12-31T17:30:00+00:00", "53.71") == "1 Januari 2027 01.30 WITA"
+    assert fmt.timestamp(None) == fmt.MISSING and fmt.timestamp("") == fmt.MISSING
+    assert fmt.time_zone("kota-contoh") == ("Asia/Jakarta", "WIB")

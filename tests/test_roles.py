@@ -417,6 +417,11 @@ def test_admin_adds_and_removes_a_user(users_file, tmp_path, monkeypatch, env):
     assert "citra" not in auth.load_users(path)
     events = [(e["event"], e["details"].get("username")) for e in audit.read(env)]
     assert events[:2] == [(audit.USER_REMOVED, "citra"), (audit.USER_ADDED, "citra")]
+    # the log on the page: local time in Indonesian (not UTC ISO), no "None" for an empty field
+    log = at.dataframe[-1].value
+    assert list(log.columns[:4]) == ["Waktu", "Kejadian", "Pengguna", "Peran"]
+    assert log["Waktu"].str.fullmatch(r"\d{1,2} \w+ \d{4} \d{2}\.\d{2} (WIB|WITA|WIT)").all(), log["Waktu"].tolist()
+    assert not (log[["Pengguna", "Peran"]].astype(str) == "None").any().any()
 
 
 def test_demo_accounts_only_for_synthetic_data(monkeypatch, tmp_path):

@@ -20,6 +20,7 @@ Missing values (None, NaN, NaT) print as an en dash so a table never shows "nan"
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 import math
 
 import pandas as pd
@@ -110,6 +111,36 @@ def date(value) -> str:
     if d is None:
         return MISSING
     return f"{d.day} {MONTHS[d.month - 1]} {d.year}"
+
+
+# Indonesia's three time zones by the province code (BPS) that starts a region code: WITA for Bali, Nusa
+# Tenggara, the Kalimantan provinces east of the line and Sulawesi; WIT for Maluku and Papua; WIB elsewhere.
+_WITA = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
+_WIT = {"81", "82", "91", "92", "93", "94", "95", "96", "97"}
+
+
+def time_zone(region_code: str | None) -> tuple[str, str]:
+    """(IANA zone, Indonesian label) of a region from its code: '53.71' (Kota Kupang) -> ('Asia/Makassar',
+    'WITA'); a code that is not a BPS code -> WIB (Asia/Jakarta)."""
+    province = str(region_code or "")[:2]
+    if province in _WITA:
+        return "Asia/Makassar", "WITA"
+    if province in _WIT:
+        return "Asia/Jayapura", "WIT"
+    return "Asia/Jakarta", "WIB"
+
+
+def timestamp(value, region_code: str | None = None) -> str:
+    """An ISO time with its offset (the audit log's UTC) in the region's local time, Indonesian:
+    '2026-12-06T06:05:00+00:00' -> '6 Desember 2026 14.05 WITA' for Kota Kupang; '–' when missing."""
+    if is_missing(value) or value == "":
+        return MISSING
+    zone, label = time_zone(region_code)
+    moment = pd.Timestamp(value)
+    if moment.tzinfo is None:
+        moment = moment.tz_localize("UTC")
+    local = moment.tz_convert(zoneinfo.ZoneInfo(zone))
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local.hour:02d}.{local.minute:02d} {label}"
 
 
 def month(value) -> str:
